@@ -1,0 +1,44 @@
+#pragma once
+// Time is passed in: rate limiters, caches and leases take a Clock so tests can drive it.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace reelgen::core {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Monotonic time for durations and expiry.
+  virtual std::chrono::steady_clock::time_point now() const = 0;
+  // Wall-clock time for timestamps shown to people.
+  virtual std::chrono::system_clock::time_point wall() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::chrono::steady_clock::time_point now() const override { return std::chrono::steady_clock::now(); }
+  std::chrono::system_clock::time_point wall() const override { return std::chrono::system_clock::now(); }
+  // The process-wide instance.
+  static const SystemClock& instance();
+};
+
+// A clock that moves only when told to. Thread-safe.
+class ManualClock final : public Clock {
+ public:
+  std::chrono::steady_clock::time_point now() const override {
+    return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(ticks_.load()));
+  }
+  std::chrono::system_clock::time_point wall() const override {
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::nanoseconds(ticks_.load())));
+  }
+  void advance(std::chrono::nanoseconds d) { ticks_ += d.count(); }
+
+ private:
+  std::atomic<std::int64_t> ticks_{1'000'000'000'000};
+};
+
+}  // namespace reelgen::core

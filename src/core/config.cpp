@@ -1,0 +1,159 @@
+#include "core/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+#include "core/log.hpp"
+
+namespace reelgen::core {
+namespace {
+
+Error bad_env(const char* name, const std::string& value, std::string_view expected) {
+  return Error::make(ErrorCode::invalid_argument, std::string("environment variable ") + name +
+                                                      "=" + value + ": expected " +
+                                                      std::string(expected));
+}
+
+template <typename T>
+Result<void> read_unsigned(const EnvLookup& env, const char* name, T& out, std::uint64_t max) {
+  const auto value = env(name);
+  if (!value) return {};
+  std::uint64_t n = 0;
+  const auto* end = value->data() + value->size();
+  const auto [ptr, ec] = std::from_chars(value->data(), end, n);
+  if (ec != std::errc() || ptr != end || n > max) {
+    return std::unexpected(bad_env(name, *value, "an integer from 0 to " + std::to_string(max)));
+  }
+  out = static_cast<T>(n);
+  return {};
+}
+
+Result<void> read_millis(const EnvLookup& env, const char* name, Millis& out) {
+  std::uint64_t ms = static_cast<std::uint64_t>(out.count());
+  if (auto r = read_unsigned(env, name, ms, 86'400'000); !r) return r;
+  out = Millis(ms);
+  return {};
+}
+
+Result<void> read_double(const EnvLookup& env, const char* name, double& out) {
+  const auto value = env(name);
+  if (!value) return {};
+  char* end = nullptr;
+  const double d = std::strtod(value->c_str(), &end);
+  if (end != value->c_str() + value->size() || value->empty() || !(d >= 0)) {
+    return std::unexpected(bad_env(name, *value, "a non-negative number"));
+  }
+  out = d;
+  return {};
+}
+
+Result<void> read_bool(const EnvLookup& env, const char* name, bool& out) {
+  const auto value = env(name);
+  if (!value) return {};
+  if (*value == "1" || *value == "true" || *value == "on" || *value == "yes") {
+    out = true;
+  } else if (*value == "0" || *value == "false" || *value == "off" || *value == "no") {
+    out = false;
+  } else {
+    return std::unexpected(bad_env(name, *value, "true or false"));
+  }
+  return {};
+}
+
+void read_string(const EnvLookup& env, const char* name, std::string& out) {
+  if (auto value = env(name)) out = *value;
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* value = std::getenv(name);
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Result<Config> load_config(const EnvLookup& env) {
+  Config c;
+  auto& s = c.server;
+  std::uint64_t ttl = static_cast<std::uint64_t>(c.cache.ttl.count());
+  read_string(env, "HOST", s.host);
+  read_string(env, "DATA_DIR", c.data_dir);
+  read_string(env, "LOG_LEVEL", c.log_level);
+  read_string(env, "CACHE_WARMUP_FILE", c.cache.warmup_file);
+  for (Result<void> r : {
+           read_unsigned(env, "PORT", s.port, 65535),
+           read_unsigned(env, "REELGEN_THREADS", s.threads, 256),
+           read_unsigned(env, "HEADER_LIMIT", s.header_limit, 1 << 20),
+           read_unsigned(env, "BODY_LIMIT", s.body_limit, 1ull << 30),
+           read_millis(env, "HEADER_TIMEOUT_MS", s.header_timeout),
+           read_millis(env, "BODY_TIMEOUT_MS", s.body_timeout),
+           read_millis(env, "IDLE_TIMEOUT_MS", s.idle_timeout),
+           read_millis(env, "WRITE_TIMEOUT_MS", s.write_timeout),
+           read_unsigned(env, "MAX_CONNECTIONS", s.max_connections, 1'000'000),
+           read_millis(env, "SHUTDOWN_GRACE_MS", s.shutdown_grace),
+           read_bool(env, "ACCESS_LOG", s.access_log),
+           read_bool(env, "OPEN_HEALTH", s.open_health),
+           read_bool(env, "OPEN_METRICS", s.open_metrics),
+           read_unsigned(env, "CACHE_SIZE", c.cache.max_entries, 100'000'000),
+           read_unsigned(env, "CACHE_MAX_BYTES", c.cache.max_bytes, 1ull << 40),
+           read_unsigned(env, "CACHE_TTL", ttl, 365ull * 86400),
+           read_double(env, "RATE_LIMIT_PER_MINUTE", c.rate_limit.per_minute),
+           read_double(env, "RATE_LIMIT_BURST", c.rate_limit.burst),
+       }) {
+    if (!r) return std::unexpected(r.error());
+  }
+  c.cache.ttl = std::chrono::seconds(ttl);
+  if (auto r = validate(c); !r) return std::unexpected(r.error());
+  return c;
+}
+
+Result<void> validate(const Config& c) {
+  LogLevel level;
+  if (!parse_log_level(c.log_level, level)) {
+    return fail(ErrorCode::invalid_argument,
+                "log level '" + c.log_level + "': expected debug, info, warn, error or off");
+  }
+  if (c.server.header_limit < 1024) {
+    return fail(ErrorCode::invalid_argument, "header limit must be at least 1024 bytes");
+  }
+  if (c.server.max_connections == 0) {
+    return fail(ErrorCode::invalid_argument, "max connections must be at least 1");
+  }
+  if (c.rate_limit.burst < 1) {
+    return fail(ErrorCode::invalid_argument, "rate limit burst must be at least 1");
+  }
+  if (c.data_dir.empty()) return fail(ErrorCode::invalid_argument, "data dir must not be empty");
+  return {};
+}
+
+boost::json::object describe(const Config& c) {
+  const auto& s = c.server;
+  return {
+      {"host", s.host},
+      {"port", s.port},
+      {"threads", s.threads},
+      {"header_limit", s.header_limit},
+      {"body_limit", s.body_limit},
+      {"header_timeout_ms", s.header_timeout.count()},
+      {"body_timeout_ms", s.body_timeout.count()},
+      {"idle_timeout_ms", s.idle_timeout.count()},
+      {"write_timeout_ms", s.write_timeout.count()},
+      {"max_connections", s.max_connections},
+      {"shutdown_grace_ms", s.shutdown_grace.count()},
+      {"access_log", s.access_log},
+      {"open_health", s.open_health},
+      {"open_metrics", s.open_metrics},
+      {"cache_size", c.cache.max_entries},
+      {"cache_max_bytes", c.cache.max_bytes},
+      {"cache_ttl", c.cache.ttl.count()},
+      {"cache_warmup_file", c.cache.warmup_file},
+      {"rate_limit_per_minute", c.rate_limit.per_minute},
+      {"rate_limit_burst", c.rate_limit.burst},
+      {"data_dir", c.data_dir},
+      {"log_level", c.log_level},
+  };
+}
+
+}  // namespace reelgen::core

@@ -1,0 +1,71 @@
+#pragma once
+// The effective configuration: embedded defaults, overridden by environment variables, overridden
+// by command-line flags (in app/). Every limit is a named value with its default documented here
+// and in docs/operations.md.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "core/error.hpp"
+
+namespace reelgen::core {
+
+using Millis = std::chrono::milliseconds;
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";       // HOST
+  std::uint16_t port = 8140;            // PORT (0 = pick a free port)
+  int threads = 0;                      // REELGEN_THREADS; 0 = one I/O thread per core
+  std::size_t header_limit = 16 * 1024; // HEADER_LIMIT bytes; larger header blocks get 431
+  std::size_t body_limit = 1 << 20;     // BODY_LIMIT bytes; larger bodies get 413
+  Millis header_timeout{10'000};        // HEADER_TIMEOUT_MS: time to send a whole header block
+  Millis body_timeout{30'000};          // BODY_TIMEOUT_MS: time to send the body
+  Millis idle_timeout{60'000};          // IDLE_TIMEOUT_MS: keep-alive wait for the next request
+  Millis write_timeout{30'000};         // WRITE_TIMEOUT_MS: time for the client to read a response
+  std::size_t max_connections = 10'000; // MAX_CONNECTIONS; beyond it new connections get 503
+  Millis shutdown_grace{10'000};        // SHUTDOWN_GRACE_MS: in-flight requests finish within it
+  bool access_log = true;               // ACCESS_LOG: one JSON line per request
+  bool open_health = true;              // OPEN_HEALTH: /health* without a key
+  bool open_metrics = true;             // OPEN_METRICS: /metrics and GET /performance/* without a key
+};
+
+struct CacheConfig {
+  std::size_t max_entries = 100'000;       // CACHE_SIZE
+  std::size_t max_bytes = 64ull << 20;     // CACHE_MAX_BYTES
+  std::chrono::seconds ttl{3600};          // CACHE_TTL seconds
+  std::string warmup_file;                 // CACHE_WARMUP_FILE: JSON lines of popular requests
+};
+
+struct RateLimitConfig {
+  double per_minute = 6000;  // RATE_LIMIT_PER_MINUTE: sustained rate of a key without its own
+  double burst = 200;        // RATE_LIMIT_BURST: bucket size (a batch of N items takes N tokens)
+};
+
+struct Config {
+  ServerConfig server;
+  CacheConfig cache;
+  RateLimitConfig rate_limit;
+  std::string data_dir = "./var";  // DATA_DIR: SQLite database and generated files
+  std::string log_level = "info";  // LOG_LEVEL: debug | info | warn | error | off
+};
+
+// Looks up an environment variable; injected so tests do not touch the process environment.
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
+EnvLookup process_env();
+
+// Applies environment variables over the defaults. A malformed value is an error naming it.
+Result<Config> load_config(const EnvLookup& env);
+
+// The effective configuration as JSON for the start-up log (holds no secrets).
+boost::json::object describe(const Config& config);
+
+// Checks cross-field rules (e.g. limits > 0) after flags are applied.
+Result<void> validate(const Config& config);
+
+}  // namespace reelgen::core

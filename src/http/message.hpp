@@ -1,0 +1,58 @@
+#pragma once
+// Plain request and response values: what handlers and middleware see. Only server.cpp knows
+// Boost.Beast; everything else is testable without a socket.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace reelgen::http {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+// Case-insensitive ASCII comparison for header names.
+bool iequals(std::string_view a, std::string_view b);
+
+struct Request {
+  std::string method;  // upper case as sent: GET, POST, HEAD, ...
+  std::string target;  // origin-form: path plus optional ?query
+  std::vector<Header> headers;
+  std::string body;
+  std::string remote_address;
+  bool keep_alive = true;
+
+  std::string_view path() const;
+  std::string_view query() const;
+  // The value of the first header with this name, or "" when absent.
+  std::string_view header(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<Header> headers;
+  std::string body;
+
+  void set_header(std::string name, std::string value);
+  std::string_view header(std::string_view name) const;
+};
+
+// What the middleware chain learns about a request on its way in.
+struct Context {
+  std::string request_id;
+  std::string route;  // the matched route pattern, e.g. "/api/v14/generate", or "unmatched"
+  std::vector<std::string> path_params;
+  std::string key_id;  // the authenticated API key's id, empty when anonymous
+  bool admin = false;
+  std::optional<double> key_rate_per_minute;  // the key's own rate limit, if it has one
+  std::chrono::steady_clock::time_point started;
+};
+
+Response json_response(int status, std::string body);
+
+}  // namespace reelgen::http

@@ -1,0 +1,330 @@
+#include "http/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <csignal>
+#include <ctime>
+#include <list>
+#include <thread>
+#include <vector>
+
+#include "core/hash.hpp"
+#include "core/log.hpp"
+#include "http/problem.hpp"
+
+namespace reelgen::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using core::ErrorCode;
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+// The Date header changes once a second; format it once a second per thread.
+std::string_view http_date() {
+  thread_local std::time_t cached_second = 0;
+  thread_local char buf[64];
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    cached_second = now;
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  }
+  return buf;
+}
+
+// A connection as the shutdown code sees it: idle ones are closed at once.
+struct SessionSlot {
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;
+};
+
+struct IoThread {
+  asio::io_context ioc{1};
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::list<SessionSlot*> sessions;  // touched only on this thread
+  std::thread thread;
+};
+
+Request to_request(bhttp::request<bhttp::string_body>&& msg, std::string remote) {
+  Request req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  req.keep_alive = msg.keep_alive();
+  req.remote_address = std::move(remote);
+  req.headers.reserve(8);
+  for (const auto& field : msg) {
+    req.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+  }
+  req.body = std::move(msg.body());
+  return req;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive,
+                                             bool head) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::date, http_date());
+  res.set(bhttp::field::content_type, r.content_type);
+  for (auto& h : r.headers) res.set(h.name, h.value);
+  res.keep_alive(keep_alive);
+  if (head) {
+    res.content_length(r.body.size());
+  } else {
+    res.body() = std::move(r.body);
+    res.prepare_payload();
+  }
+  return res;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  core::ServerConfig config;
+  RequestHandler handler;
+  ServerStats stats;
+  std::vector<std::unique_ptr<IoThread>> threads;
+  std::atomic<bool> stopping{false};
+  std::uint16_t port = 0;
+  asio::io_context control{1};
+
+  asio::awaitable<void> accept_loop(IoThread& io);
+  asio::awaitable<void> session(IoThread& io, tcp::socket socket, bool over_capacity);
+  asio::awaitable<void> write_problem(beast::tcp_stream& stream, ErrorCode code,
+                                      std::string message, unsigned version);
+  void begin_stop();
+};
+
+asio::awaitable<void> Server::Impl::accept_loop(IoThread& io) {
+  for (;;) {
+    auto [ec, socket] = co_await io.acceptor->async_accept(nothrow);
+    if (ec == asio::error::operation_aborted || stopping.load()) co_return;
+    if (ec) {
+      // Out of descriptors or a transient failure: back off instead of spinning.
+      core::log_warn("accept failed", {{"error", ec.message()}});
+      asio::steady_timer timer(io.ioc, std::chrono::milliseconds(50));
+      co_await timer.async_wait(nothrow);
+      continue;
+    }
+    const bool over = stats.connections_open.load() >= static_cast<std::int64_t>(config.max_connections);
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(io.ioc, session(io, std::move(socket), over), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::Impl::write_problem(beast::tcp_stream& stream, ErrorCode code,
+                                                  std::string message, unsigned version) {
+  const std::string request_id = core::new_request_id();
+  Response r = problem_response(core::Error::make(code, std::move(message)), request_id);
+  r.set_header("X-Request-Id", request_id);
+  auto res = to_beast(std::move(r), version, false, false);
+  stream.expires_after(config.write_timeout);
+  co_await bhttp::async_write(stream, res, nothrow);
+}
+
+asio::awaitable<void> Server::Impl::session(IoThread& io, tcp::socket socket, bool over_capacity) {
+  std::string remote;
+  {
+    boost::system::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    if (!ec) remote = endpoint.address().to_string();
+  }
+  beast::tcp_stream stream(std::move(socket));
+  if (over_capacity) {
+    stats.connections_rejected.fetch_add(1);
+    co_await write_problem(stream, ErrorCode::unavailable,
+                           "the server has reached its maximum number of open connections", 11);
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    co_return;
+  }
+  stats.connections_accepted.fetch_add(1);
+  stats.connections_open.fetch_add(1);
+  SessionSlot slot{&stream, true};
+  io.sessions.push_front(&slot);
+  const auto registered = io.sessions.begin();
+
+  beast::flat_buffer buffer;  // unbounded: the parser enforces the header and body limits
+  bool first = true;
+  while (!stopping.load()) {
+    // Wait for the first byte of the next request: the idle keep-alive timeout applies.
+    slot.idle = true;
+    if (buffer.size() == 0) {
+      stream.expires_after(first ? config.header_timeout : config.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), nothrow);
+      if (ec) {
+        if (ec == beast::error::timeout) stats.timeouts.fetch_add(1);
+        break;
+      }
+      buffer.commit(n);
+    }
+    slot.idle = false;
+    first = false;
+
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
+    parser.body_limit(config.body_limit);
+    stream.expires_after(config.header_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
+    if (!hec && parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+      stream.expires_after(config.write_timeout);
+      co_await bhttp::async_write(stream, cont, nothrow);
+    }
+    boost::system::error_code ec = hec;
+    if (!ec && !parser.is_done()) {
+      stream.expires_after(config.body_timeout);
+      auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
+      ec = bec;
+    }
+    if (ec) {
+      const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+      if (ec == bhttp::error::header_limit) {
+        stats.header_too_large.fetch_add(1);
+        co_await write_problem(stream, ErrorCode::header_too_large,
+                               "the request header block exceeds " +
+                                   std::to_string(config.header_limit) + " bytes",
+                               version);
+      } else if (ec == bhttp::error::body_limit) {
+        stats.body_too_large.fetch_add(1);
+        co_await write_problem(stream, ErrorCode::payload_too_large,
+                               "the request body exceeds " + std::to_string(config.body_limit) +
+                                   " bytes",
+                               version);
+      } else if (ec == beast::error::timeout) {
+        stats.timeouts.fetch_add(1);
+      } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+                 ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+        stats.bad_requests.fetch_add(1);
+        co_await write_problem(stream, ErrorCode::malformed,
+                               "the request is not valid HTTP/1.1: " + ec.message(), version);
+      }
+      break;
+    }
+
+    auto msg = parser.release();
+    const unsigned version = msg.version();
+    const bool head = msg.method() == bhttp::verb::head;
+    Request request = to_request(std::move(msg), remote);
+    Response response = handler(request);
+    const bool keep_alive = request.keep_alive && !stopping.load();
+    auto res = to_beast(std::move(response), version, keep_alive, head);
+    stream.expires_after(config.write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, res, nothrow);
+    if (wec || !keep_alive) break;
+  }
+
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  io.sessions.erase(registered);
+  stats.connections_open.fetch_sub(1);
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  core::log_info("shutting down", {{"open_connections", stats.connections_open.load()}});
+  for (auto& io : threads) {
+    asio::post(io->ioc, [io = io.get()] {
+      boost::system::error_code ignored;
+      if (io->acceptor) io->acceptor->close(ignored);
+      for (SessionSlot* slot : io->sessions) {
+        if (slot->idle) slot->stream->socket().close(ignored);
+      }
+    });
+  }
+  // Drain: poll until every connection has finished, or the grace period ends.
+  auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
+  auto timer = std::make_shared<asio::steady_timer>(control);
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [this, deadline, timer, poll] {
+    if (stats.connections_open.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      for (auto& io : threads) io->ioc.stop();
+      *poll = nullptr;  // break the self-reference
+      return;
+    }
+    timer->expires_after(std::chrono::milliseconds(10));
+    timer->async_wait([poll](boost::system::error_code) {
+      if (*poll) (*poll)();
+    });
+  };
+  (*poll)();
+}
+
+Server::Server(core::ServerConfig config, RequestHandler handler)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->handler = std::move(handler);
+  int n = impl_->config.threads;
+  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < n; ++i) impl_->threads.push_back(std::make_unique<IoThread>());
+}
+
+Server::~Server() = default;
+
+core::Result<void> Server::listen() {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(impl_->config.host, ec);
+  if (ec) return core::fail(ErrorCode::invalid_argument, "host '" + impl_->config.host + "' is not an IP address");
+  std::uint16_t port = impl_->config.port;
+  for (auto& io : impl_->threads) {
+    auto acceptor = std::make_unique<tcp::acceptor>(io->ioc);
+    const tcp::endpoint endpoint(address, port);
+    acceptor->open(endpoint.protocol(), ec);
+    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) {
+      const int one = 1;
+      if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+        ec = boost::system::error_code(errno, boost::system::system_category());
+      }
+    }
+    if (!ec) acceptor->bind(endpoint, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return core::fail(ErrorCode::unavailable, "cannot listen on " + impl_->config.host + ":" +
+                                                    std::to_string(port) + ": " + ec.message());
+    }
+    port = acceptor->local_endpoint().port();  // with port 0, the others share the one picked
+    io->acceptor = std::move(acceptor);
+  }
+  impl_->port = port;
+  return {};
+}
+
+std::uint16_t Server::port() const { return impl_->port; }
+int Server::threads() const { return static_cast<int>(impl_->threads.size()); }
+bool Server::stopping() const { return impl_->stopping.load(); }
+const ServerStats& Server::stats() const { return impl_->stats; }
+
+void Server::run(bool handle_signals) {
+  auto guard = asio::make_work_guard(impl_->control);
+  asio::signal_set signals(impl_->control);
+  if (handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([this](boost::system::error_code ec, int) {
+      if (!ec) impl_->begin_stop();
+    });
+  }
+  for (auto& io : impl_->threads) {
+    asio::co_spawn(io->ioc, impl_->accept_loop(*io), asio::detached);
+    io->thread = std::thread([io = io.get()] { io->ioc.run(); });
+  }
+  std::thread control_thread([this] { impl_->control.run(); });
+  for (auto& io : impl_->threads) io->thread.join();
+  guard.reset();
+  signals.cancel();
+  impl_->control.stop();
+  control_thread.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->control, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace reelgen::http

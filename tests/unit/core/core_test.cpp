@@ -1,0 +1,139 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <set>
+
+#include "core/config.hpp"
+#include "core/hash.hpp"
+#include "core/json.hpp"
+#include "core/thread_pool.hpp"
+#include "core/utf8.hpp"
+
+namespace reelgen::core {
+namespace {
+
+TEST(Utf8, AcceptsWellFormedAndRejectsBrokenSequences) {
+  EXPECT_TRUE(is_valid_utf8("plain ascii"));
+  EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9 \xF0\x9F\x8C\x85"));  // café 🌅
+  EXPECT_FALSE(is_valid_utf8("\xC3"));                         // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));                     // overlong
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));                 // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));             // past U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xFF"));
+}
+
+TEST(Utf8, CountsCodePointsAndNormalizesSpace) {
+  EXPECT_EQ(utf8_length("caf\xC3\xA9"), 4u);
+  EXPECT_EQ(utf8_length("\xF0\x9F\x8C\x85"), 1u);
+  EXPECT_EQ(normalize_space("  a \t\n b  c "), "a b c");
+  EXPECT_EQ(normalize_space("   "), "");
+}
+
+TEST(Hash, Sha256MatchesKnownVector) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Hash, ConstantTimeEqualComparesWholeStrings) {
+  EXPECT_TRUE(constant_time_equal("secret", "secret"));
+  EXPECT_FALSE(constant_time_equal("secret", "secreT"));
+  EXPECT_FALSE(constant_time_equal("secret", "secrets"));
+}
+
+TEST(Hash, RandomTokensAreBase62AndDistinct) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    const std::string t = random_token(40);
+    ASSERT_EQ(t.size(), 40u);
+    for (char c : t) ASSERT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << t;
+    seen.insert(t);
+  }
+  EXPECT_EQ(seen.size(), 100u);
+  EXPECT_NE(new_request_id(), new_request_id());
+}
+
+EnvLookup env_of(std::map<std::string, std::string> values) {
+  return [values](const char* name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(Config, DefaultsWithoutEnvironment) {
+  auto c = load_config(env_of({}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->server.port, 8140);
+  EXPECT_EQ(c->server.host, "127.0.0.1");
+  EXPECT_EQ(c->server.header_limit, 16u * 1024);
+  EXPECT_EQ(c->server.body_limit, 1u << 20);
+  EXPECT_EQ(c->data_dir, "./var");
+}
+
+TEST(Config, EnvironmentOverridesDefaults) {
+  auto c = load_config(env_of({{"PORT", "9000"}, {"CACHE_TTL", "60"}, {"ACCESS_LOG", "off"},
+                               {"RATE_LIMIT_PER_MINUTE", "120.5"}, {"DATA_DIR", "/tmp/x"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->server.port, 9000);
+  EXPECT_EQ(c->cache.ttl, std::chrono::seconds(60));
+  EXPECT_FALSE(c->server.access_log);
+  EXPECT_DOUBLE_EQ(c->rate_limit.per_minute, 120.5);
+  EXPECT_EQ(c->data_dir, "/tmp/x");
+}
+
+TEST(Config, MalformedValuesNameTheVariable) {
+  auto c = load_config(env_of({{"PORT", "80a"}}));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("PORT"), std::string::npos);
+  EXPECT_FALSE(load_config(env_of({{"PORT", "70000"}})));
+  EXPECT_FALSE(load_config(env_of({{"ACCESS_LOG", "maybe"}})));
+  EXPECT_FALSE(load_config(env_of({{"LOG_LEVEL", "loud"}})));
+}
+
+TEST(ObjectReader, ValidatesTypesRangesAndUnknownFields) {
+  auto doc = parse_json(R"({"name":"  hi  there ","n":40,"flag":"yes","mode":"b","extra":1})");
+  ASSERT_TRUE(doc);
+  std::vector<FieldError> errors;
+  ObjectReader in(doc->as_object(), "", errors);
+  EXPECT_EQ(in.text("name", true, 1, 20), "hi there");
+  EXPECT_FALSE(in.integer("n", 0, 30));
+  EXPECT_FALSE(in.boolean("flag"));
+  constexpr std::string_view modes[] = {"a", "b"};
+  EXPECT_EQ(in.choice("mode", modes), 1u);
+  EXPECT_FALSE(in.text("missing", true, 1, 5));
+  in.reject_unknown();
+  std::map<std::string, std::string> rules;
+  for (const auto& e : errors) rules[e.field] = e.rule;
+  EXPECT_EQ(rules["n"], "maximum");
+  EXPECT_EQ(rules["flag"], "type");
+  EXPECT_EQ(rules["missing"], "required");
+  EXPECT_EQ(rules["extra"], "unknown_field");
+  EXPECT_EQ(rules.size(), 4u);
+}
+
+TEST(ObjectReader, RejectsFractionsForIntegersAndPrefixesPaths) {
+  auto doc = parse_json(R"({"n":1.5})");
+  ASSERT_TRUE(doc);
+  std::vector<FieldError> errors;
+  ObjectReader in(doc->as_object(), "requests[2]", errors);
+  EXPECT_FALSE(in.integer("n", 0, 10));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "requests[2].n");
+}
+
+TEST(Json, MalformedTextAndInvalidUtf8AreMalformed) {
+  EXPECT_EQ(parse_json("{").error().code, ErrorCode::malformed);
+  EXPECT_EQ(parse_json("{\"a\":\"\xC3\"}").error().code, ErrorCode::malformed);
+  EXPECT_TRUE(parse_json("{\"a\":\"caf\xC3\xA9\"}"));
+}
+
+TEST(ThreadPool, ParallelForVisitsEveryIndexOnce) {
+  ThreadPool pool(2);
+  std::vector<std::atomic<int>> hits(1000);
+  pool.parallel_for(hits.size(), [&](std::size_t i) { hits[i].fetch_add(1); });
+  for (const auto& h : hits) ASSERT_EQ(h.load(), 1);
+  pool.parallel_for(0, [&](std::size_t) { FAIL(); });
+}
+
+}  // namespace
+}  // namespace reelgen::core
