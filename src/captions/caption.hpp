@@ -1,0 +1,82 @@
+#pragma once
+// The caption request and result as the engine sees them: plain values, no HTTP, no JSON.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace reelgen::captions {
+
+enum class Style {
+  casual,
+  professional,
+  inspirational,
+  playful,
+  educational,
+  promotional,
+  luxury,
+  storytelling,
+  call_to_action,
+};
+inline constexpr std::array<std::string_view, 9> kStyleNames = {
+    "casual",      "professional", "inspirational", "playful",       "educational",
+    "promotional", "luxury",       "storytelling",  "call_to_action"};
+
+enum class OptimizationLevel { ultra_fast, balanced, quality };
+inline constexpr std::array<std::string_view, 3> kOptimizationLevelNames = {"ultra_fast", "balanced",
+                                                                            "quality"};
+
+enum class ContentType { post, story, reel, carousel };
+inline constexpr std::array<std::string_view, 4> kContentTypeNames = {"post", "story", "reel",
+                                                                      "carousel"};
+
+// Languages the builtin engine writes.
+inline constexpr std::array<std::string_view, 1> kLanguages = {"en"};
+
+// Instagram's hard limits.
+inline constexpr std::size_t kMaxCaptionChars = 2200;
+inline constexpr int kMaxHashtags = 30;
+
+// A validated request. Field rules are enforced by the API layer before it gets here.
+struct CaptionRequest {
+  std::string content_description;  // 5..2000 code points, whitespace-normalized
+  Style style = Style::casual;
+  int hashtag_count = 15;  // 0..30
+  OptimizationLevel optimization_level = OptimizationLevel::balanced;
+  std::string language = "en";
+  std::string audience;                // free text, may be empty
+  ContentType content_type = ContentType::post;
+  std::vector<std::string> keywords;   // each must appear in the caption, <= 20
+  std::string brand_voice;             // free text adjectives, may be empty
+  int variants = 1;                    // 1..5: the caption plus variants-1 alternatives
+  std::uint64_t seed = 0;              // same request + same seed => same caption
+};
+
+// One written caption with its analysis.
+struct Caption {
+  std::string text;                   // the caption without the hashtag block
+  std::vector<std::string> hashtags;  // each "#tag": letters, digits, '_'; unique ignoring case
+  std::vector<std::string> emojis;    // the emojis used in text, in order of first use
+  double quality_score = 0;           // 0..100
+  double engagement_score = 0;        // 0..100
+  double readability_score = 0;       // Flesch reading ease, clamped 0..100
+  std::string sentiment;              // positive | neutral | negative
+  std::string tone;                   // e.g. "warm", "confident", "uplifting"
+  int word_count = 0;
+  int character_count = 0;            // code points of text
+};
+
+struct CaptionResult {
+  Caption caption;
+  std::vector<Caption> variants;  // variants - 1 alternatives, each different from the others
+};
+
+template <typename Enum, std::size_t N>
+std::string_view name_of(Enum value, const std::array<std::string_view, N>& names) {
+  return names[static_cast<std::size_t>(value)];
+}
+
+}  // namespace reelgen::captions

@@ -1,0 +1,25 @@
+#pragma once
+// A caption provider writes captions for a validated request. The builtin engine is one;
+// an LLM-backed provider is another. Providers are chosen by configuration.
+
+#include <memory>
+#include <string_view>
+
+#include "captions/caption.hpp"
+#include "core/error.hpp"
+
+namespace reelgen::captions {
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual std::string_view name() const = 0;
+  // Thread-safe; called concurrently from every I/O and worker thread.
+  virtual core::Result<CaptionResult> generate(const CaptionRequest& request) const = 0;
+};
+
+// The builtin engine: loads its lexicon and phrase banks from data compiled into the binary.
+// Returns an error when the embedded data is missing or malformed.
+core::Result<std::unique_ptr<Provider>> make_builtin_provider();
+
+}  // namespace reelgen::captions

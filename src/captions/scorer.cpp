@@ -1,0 +1,167 @@
+#include "captions/scorer.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "captions/tokenizer.hpp"
+#include "core/utf8.hpp"
+
+namespace reelgen::captions::detail {
+namespace {
+
+bool is_vowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+int syllables(std::string_view word) {
+  int count = 0;
+  bool in_vowels = false;
+  for (char c : word) {
+    bool v = is_vowel(c);
+    if (v && !in_vowels) ++count;
+    in_vowels = v;
+  }
+  // A final silent 'e' ("make"), but not "-le" ("little").
+  if (word.size() > 2 && word.back() == 'e' && !is_vowel(word[word.size() - 2]) &&
+      !(word[word.size() - 2] == 'l' && !is_vowel(word[word.size() - 3]))) {
+    --count;
+  }
+  return std::max(count, 1);
+}
+
+int sentence_count(std::string_view text) {
+  int count = 0;
+  bool in_end = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    bool end = c == '.' || c == '!' || c == '?' || (c == '\n' && i > 0 && text[i - 1] != '\n');
+    if (end && !in_end) ++count;
+    in_end = end || (in_end && (c == ' ' || c == '\n'));
+  }
+  // The last sentence may end with an emoji instead of a period.
+  return std::max(count + (in_end ? 0 : 1), 1);
+}
+
+double clamp100(double v) { return std::clamp(v, 0.0, 100.0); }
+
+// 1 inside [lo, hi], falling linearly to 0 at half / double the range.
+double fit(double value, double lo, double hi) {
+  if (value >= lo && value <= hi) return 1.0;
+  if (value < lo) return std::max(0.0, 1.0 - (lo - value) / (lo * 0.5));
+  return std::max(0.0, 1.0 - (value - hi) / hi);
+}
+
+bool is_negator(std::string_view w) {
+  return w == "not" || w == "no" || w == "never" || w == "dont" || w == "don't" || w == "isnt" ||
+         w == "isn't" || w == "without" || w == "nothing";
+}
+
+}  // namespace
+
+double readability(std::string_view text, const std::vector<Word>& words) {
+  if (words.empty()) return 0.0;
+  int syl = 0;
+  for (const Word& w : words) syl += syllables(w.lower);
+  double n = static_cast<double>(words.size());
+  double ease = 206.835 - 1.015 * (n / sentence_count(text)) - 84.6 * (syl / n);
+  return clamp100(ease);
+}
+
+int sentiment_sum(const std::vector<Word>& words, const SortedLines& lexicon) {
+  int sum = 0;
+  int flip = 0;
+  for (const Word& w : words) {
+    if (is_negator(w.lower)) {
+      flip = 2;
+      continue;
+    }
+    auto value = lexicon.find(w.lower);
+    if (!value && w.lower.size() > 3 && w.lower.back() == 's') {
+      value = lexicon.find(std::string_view(w.lower).substr(0, w.lower.size() - 1));
+    }
+    int s = 0;
+    if (value) std::from_chars(value->data(), value->data() + value->size(), s);
+    sum += flip > 0 ? -s : s;
+    if (flip > 0) --flip;
+  }
+  return sum;
+}
+
+void score(const ScoreInput& in, Caption& c) {
+  const std::string& text = c.text;
+  thread_local std::vector<Word> words;
+  tokenize(text, words);
+  c.word_count = static_cast<int>(words.size());
+  c.character_count = static_cast<int>(core::utf8_length(text));
+  c.readability_score = readability(text, words);
+
+  int s = sentiment_sum(words, in.sentiment);
+  c.sentiment = s >= 2 ? "positive" : s <= -2 ? "negative" : "neutral";
+  std::string_view tone = s >= 2    ? in.style.tone_positive
+                          : s <= -2 ? in.style.tone_negative
+                                    : in.style.tone_neutral;
+  c.tone.assign(tone);
+
+  const CaptionRequest& req = in.request;
+  const double chars = c.character_count;
+  double length_fit = 0;
+  switch (req.content_type) {
+    case ContentType::story:
+      length_fit = fit(chars, 30, 120);
+      break;
+    case ContentType::reel:
+      length_fit = fit(chars, 50, 220);
+      break;
+    case ContentType::post:
+      length_fit = fit(chars, 120, 600);
+      break;
+    case ContentType::carousel:
+      length_fit = fit(chars, 150, 700);
+      break;
+  }
+  double keyword_cover = req.keywords.empty()
+                             ? 1.0
+                             : static_cast<double>(in.draft.keywords_present) / req.keywords.size();
+  double tag_fit = 1.0;
+  if (req.hashtag_count > 0) {
+    double wanted = std::min(req.hashtag_count, 5);
+    double relevant = std::min(static_cast<double>(in.relevant_hashtags) / wanted, 1.0);
+    double filled = static_cast<double>(c.hashtags.size()) / req.hashtag_count;
+    tag_fit = 0.7 * relevant + 0.3 * filled;
+  }
+  double emoji_fit = 1.0;
+  if (in.style.emoji_density > 0) {
+    double used = static_cast<double>(c.emojis.size());
+    double relevant = used == 0 ? 0.0 : std::min(1.0, in.relevant_emojis / used);
+    emoji_fit = 0.5 * std::min(1.0, used / in.style.emoji_density) + 0.5 * relevant;
+  }
+  double read_fit = std::max(0.0, 1.0 - std::abs(c.readability_score - 70.0) / 70.0);
+  c.quality_score = clamp100(25 * keyword_cover + 20 * length_fit + 20 * tag_fit + 15 * emoji_fit +
+                             20 * read_fit);
+
+  double engagement = 0;
+  if (in.draft.has_cta) engagement += 25;
+  if (text.find('?') != std::string::npos) engagement += 20;
+  engagement += 15 * std::min(1.0, c.emojis.size() / 2.0);
+  std::size_t tags = c.hashtags.size();
+  if (tags >= 3 && tags <= 15) {
+    engagement += 20;
+  } else if (tags > 15) {
+    engagement += 20 - 10.0 * (tags - 15) / 15.0;
+  } else {
+    engagement += 20.0 * tags / 3.0;
+  }
+  // A hook that stops the scroll: short, punchy, speaking to the reader.
+  std::string_view hook = std::string_view(text).substr(0, in.draft.hook_chars);
+  double hook_strength = 0;
+  if (in.draft.hook_chars > 0 && in.draft.hook_chars <= 60) hook_strength += 8;
+  if (hook.find_first_of("!?:") != std::string_view::npos) hook_strength += 6;
+  if (hook.find("you") != std::string_view::npos || hook.find("this") != std::string_view::npos ||
+      hook.find("This") != std::string_view::npos) {
+    hook_strength += 6;
+  }
+  c.engagement_score = clamp100(engagement + hook_strength);
+}
+
+}  // namespace reelgen::captions::detail

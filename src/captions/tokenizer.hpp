@@ -1,0 +1,27 @@
+#pragma once
+// Splits UTF-8 text into words: letters and digits of any script, with inner apostrophes
+// ("don't") kept. Emoji, punctuation and symbols separate words and are dropped.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace reelgen::captions::detail {
+
+struct Word {
+  std::string_view surface;  // as written
+  std::string lower;         // lower-cased (ASCII and Latin-1 letters), apostrophes removed
+  bool capitalized = false;  // starts with an upper-case letter
+  bool sentence_start = false;
+};
+
+// Appends the words of text to out (which is cleared first).
+void tokenize(std::string_view text, std::vector<Word>& out);
+
+// Decodes the code point at text[i] and advances i; malformed bytes decode as U+FFFD.
+char32_t next_code_point(std::string_view text, std::size_t& i);
+
+// True for code points that start an emoji: pictographs, dingbats and miscellaneous symbols.
+bool is_emoji_start(char32_t cp);
+
+}  // namespace reelgen::captions::detail

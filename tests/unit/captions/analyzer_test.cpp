@@ -1,0 +1,92 @@
+#include "captions/analyzer.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test_engine.hpp"
+
+namespace reelgen::captions::detail {
+namespace {
+
+using ::testing::Contains;
+using ::testing::Not;
+
+Analysis analyze(std::string_view text) {
+  return testing::engine().analyzer().analyze(text, {}, "");
+}
+
+bool has_phrase(const Analysis& a, std::string_view head) {
+  for (const NounPhrase& p : a.noun_phrases) {
+    if (p.head == head) return true;
+  }
+  return false;
+}
+
+TEST(Analyzer, FindsNounsAdjectivesAndPhrases) {
+  Analysis a = analyze("Beautiful sunset over the ocean");
+  EXPECT_THAT(a.nouns, Contains("sunset"));
+  EXPECT_THAT(a.nouns, Contains("ocean"));
+  EXPECT_THAT(a.adjectives, Contains("beautiful"));
+  EXPECT_THAT(a.nouns, Not(Contains("over")));
+  ASSERT_FALSE(a.noun_phrases.empty());
+  EXPECT_EQ(a.noun_phrases[0].head, "sunset");
+  EXPECT_EQ(a.noun_phrases[0].modifier, "beautiful");
+  EXPECT_EQ(a.keywords.front(), "sunset");
+}
+
+TEST(Analyzer, JoinsWordNetCollocations) {
+  Analysis a = analyze("My golden retriever playing in the snow");
+  EXPECT_THAT(a.nouns, Contains("golden retriever"));
+  EXPECT_THAT(a.nouns, Contains("snow"));
+  EXPECT_TRUE(has_phrase(a, "golden retriever"));
+  bool compound = false;
+  for (const Term& t : a.terms)
+    compound = compound || (t.compound && t.lemma == "golden_retriever");
+  EXPECT_TRUE(compound);
+  // "playing" after a noun is what the dog does, not a thing.
+  EXPECT_THAT(a.nouns, Not(Contains("playing")));
+}
+
+TEST(Analyzer, SingularizesPlurals) {
+  Analysis a = analyze("Two puppies and three geese near the boxes");
+  EXPECT_THAT(a.nouns, Contains("puppy"));
+  EXPECT_THAT(a.nouns, Contains("goose"));
+  EXPECT_THAT(a.nouns, Contains("box"));
+}
+
+TEST(Analyzer, AdjacentNounsFormOnePhrase) {
+  Analysis a = analyze("Cozy coffee shop morning");
+  ASSERT_FALSE(a.noun_phrases.empty());
+  EXPECT_NE(a.noun_phrases[0].head.find("coffee shop"), std::string::npos);
+  EXPECT_EQ(a.noun_phrases[0].modifier, "cozy");
+}
+
+TEST(Analyzer, HandlesUtf8AndEmojiInText) {
+  Analysis a = analyze("Café crème at the beach 🌅 with friends!");
+  EXPECT_THAT(a.nouns, Contains("beach"));
+  EXPECT_THAT(a.nouns, Contains("friend"));
+  bool has_cafe = false;
+  for (const Term& t : a.terms) has_cafe = has_cafe || t.text == "café";
+  EXPECT_TRUE(has_cafe);
+}
+
+TEST(Analyzer, DetectsNiche) {
+  const auto& engine = testing::engine();
+  (void)engine;
+  Analysis food = analyze("Homemade pizza with fresh basil in my kitchen");
+  Analysis pets = analyze("My golden retriever playing in the snow");
+  EXPECT_NE(food.niche, pets.niche);
+}
+
+TEST(Lexicon, KnowsPartsOfSpeech) {
+  const Lexicon& lex = testing::engine().lexicon();
+  EXPECT_EQ(lex.lookup("ocean").dominant, Pos::noun);
+  EXPECT_EQ(lex.lookup("beautiful").dominant, Pos::adjective);
+  EXPECT_EQ(lex.singular("puppies"), "puppy");
+  EXPECT_EQ(lex.singular("children"), "child");
+  EXPECT_EQ(lex.verb_lemma("running"), "run");
+  EXPECT_TRUE(lex.is_noun("ice_cream"));
+}
+
+}  // namespace
+}  // namespace reelgen::captions::detail
