@@ -1,0 +1,37 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is optional.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+BIN := $(BUILD_DIR)/src/app/reelgen
+DATA_DIR ?= ./var
+
+.PHONY: run test build deps configure bench asan tsan clean format
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@test -f $(BUILD_DIR)/build.ninja || cmake --preset $(PRESET)
+
+build: configure
+	cmake --build --preset $(PRESET)
+
+run: build
+	$(BIN) serve --data-dir $(DATA_DIR)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2
+
+bench: deps
+	bench/load/run.sh
+
+asan:
+	$(MAKE) test PRESET=asan
+
+tsan:
+	$(MAKE) test PRESET=tsan
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'bench/*.cpp')
+
+clean:
+	rm -rf build

@@ -1,0 +1,211 @@
+#include "api/app.hpp"
+
+#include <boost/json.hpp>
+
+#include <fstream>
+
+#include "api/caption_dto.hpp"
+#include "api/services.hpp"
+#include "core/hash.hpp"
+#include "core/log.hpp"
+#include "http/problem.hpp"
+
+namespace reelgen::api {
+namespace {
+
+using core::ErrorCode;
+
+enum class Access { open, key, admin };
+
+Access access_for(const core::Config& config, std::string_view route, std::string_view method) {
+  if (route.starts_with("/health")) return config.server.open_health ? Access::open : Access::key;
+  if (route == "/performance/optimize") return Access::admin;
+  if (route == "/metrics" || (route.starts_with("/performance/") && method != "POST")) {
+    return config.server.open_metrics ? Access::open : Access::key;
+  }
+  return Access::key;
+}
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (const char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void set_rate_headers(http::Response& res, const RateDecision& d) {
+  res.set_header("RateLimit-Limit", std::to_string(static_cast<long>(d.limit)));
+  res.set_header("RateLimit-Remaining", std::to_string(static_cast<long>(d.remaining)));
+  res.set_header("RateLimit-Reset", std::to_string(d.reset.count()));
+}
+
+http::Response rate_limited(const http::Context& ctx, const RateDecision& d, std::string message) {
+  auto res = problem(ctx, core::Error::make(ErrorCode::rate_limited, std::move(message)));
+  set_rate_headers(res, d);
+  res.set_header("Retry-After", std::to_string(d.retry_after.count()));
+  return res;
+}
+
+Services::Services(core::Config cfg, const core::Clock& clk)
+    : config(std::move(cfg)),
+      clock(clk),
+      started(clk.now()),
+      cache(cache::L1Config{config.cache.max_entries, config.cache.max_bytes, config.cache.ttl, 16},
+            clk),
+      limiter(config.rate_limit.per_minute, config.rate_limit.burst, clk),
+      pool(config.server.threads) {}
+
+WarmupReport Services::warm_cache() {
+  WarmupReport report;
+  if (config.cache.warmup_file.empty() || !engine_ready.load()) return report;
+  std::ifstream in(config.cache.warmup_file);
+  if (!in) {
+    report.error = "cannot read " + config.cache.warmup_file;
+    return report;
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.front() == '#') continue;
+    ++report.requests;
+    auto request = parse_caption_request(line);
+    if (!request) {
+      ++report.invalid;
+      continue;
+    }
+    if (captions->generate(*request)) ++report.cached;
+  }
+  std::lock_guard lock(warmup_mutex);
+  last_warmup = report;
+  return report;
+}
+
+http::Response problem(const http::Context& ctx, const core::Error& error) {
+  return http::problem_response(error, ctx.request_id);
+}
+
+http::Response json(int status, const boost::json::value& body) {
+  return http::json_response(status, boost::json::serialize(body));
+}
+
+App::App(core::Config config, const core::Clock& clock)
+    : services_(std::make_unique<Services>(std::move(config), clock)) {
+  add_caption_routes(router_, *services_);
+  add_operations_routes(router_, *services_);
+  services_->metrics = std::make_unique<monitor::HttpMetrics>(router_.patterns(), clock);
+}
+
+App::~App() = default;
+
+core::Result<void> App::open_store() {
+  auto store = store::open_sqlite_store(services_->config.data_dir, services_->clock);
+  if (!store) return std::unexpected(store.error());
+  services_->store = std::move(*store);
+  services_->auth = std::make_unique<Authenticator>(services_->store->keys(), services_->clock);
+  services_->store_ready.store(true);
+  return {};
+}
+
+core::Result<void> App::load_engine() {
+  const auto start = std::chrono::steady_clock::now();
+  auto provider = captions::make_builtin_provider();
+  if (!provider) return std::unexpected(provider.error());
+  services_->provider = std::move(*provider);
+  services_->captions = std::make_unique<captions::Service>(
+      *services_->provider, services_->cache, render_caption_fragment);
+  services_->engine_load_time = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  services_->engine_ready.store(true);
+  const WarmupReport warm = services_->warm_cache();
+  core::log_info("caption engine loaded",
+                 {{"provider", services_->provider->name()},
+                  {"load_ms", services_->engine_load_time.count()},
+                  {"warmed", warm.cached},
+                  {"warmup_invalid", warm.invalid}});
+  if (!warm.error.empty()) core::log_warn("cache warm-up skipped", {{"error", warm.error}});
+  return {};
+}
+
+bool App::ready() const { return services_->store_ready.load() && services_->engine_ready.load(); }
+
+store::Store& App::store() { return *services_->store; }
+
+void App::attach(const http::ServerStats& stats) { services_->server_stats.store(&stats); }
+
+http::Response App::handle(http::Request& request) {
+  auto& metrics = *services_->metrics;
+  http::Context ctx;
+  ctx.started = std::chrono::steady_clock::now();
+  const std::string_view incoming_id = request.header("X-Request-Id");
+  ctx.request_id = valid_request_id(incoming_id) ? std::string(incoming_id) : core::new_request_id();
+  metrics.begin_request();
+  http::Response res = dispatch(request, ctx);
+  res.set_header("X-Request-Id", ctx.request_id);
+  const auto elapsed = std::chrono::steady_clock::now() - ctx.started;
+  metrics.record(ctx.route, res.status, elapsed);
+  metrics.end_request();
+  if (services_->config.server.access_log && core::log_enabled(core::LogLevel::info)) {
+    core::log_info("request",
+                   {{"request_id", ctx.request_id},
+                    {"method", request.method},
+                    {"path", request.path()},
+                    {"status", res.status},
+                    {"bytes", res.body.size()},
+                    {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()},
+                    {"key_id", ctx.key_id},
+                    {"remote", request.remote_address}});
+  }
+  return res;
+}
+
+http::Response App::dispatch(http::Request& request, http::Context& ctx) {
+  Services& s = *services_;
+  const http::RouteMatch match = router_.match(request.method, request.path());
+  ctx.route = match.handler ? match.pattern : "unmatched";
+  if (match.handler == nullptr) {
+    if (match.allow.empty()) {
+      return problem(ctx, core::Error::make(ErrorCode::not_found,
+                                            "no resource at " + std::string(request.path())));
+    }
+    auto res = problem(ctx, core::Error::make(ErrorCode::method_not_allowed,
+                                              request.method + " is not allowed here; use " + match.allow));
+    res.set_header("Allow", match.allow);
+    return res;
+  }
+  ctx.path_params = match.params;
+
+  const Access access = access_for(s.config, match.pattern, request.method);
+  std::optional<RateDecision> rate;
+  if (access != Access::open) {
+    if (!s.store_ready.load()) {
+      return problem(ctx, core::Error::make(ErrorCode::unavailable, "the key store is not open yet"));
+    }
+    auto key = s.auth->authenticate(presented_secret(request));
+    if (!key) {
+      auto res = problem(ctx, key.error());
+      if (key.error().code == ErrorCode::unauthenticated) res.set_header("WWW-Authenticate", "Bearer");
+      return res;
+    }
+    ctx.key_id = key->id;
+    ctx.admin = key->scope == store::Scope::admin;
+    ctx.key_rate_per_minute = key->rate_per_minute;
+    if (access == Access::admin && !ctx.admin) {
+      return problem(ctx, core::Error::make(ErrorCode::forbidden, "this endpoint needs an admin key"));
+    }
+    rate = s.limiter.take(ctx.key_id, 1, ctx.key_rate_per_minute);
+    if (!rate->allowed) {
+      return rate_limited(ctx, *rate,
+                          "rate limit exceeded; retry in " +
+                              std::to_string(rate->retry_after.count()) + " s");
+    }
+  }
+  http::Response res = (*match.handler)(request, ctx);
+  if (rate && res.header("RateLimit-Limit").empty()) set_rate_headers(res, *rate);
+  return res;
+}
+
+}  // namespace reelgen::api

@@ -1,0 +1,45 @@
+#pragma once
+// The application: wires config, store, cache, caption service and routes, and runs every request
+// through the middleware chain: request id → metrics and access log → route → auth → readiness →
+// rate limit → handler.
+
+#include <memory>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+
+namespace reelgen::api {
+
+struct Services;
+
+class App {
+ public:
+  explicit App(core::Config config, const core::Clock& clock = core::SystemClock::instance());
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Opens the store (fast); the server answers 503 on /health/ready until it and the engine load.
+  core::Result<void> open_store();
+  // Loads the caption engine and warms the cache; may run on a background thread while serving.
+  core::Result<void> load_engine();
+  bool ready() const;
+
+  store::Store& store();
+  void attach(const http::ServerStats& stats);
+
+  // The whole middleware chain. Thread-safe.
+  http::Response handle(http::Request& request);
+
+ private:
+  http::Response dispatch(http::Request& request, http::Context& ctx);
+  std::unique_ptr<Services> services_;
+  http::Router router_;
+};
+
+}  // namespace reelgen::api

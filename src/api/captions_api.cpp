@@ -1,0 +1,163 @@
+// POST /api/v14/generate, POST /api/v14/batch, GET /api/v14/info.
+
+#include <boost/json.hpp>
+
+#include "api/caption_dto.hpp"
+#include "api/services.hpp"
+#include "core/hash.hpp"
+#include "core/json.hpp"
+#include "http/problem.hpp"
+
+namespace reelgen::api {
+namespace {
+
+using core::ErrorCode;
+
+double elapsed_ms(const http::Context& ctx) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.started)
+      .count();
+}
+
+http::Response engine_unavailable(const http::Context& ctx) {
+  return problem(ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
+}
+
+http::Response generate(Services& s, http::Request& req, http::Context& ctx) {
+  if (!s.engine_ready.load()) return engine_unavailable(ctx);
+  auto request = parse_caption_request(req.body);
+  if (!request) return problem(ctx, request.error());
+  auto generated = s.captions->generate(*request);
+  if (!generated) return problem(ctx, generated.error());
+  return http::json_response(200, render_caption_response(ctx.request_id, generated->fragment,
+                                                          elapsed_ms(ctx), generated->cache_hit,
+                                                          s.captions->provider_name()));
+}
+
+struct BatchItem {
+  std::optional<captions::CaptionRequest> request;
+  core::Result<captions::Generated> outcome = core::fail(ErrorCode::internal, "not run");
+  std::vector<core::FieldError> errors;
+};
+
+boost::json::object item_problem(const core::Error& error, const std::string& id) {
+  return boost::json::parse(http::problem_response(error, id).body).as_object();
+}
+
+http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
+  if (!s.engine_ready.load()) return engine_unavailable(ctx);
+  auto doc = core::parse_json(req.body);
+  if (!doc) return problem(ctx, doc.error());
+  if (!doc->is_object()) {
+    return problem(ctx, core::Error::make(ErrorCode::malformed, "the request body must be a JSON object"));
+  }
+  std::vector<core::FieldError> errors;
+  core::ObjectReader in(doc->get_object(), "", errors);
+  const boost::json::array* requests = in.array("requests", 1, kMaxBatchItems);
+  in.reject_unknown();
+  if (!errors.empty()) {
+    core::Error e{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message,
+                  std::move(errors)};
+    return problem(ctx, e);
+  }
+  // The request itself took one token; the other items take theirs now.
+  if (requests->size() > 1 && !ctx.key_id.empty()) {
+    const auto d = s.limiter.take(ctx.key_id, static_cast<double>(requests->size() - 1),
+                                  ctx.key_rate_per_minute);
+    if (!d.allowed) {
+      return rate_limited(ctx, d,
+                          "rate limit exceeded: a batch of " + std::to_string(requests->size()) +
+                              " items needs as many tokens");
+    }
+  }
+
+  std::vector<BatchItem> items(requests->size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& value = (*requests)[i];
+    const std::string prefix = "requests[" + std::to_string(i) + "]";
+    if (!value.is_object()) {
+      items[i].errors.push_back({prefix, "type", "must be an object"});
+      continue;
+    }
+    items[i].request = read_caption_request(value.get_object(), prefix, items[i].errors);
+  }
+  s.pool.parallel_for(items.size(), [&](std::size_t i) {
+    if (items[i].request) items[i].outcome = s.captions->generate(*items[i].request);
+  });
+
+  const std::string batch_id = ctx.request_id;
+  std::string results = "[";
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) results += ",";
+    const std::string item_id = batch_id + "-" + std::to_string(i);
+    auto& item = items[i];
+    if (item.request && item.outcome) {
+      ++ok;
+      results += "{\"index\":" + std::to_string(i) + ",\"status\":200,\"result\":";
+      results += render_caption_response(item_id, item.outcome->fragment, elapsed_ms(ctx),
+                                         item.outcome->cache_hit, s.captions->provider_name());
+      results += "}";
+      continue;
+    }
+    core::Error error = item.request ? item.outcome.error()
+                                     : core::Error{ErrorCode::invalid_argument,
+                                                   item.errors.front().field + ": " +
+                                                       item.errors.front().message,
+                                                   item.errors};
+    boost::json::object entry{{"index", i}, {"status", http::status_of(error.code)},
+                              {"problem", item_problem(error, item_id)}};
+    results += boost::json::serialize(entry);
+  }
+  results += "]";
+  char head[256];
+  std::snprintf(head, sizeof head,
+                "{\"batch_id\":\"%s\",\"total_requests\":%zu,\"successful_requests\":%zu,"
+                "\"failed_requests\":%zu,\"processing_time\":%.4f,\"results\":",
+                batch_id.c_str(), items.size(), ok, items.size() - ok, elapsed_ms(ctx));
+  return http::json_response(200, std::string(head) + results + "}");
+}
+
+http::Response info(Services& s, http::Request&, http::Context&) {
+  boost::json::array styles, levels, types, languages;
+  for (auto n : captions::kStyleNames) styles.emplace_back(n);
+  for (auto n : captions::kOptimizationLevelNames) levels.emplace_back(n);
+  for (auto n : captions::kContentTypeNames) types.emplace_back(n);
+  for (auto n : captions::kLanguages) languages.emplace_back(n);
+  boost::json::object limits{
+      {"content_description_chars", {{"min", 5}, {"max", 2000}}},
+      {"hashtag_count", {{"min", 0}, {"max", captions::kMaxHashtags}, {"default", 15}}},
+      {"keywords_max", 20},
+      {"variants", {{"min", 1}, {"max", 5}}},
+      {"batch_max_requests", kMaxBatchItems},
+      {"caption_max_chars", captions::kMaxCaptionChars},
+      {"body_max_bytes", s.config.server.body_limit},
+      {"rate_limit_per_minute", s.config.rate_limit.per_minute},
+      {"rate_limit_burst", s.config.rate_limit.burst},
+  };
+  boost::json::object doc{
+      {"name", "reelgen"},
+      {"api_version", kCaptionApiVersion},
+      {"styles", std::move(styles)},
+      {"optimization_levels", std::move(levels)},
+      {"content_types", std::move(types)},
+      {"languages", std::move(languages)},
+      {"limits", std::move(limits)},
+      {"providers", boost::json::array{"builtin"}},
+      {"default_provider", "builtin"},
+      {"notes",
+       {{"hashtags",
+         "Instagram accepts up to 30 hashtags, but has been reported to use at most 5 per post "
+         "for discovery since late 2025; hashtag_count stays your choice (0-30, default 15)."}}},
+  };
+  return json(200, doc);
+}
+
+}  // namespace
+
+void add_caption_routes(http::Router& router, Services& s) {
+  router.add("POST", "/api/v14/generate", bind_handler<generate>(s));
+  router.add("POST", "/api/v14/batch", bind_handler<batch>(s));
+  router.add("GET", "/api/v14/info", bind_handler<info>(s));
+}
+
+}  // namespace reelgen::api

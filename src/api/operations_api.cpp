@@ -1,0 +1,218 @@
+// GET /health, /health/live, /health/ready, /metrics, /performance/*; POST /performance/optimize.
+
+#include <boost/json.hpp>
+
+#include "api/services.hpp"
+#include "monitor/metrics.hpp"
+
+namespace reelgen::api {
+namespace {
+
+using core::ErrorCode;
+
+double uptime_seconds(const Services& s) {
+  return std::chrono::duration<double>(s.clock.now() - s.started).count();
+}
+
+std::vector<std::string> not_ready_reasons(const Services& s) {
+  std::vector<std::string> reasons;
+  if (!s.store_ready.load()) {
+    reasons.emplace_back("store: not open");
+  } else if (auto ping = s.store->ping(); !ping) {
+    reasons.push_back("store: " + ping.error().message);
+  }
+  if (!s.engine_ready.load()) reasons.emplace_back("caption engine: loading");
+  return reasons;
+}
+
+http::Response health(Services& s, http::Request&, http::Context&) {
+  const auto reasons = not_ready_reasons(s);
+  boost::json::array problems;
+  for (const auto& r : reasons) problems.emplace_back(r);
+  return json(200, {{"status", reasons.empty() ? "ok" : "starting"},
+                    {"version", REELGEN_VERSION},
+                    {"uptime_seconds", uptime_seconds(s)},
+                    {"checks",
+                     {{"store", s.store_ready.load() ? "ok" : "starting"},
+                      {"caption_engine", s.engine_ready.load() ? "ok" : "loading"}}},
+                    {"problems", std::move(problems)}});
+}
+
+http::Response live(Services&, http::Request&, http::Context&) {
+  return json(200, {{"status", "alive"}});
+}
+
+http::Response ready(Services& s, http::Request&, http::Context& ctx) {
+  const auto reasons = not_ready_reasons(s);
+  if (reasons.empty()) return json(200, {{"status", "ready"}});
+  std::string detail = "not ready: ";
+  for (std::size_t i = 0; i < reasons.size(); ++i) detail += (i ? "; " : "") + reasons[i];
+  return problem(ctx, core::Error::make(ErrorCode::unavailable, detail));
+}
+
+http::Response metrics(Services& s, http::Request&, http::Context&) {
+  monitor::Exposition out;
+  s.metrics->render(out);
+  const cache::CacheStats c = s.cache.stats();
+  out.header("reelgen_cache_hits_total", "counter", "Caption cache hits.");
+  out.sample("reelgen_cache_hits_total", "level=\"l1\"", static_cast<double>(c.hits));
+  out.header("reelgen_cache_misses_total", "counter", "Caption cache misses.");
+  out.sample("reelgen_cache_misses_total", "level=\"l1\"", static_cast<double>(c.misses));
+  out.header("reelgen_cache_evictions_total", "counter", "Entries evicted to make room.");
+  out.sample("reelgen_cache_evictions_total", "level=\"l1\"", static_cast<double>(c.evictions));
+  out.header("reelgen_cache_rejections_total", "counter", "New entries refused by the admission filter.");
+  out.sample("reelgen_cache_rejections_total", "level=\"l1\"", static_cast<double>(c.rejections));
+  out.header("reelgen_cache_entries", "gauge", "Entries in the cache.");
+  out.sample("reelgen_cache_entries", "level=\"l1\"", static_cast<double>(c.entries));
+  out.header("reelgen_cache_bytes", "gauge", "Approximate bytes held by the cache.");
+  out.sample("reelgen_cache_bytes", "level=\"l1\"", static_cast<double>(c.bytes));
+  if (s.engine_ready.load()) {
+    const auto& m = s.captions->metrics();
+    const std::string provider = "provider=\"" + monitor::label_value(s.captions->provider_name()) + "\"";
+    out.header("reelgen_captions_generated_total", "counter", "Captions written by a provider (cache misses).");
+    out.sample("reelgen_captions_generated_total", provider, static_cast<double>(m.generated.load()));
+    out.header("reelgen_captions_failures_total", "counter", "Provider failures.");
+    out.sample("reelgen_captions_failures_total", provider, static_cast<double>(m.failures.load()));
+    out.header("reelgen_caption_engine_seconds", "histogram", "Provider time per caption request.");
+    out.histogram("reelgen_caption_engine_seconds", provider, m.engine_time);
+  }
+  if (const auto* server = s.server_stats.load()) {
+    out.header("reelgen_http_connections_open", "gauge", "Open client connections.");
+    out.sample("reelgen_http_connections_open", "", static_cast<double>(server->connections_open.load()));
+    out.header("reelgen_http_connections_total", "counter", "Accepted client connections.");
+    out.sample("reelgen_http_connections_total", "", static_cast<double>(server->connections_accepted.load()));
+    out.header("reelgen_http_rejected_total", "counter", "Requests refused by the transport, by reason.");
+    out.sample("reelgen_http_rejected_total", "reason=\"max_connections\"", static_cast<double>(server->connections_rejected.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"header_too_large\"", static_cast<double>(server->header_too_large.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"body_too_large\"", static_cast<double>(server->body_too_large.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"bad_request\"", static_cast<double>(server->bad_requests.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"timeout\"", static_cast<double>(server->timeouts.load()));
+  }
+  const auto usage = monitor::read_process_usage();
+  out.header("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+  out.sample("process_resident_memory_bytes", "", usage.resident_bytes);
+  out.header("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.");
+  out.sample("process_cpu_seconds_total", "", usage.cpu_seconds);
+  out.header("process_open_fds", "gauge", "Open file descriptors.");
+  out.sample("process_open_fds", "", usage.open_fds);
+  out.header("reelgen_uptime_seconds", "gauge", "Seconds since start.");
+  out.sample("reelgen_uptime_seconds", "", uptime_seconds(s));
+  http::Response res = http::json_response(200, out.text());
+  res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  return res;
+}
+
+std::string grade(double p99_ms, double error_rate) {
+  if (error_rate > 0.05) return "F";
+  if (p99_ms <= 5 && error_rate <= 0.001) return "A";
+  if (p99_ms <= 20 && error_rate <= 0.01) return "B";
+  if (p99_ms <= 100) return "C";
+  if (p99_ms <= 500) return "D";
+  return "F";
+}
+
+boost::json::object cache_json(const Services& s) {
+  const cache::CacheStats c = s.cache.stats();
+  return {{"level", "l1"},
+          {"entries", c.entries},
+          {"bytes", c.bytes},
+          {"max_entries", s.cache.config().max_entries},
+          {"max_bytes", s.cache.config().max_bytes},
+          {"ttl_seconds", s.cache.config().ttl.count()},
+          {"hits", c.hits},
+          {"misses", c.misses},
+          {"hit_rate", c.hit_rate()},
+          {"inserts", c.inserts},
+          {"evictions", c.evictions},
+          {"rejections", c.rejections},
+          {"expirations", c.expirations}};
+}
+
+http::Response status(Services& s, http::Request&, http::Context&) {
+  const auto& m = *s.metrics;
+  const auto& h = m.overall();
+  const double requests = static_cast<double>(m.requests());
+  const double error_rate = requests == 0 ? 0 : m.server_errors() / requests;
+  const double p99 = h.quantile_ms(0.99);
+  return json(200, {{"requests", m.requests()},
+                    {"requests_in_flight", m.in_flight()},
+                    {"rps_last_minute", m.rps_last_minute()},
+                    {"latency_ms",
+                     {{"mean", h.mean_ms()},
+                      {"p50", h.quantile_ms(0.50)},
+                      {"p95", h.quantile_ms(0.95)},
+                      {"p99", p99}}},
+                    {"client_errors", m.client_errors()},
+                    {"server_errors", m.server_errors()},
+                    {"cache_hit_rate", s.cache.stats().hit_rate()},
+                    {"uptime_seconds", uptime_seconds(s)},
+                    {"performance_grade", grade(p99, error_rate)}});
+}
+
+http::Response cache_status(Services& s, http::Request&, http::Context&) {
+  boost::json::object doc = cache_json(s);
+  std::lock_guard lock(s.warmup_mutex);
+  doc["warmup"] = {{"file", s.config.cache.warmup_file},
+                   {"requests", s.last_warmup.requests},
+                   {"cached", s.last_warmup.cached},
+                   {"invalid", s.last_warmup.invalid}};
+  return json(200, doc);
+}
+
+http::Response ai_status(Services& s, http::Request&, http::Context& ctx) {
+  if (!s.engine_ready.load()) {
+    return problem(ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
+  }
+  const auto& m = s.captions->metrics();
+  return json(200, {{"provider", s.captions->provider_name()},
+                    {"providers", boost::json::array{"builtin"}},
+                    {"load_time_ms", s.engine_load_time.count()},
+                    {"captions_generated", m.generated.load()},
+                    {"failures", m.failures.load()},
+                    {"engine_time_ms",
+                     {{"mean", m.engine_time.mean_ms()},
+                      {"p50", m.engine_time.quantile_ms(0.5)},
+                      {"p99", m.engine_time.quantile_ms(0.99)}}}});
+}
+
+http::Response optimize(Services& s, http::Request&, http::Context& ctx) {
+  if (!s.engine_ready.load()) {
+    return problem(ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
+  }
+  const auto before = s.cache.stats();
+  const std::size_t expired = s.cache.purge_expired();
+  const WarmupReport warm = s.warm_cache();
+  const auto after = s.cache.stats();
+  boost::json::array actions;
+  actions.emplace_back("removed " + std::to_string(expired) + " expired cache entries");
+  if (s.config.cache.warmup_file.empty()) {
+    actions.emplace_back("no warm-up file configured (CACHE_WARMUP_FILE); nothing to re-warm");
+  } else if (!warm.error.empty()) {
+    actions.emplace_back("warm-up failed: " + warm.error);
+  } else {
+    actions.emplace_back("re-warmed " + std::to_string(warm.cached) + " of " +
+                         std::to_string(warm.requests) + " requests from " + s.config.cache.warmup_file);
+  }
+  return json(200, {{"expired_removed", expired},
+                    {"rewarmed", warm.cached},
+                    {"entries_before", before.entries},
+                    {"entries_after", after.entries},
+                    {"bytes_before", before.bytes},
+                    {"bytes_after", after.bytes},
+                    {"actions", std::move(actions)}});
+}
+
+}  // namespace
+
+void add_operations_routes(http::Router& router, Services& s) {
+  router.add("GET", "/health", bind_handler<health>(s));
+  router.add("GET", "/health/live", bind_handler<live>(s));
+  router.add("GET", "/health/ready", bind_handler<ready>(s));
+  router.add("GET", "/metrics", bind_handler<metrics>(s));
+  router.add("GET", "/performance/status", bind_handler<status>(s));
+  router.add("GET", "/performance/cache", bind_handler<cache_status>(s));
+  router.add("GET", "/performance/ai", bind_handler<ai_status>(s));
+  router.add("POST", "/performance/optimize", bind_handler<optimize>(s));
+}
+
+}  // namespace reelgen::api

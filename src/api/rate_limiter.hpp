@@ -1,0 +1,47 @@
+#pragma once
+// Per-key token buckets. A key refills at its rate per minute up to the burst size; a request
+// costs one token and a batch as many as its items.
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+
+namespace reelgen::api {
+
+struct RateDecision {
+  bool allowed = true;
+  double limit = 0;                   // bucket size (RateLimit-Limit)
+  double remaining = 0;               // tokens left after this request (RateLimit-Remaining)
+  std::chrono::seconds reset{0};      // until the bucket is full again (RateLimit-Reset)
+  std::chrono::seconds retry_after{0};  // when allowed is false: until cost tokens are there
+};
+
+class RateLimiter {
+ public:
+  RateLimiter(double default_per_minute, double burst, const core::Clock& clock);
+  // Takes cost tokens from key's bucket if it has them. per_minute overrides the default rate.
+  // A per_minute of 0 means unlimited.
+  RateDecision take(std::string_view key, double cost, std::optional<double> per_minute);
+
+ private:
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point updated;
+  };
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, Bucket> buckets;
+  };
+  double default_per_minute_;
+  double burst_;
+  const core::Clock& clock_;
+  std::vector<Shard> shards_;
+};
+
+}  // namespace reelgen::api

@@ -1,0 +1,78 @@
+#pragma once
+// What the API handlers share. Internal to api/: handlers get it by reference.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/auth.hpp"
+#include "api/rate_limiter.hpp"
+#include "cache/l1_cache.hpp"
+#include "captions/provider.hpp"
+#include "captions/service.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/thread_pool.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "monitor/http_metrics.hpp"
+#include "store/store.hpp"
+
+namespace reelgen::api {
+
+struct WarmupReport {
+  std::size_t requests = 0;  // requests in the file
+  std::size_t cached = 0;    // now in the cache
+  std::size_t invalid = 0;   // lines that failed validation
+  std::string error;         // the file could not be read
+};
+
+struct Services {
+  Services(core::Config config, const core::Clock& clock);
+
+  core::Config config;
+  const core::Clock& clock;
+  std::chrono::steady_clock::time_point started;
+  cache::L1Cache cache;
+  RateLimiter limiter;
+  core::ThreadPool pool;
+
+  // Set once by App::open_store / App::load_engine, then read-only; guarded by the ready flags.
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<captions::Provider> provider;
+  std::unique_ptr<captions::Service> captions;
+  std::atomic<bool> store_ready{false};
+  std::atomic<bool> engine_ready{false};
+  std::chrono::milliseconds engine_load_time{0};
+
+  std::unique_ptr<monitor::HttpMetrics> metrics;
+  std::atomic<const http::ServerStats*> server_stats{nullptr};
+
+  // Re-reads CACHE_WARMUP_FILE and generates every request in it (fills the cache).
+  WarmupReport warm_cache();
+  std::mutex warmup_mutex;
+  WarmupReport last_warmup;
+};
+
+http::Response problem(const http::Context& ctx, const core::Error& error);
+http::Response json(int status, const boost::json::value& body);
+void set_rate_headers(http::Response& res, const RateDecision& decision);
+// 429 with Retry-After and the RateLimit-* headers.
+http::Response rate_limited(const http::Context& ctx, const RateDecision& decision,
+                            std::string message);
+
+// Adapts a handler function of (Services&, Request&, Context&) to the router.
+template <auto Fn>
+http::Handler bind_handler(Services& s) {
+  return [&s](http::Request& r, http::Context& c) { return Fn(s, r, c); };
+}
+
+// Route registration, one function per resource file.
+void add_caption_routes(http::Router& router, Services& services);
+void add_operations_routes(http::Router& router, Services& services);
+
+}  // namespace reelgen::api

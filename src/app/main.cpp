@@ -1,0 +1,221 @@
+// reelgen: serve the API, manage keys, and write captions offline.
+
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "api/app.hpp"
+#include "api/caption_dto.hpp"
+#include "captions/provider.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+using namespace reelgen;
+
+int fail(const core::Error& error) {
+  std::fprintf(stderr, "reelgen: %s\n", error.message.c_str());
+  for (const auto& f : error.fields) {
+    std::fprintf(stderr, "  %s: %s (%s)\n", f.field.c_str(), f.message.c_str(), f.rule.c_str());
+  }
+  return error.code == core::ErrorCode::invalid_argument || error.code == core::ErrorCode::malformed ? 2 : 1;
+}
+
+int serve(core::Config config) {
+  if (auto v = core::validate(config); !v) return fail(v.error());
+  core::LogLevel level{};
+  core::parse_log_level(config.log_level, level);
+  core::set_log_level(level);
+
+  api::App app(config);
+  if (auto r = app.open_store(); !r) return fail(r.error());
+  auto active = app.store().keys().count_active();
+  if (!active) return fail(active.error());
+  std::string first_key;
+  if (*active == 0) {
+    auto created = app.store().keys().create("default", store::Scope::admin, std::nullopt);
+    if (!created) return fail(created.error());
+    first_key = created->secret;
+  }
+
+  http::Server server(config.server, [&app](http::Request& r) { return app.handle(r); });
+  if (auto r = server.listen(); !r) return fail(r.error());
+  app.attach(server.stats());
+  config.server.port = server.port();
+  config.server.threads = server.threads();
+  core::log_info("starting", core::describe(config));
+
+  std::thread loader([&app, &server] {
+    if (auto r = app.load_engine(); !r) {
+      core::log_error("caption engine failed to load", {{"error", r.error().message}});
+      server.stop();
+    }
+  });
+  std::printf("reelgen listening on http://%s:%u\n", config.server.host.c_str(), server.port());
+  if (!first_key.empty()) {
+    std::printf("created an admin API key (shown once, stored hashed):\n%s\n", first_key.c_str());
+  }
+  std::fflush(stdout);
+  server.run(true);
+  loader.join();
+  core::log_info("stopped");
+  return app.ready() ? 0 : 1;
+}
+
+core::Result<std::unique_ptr<store::Store>> open_store(const std::string& data_dir) {
+  return store::open_sqlite_store(data_dir, core::SystemClock::instance());
+}
+
+int keys_create(const std::string& data_dir, const std::string& name, const std::string& scope_name,
+                double rate_per_minute) {
+  auto store = open_store(data_dir);
+  if (!store) return fail(store.error());
+  const auto scope = store::parse_scope(scope_name);
+  std::optional<double> rate;
+  if (rate_per_minute >= 0) rate = rate_per_minute;
+  auto created = (*store)->keys().create(name, *scope, rate);
+  if (!created) return fail(created.error());
+  std::printf("created key %s (%s, scope %s)\n%s\n", created->key.id.c_str(), name.c_str(),
+              scope_name.c_str(), created->secret.c_str());
+  return 0;
+}
+
+int keys_list(const std::string& data_dir) {
+  auto store = open_store(data_dir);
+  if (!store) return fail(store.error());
+  auto keys = (*store)->keys().list();
+  if (!keys) return fail(keys.error());
+  std::printf("%-20s %-24s %-6s %-12s %s\n", "ID", "NAME", "SCOPE", "RATE/MIN", "STATUS");
+  for (const auto& k : *keys) {
+    const std::string rate = k.rate_per_minute ? std::to_string(static_cast<long>(*k.rate_per_minute)) : "default";
+    std::printf("%-20s %-24s %-6s %-12s %s\n", k.id.c_str(), k.name.c_str(),
+                std::string(store::to_string(k.scope)).c_str(), rate.c_str(),
+                k.active() ? "active" : "revoked");
+  }
+  return 0;
+}
+
+int keys_revoke(const std::string& data_dir, const std::string& id) {
+  auto store = open_store(data_dir);
+  if (!store) return fail(store.error());
+  if (auto r = (*store)->keys().revoke(id); !r) return fail(r.error());
+  std::printf("revoked %s\n", id.c_str());
+  return 0;
+}
+
+int caption(const std::string& body_json, bool as_json) {
+  auto request = api::parse_caption_request(body_json);
+  if (!request) return fail(request.error());
+  auto provider = captions::make_builtin_provider();
+  if (!provider) return fail(provider.error());
+  auto result = (*provider)->generate(*request);
+  if (!result) return fail(result.error());
+  if (as_json) {
+    std::printf("{%s}\n", api::render_caption_fragment(*request, *result).c_str());
+    return 0;
+  }
+  auto print = [](const captions::Caption& c) {
+    std::printf("%s\n", c.text.c_str());
+    if (!c.hashtags.empty()) {
+      std::string tags;
+      for (const auto& h : c.hashtags) tags += (tags.empty() ? "" : " ") + h;
+      std::printf("\n%s\n", tags.c_str());
+    }
+  };
+  print(result->caption);
+  for (const auto& v : result->variants) {
+    std::printf("\n---\n");
+    print(v);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto env_config = core::load_config(core::process_env());
+  if (!env_config) return fail(env_config.error());
+  core::Config config = *env_config;
+
+  CLI::App cli{"reelgen: Instagram captions and talking-avatar videos over HTTP"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", std::string("reelgen ") + REELGEN_VERSION);
+
+  auto* serve_cmd = cli.add_subcommand("serve", "Start the HTTP API server");
+  serve_cmd->add_option("--host", config.server.host, "Address to listen on (env HOST)")->capture_default_str();
+  serve_cmd->add_option("--port", config.server.port, "Port, 0 for any free port (env PORT)")->capture_default_str();
+  serve_cmd->add_option("--threads", config.server.threads, "I/O threads, 0 = one per core (env REELGEN_THREADS)")->capture_default_str();
+  serve_cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")->capture_default_str();
+  serve_cmd->add_option("--cache-warmup", config.cache.warmup_file, "JSON lines of requests to pre-compute (env CACHE_WARMUP_FILE)");
+  serve_cmd->add_option("--log-level", config.log_level, "debug, info, warn, error or off (env LOG_LEVEL)")->capture_default_str();
+
+  auto* keys_cmd = cli.add_subcommand("keys", "Manage API keys");
+  keys_cmd->require_subcommand(1);
+  std::string key_name, key_scope = "user", key_id;
+  double key_rate = -1;
+  auto* create_cmd = keys_cmd->add_subcommand("create", "Create a key; prints it once as the last line");
+  create_cmd->add_option("--name", key_name, "A name for people")->required();
+  create_cmd->add_option("--scope", key_scope, "user or admin")->check(CLI::IsMember({"user", "admin"}))->capture_default_str();
+  create_cmd->add_option("--rate-limit", key_rate, "Requests per minute for this key (0 = unlimited)")->check(CLI::NonNegativeNumber);
+  auto* list_cmd = keys_cmd->add_subcommand("list", "List keys (never their secrets)");
+  auto* revoke_cmd = keys_cmd->add_subcommand("revoke", "Revoke a key by id");
+  revoke_cmd->add_option("id", key_id, "Key id, as shown by 'keys list'")->required();
+  for (auto* cmd : {create_cmd, list_cmd, revoke_cmd}) {
+    cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")->capture_default_str();
+  }
+
+  auto* caption_cmd = cli.add_subcommand("caption", "Write a caption offline, no server needed");
+  std::string description, style = "casual", level = "balanced", content_type = "post", language = "en";
+  std::string audience, brand_voice;
+  std::vector<std::string> keywords;
+  int hashtags = 15, variants = 1;
+  std::int64_t seed = 0;
+  bool as_json = false;
+  caption_cmd->add_option("description", description, "What the post shows")->required();
+  caption_cmd->add_option("--style", style, "casual, professional, inspirational, playful, educational, promotional, luxury, storytelling, call_to_action")->capture_default_str();
+  caption_cmd->add_option("--hashtags", hashtags, "Number of hashtags, 0-30")->capture_default_str();
+  caption_cmd->add_option("--level", level, "ultra_fast, balanced or quality")->capture_default_str();
+  caption_cmd->add_option("--content-type", content_type, "post, story, reel or carousel")->capture_default_str();
+  caption_cmd->add_option("--language", language, "Language code")->capture_default_str();
+  caption_cmd->add_option("--audience", audience, "Who the post is for");
+  caption_cmd->add_option("--brand-voice", brand_voice, "Adjectives for the brand's voice");
+  caption_cmd->add_option("--keyword", keywords, "A word that must appear (repeatable)");
+  caption_cmd->add_option("--variants", variants, "Number of captions, 1-5")->capture_default_str();
+  caption_cmd->add_option("--seed", seed, "Same seed, same caption")->capture_default_str();
+  caption_cmd->add_flag("--json", as_json, "Print the API's JSON instead of text");
+
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Create or upgrade the database schema");
+  migrate_cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")->capture_default_str();
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (serve_cmd->parsed()) return serve(config);
+  if (create_cmd->parsed()) return keys_create(config.data_dir, key_name, key_scope, key_rate);
+  if (list_cmd->parsed()) return keys_list(config.data_dir);
+  if (revoke_cmd->parsed()) return keys_revoke(config.data_dir, key_id);
+  if (migrate_cmd->parsed()) {
+    auto store = open_store(config.data_dir);
+    if (!store) return fail(store.error());
+    std::printf("database schema is up to date in %s\n", config.data_dir.c_str());
+    return 0;
+  }
+  if (caption_cmd->parsed()) {
+    boost::json::array kw;
+    for (const auto& k : keywords) kw.emplace_back(k);
+    boost::json::object body{{"content_description", description}, {"style", style},
+                             {"hashtag_count", hashtags},          {"optimization_level", level},
+                             {"content_type", content_type},       {"language", language},
+                             {"variants", variants},               {"seed", seed},
+                             {"keywords", std::move(kw)}};
+    if (!audience.empty()) body["audience"] = audience;
+    if (!brand_voice.empty()) body["brand_voice"] = brand_voice;
+    return caption(boost::json::serialize(body), as_json);
+  }
+  return 0;
+}

@@ -1,0 +1,171 @@
+"""The HTTP server: keep-alive, pipelining, HEAD, 404/405, limits, timeouts, request ids."""
+
+import json
+import socket
+import time
+import unittest
+
+from harness import Reader, Server, ServerTestCase, closed_by_peer
+
+
+class HttpBehaviour(ServerTestCase):
+    env = {"HEADER_TIMEOUT_MS": "600", "BODY_TIMEOUT_MS": "600", "IDLE_TIMEOUT_MS": "800", "LOG_LEVEL": "info"}
+
+    def test_keep_alive_serves_many_requests_on_one_connection(self):
+        with self.server.connect() as sock:
+            reader = Reader(sock)
+            for _ in range(5):
+                sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+                status, headers, body = reader.response()
+                self.assertEqual(status, 200)
+                self.assertEqual(json.loads(body), {"status": "alive"})
+                self.assertNotEqual(headers.get("connection"), "close")
+
+    def test_pipelined_requests_are_answered_in_order(self):
+        with self.server.connect() as sock:
+            ids = ["first", "second", "third"]
+            sock.sendall(b"".join(b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-Id: %s\r\n\r\n" % i.encode() for i in ids))
+            reader = Reader(sock)
+            got = [reader.response()[1]["x-request-id"] for _ in ids]
+            self.assertEqual(got, ids)
+
+    def test_connection_close_is_honoured(self):
+        with self.server.connect() as sock:
+            sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            status, headers, _ = Reader(sock).response()
+            self.assertEqual(status, 200)
+            self.assertEqual(headers.get("connection"), "close")
+            self.assertTrue(closed_by_peer(sock))
+
+    def test_head_has_length_but_no_body(self):
+        status, get_headers, get_body = self.server.request("GET", "/api/v14/info", key=self.server.key)
+        self.assertEqual(status, 200)
+        with self.server.connect() as sock:
+            sock.sendall(b"HEAD /api/v14/info HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n" % self.server.key.encode())
+            sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+            reader = Reader(sock)
+            # Read the HEAD header block only, then the next response must follow immediately.
+            while b"\r\n\r\n" not in reader.buf:
+                reader._fill()
+            head, reader.buf = reader.buf.split(b"\r\n\r\n", 1)
+            self.assertIn(b"200 OK", head.split(b"\r\n")[0])
+            self.assertIn(b"Content-Length: %d" % len(get_body), head)
+            status, _, body = reader.response()
+            self.assertEqual(status, 200)
+            self.assertEqual(json.loads(body)["status"], "alive")
+
+    def test_unknown_route_is_404_problem(self):
+        status, headers, body = self.server.request("GET", "/nope")
+        doc = self.assertProblem(status, headers, body, 404)
+        self.assertIn("/nope", doc["detail"])
+
+    def test_wrong_method_is_405_with_allow(self):
+        status, headers, body = self.server.request("DELETE", "/api/v14/generate", key=self.server.key)
+        self.assertProblem(status, headers, body, 405)
+        self.assertEqual(headers["allow"], "POST")
+        status, headers, body = self.server.request("POST", "/health")
+        self.assertProblem(status, headers, body, 405)
+        self.assertEqual(headers["allow"], "GET, HEAD")
+
+    def test_oversize_header_block_is_431(self):
+        with self.server.connect() as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 17000 + b"\r\n\r\n")
+            status, headers, body = Reader(sock).response()
+            self.assertProblem(status, headers, body, 431)
+            self.assertTrue(closed_by_peer(sock))
+
+    def test_oversize_body_is_413_before_it_is_read(self):
+        with self.server.connect() as sock:
+            sock.sendall(b"POST /api/v14/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 2000000\r\n\r\n")
+            status, headers, body = Reader(sock).response()
+            self.assertProblem(status, headers, body, 413)
+
+    def test_oversize_chunked_body_is_413(self):
+        with self.server.connect() as sock:
+            sock.sendall(b"POST /api/v14/generate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+            chunk = b"%x\r\n" % 65536 + b"a" * 65536 + b"\r\n"
+            try:
+                for _ in range(20):
+                    sock.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            status, headers, body = Reader(sock).response()
+            self.assertProblem(status, headers, body, 413)
+
+    def test_malformed_request_line_is_400(self):
+        with self.server.connect() as sock:
+            sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
+            status, headers, body = Reader(sock).response()
+            self.assertProblem(status, headers, body, 400)
+
+    def test_slow_header_is_cut_off(self):
+        with self.server.connect() as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # never finishes the header block
+            self.assertTrue(closed_by_peer(sock, timeout=5))
+
+    def test_slow_body_is_cut_off(self):
+        with self.server.connect() as sock:
+            sock.sendall(b"POST /api/v14/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            self.assertTrue(closed_by_peer(sock, timeout=5))
+
+    def test_silent_connection_is_closed(self):
+        with self.server.connect() as sock:
+            self.assertTrue(closed_by_peer(sock, timeout=5))
+
+    def test_idle_keep_alive_connection_is_closed(self):
+        with self.server.connect() as sock:
+            sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(Reader(sock).response()[0], 200)
+            start = time.monotonic()
+            self.assertTrue(closed_by_peer(sock, timeout=5))
+            self.assertGreater(time.monotonic() - start, 0.5)
+
+    def test_request_id_is_echoed_or_generated(self):
+        _, headers, _ = self.server.request("GET", "/health", headers={"X-Request-Id": "abc-123"})
+        self.assertEqual(headers["x-request-id"], "abc-123")
+        _, headers, _ = self.server.request("GET", "/health", headers={"X-Request-Id": "bad id with spaces"})
+        self.assertRegex(headers["x-request-id"], r"^[0-9a-f]{16}$")
+        _, h1, _ = self.server.request("GET", "/health")
+        _, h2, _ = self.server.request("GET", "/health")
+        self.assertNotEqual(h1["x-request-id"], h2["x-request-id"])
+
+    def test_access_log_has_one_json_line_per_request(self):
+        self.server.request("GET", "/health/live", headers={"X-Request-Id": "log-probe-1"})
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            lines = [l for l in list(self.server.output) if "log-probe-1" in l]
+            if lines:
+                break
+            time.sleep(0.05)
+        self.assertEqual(len(lines), 1)
+        entry = json.loads(lines[0])
+        self.assertEqual(entry["method"], "GET")
+        self.assertEqual(entry["path"], "/health/live")
+        self.assertEqual(entry["status"], 200)
+        for field in ("bytes", "duration_ms", "key_id", "ts"):
+            self.assertIn(field, entry)
+
+
+class ConnectionLimit(ServerTestCase):
+    env = {"MAX_CONNECTIONS": "2"}
+
+    def test_connections_past_the_limit_get_503(self):
+        a, b = self.server.connect(), self.server.connect()
+        try:
+            for s in (a, b):
+                s.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertEqual(Reader(s).response()[0], 200)
+            with self.server.connect() as c:
+                c.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+                status, headers, body = Reader(c).response()
+                self.assertProblem(status, headers, body, 503)
+        finally:
+            a.close()
+            b.close()
+        time.sleep(0.2)
+        self.assertEqual(self.server.request("GET", "/health/live")[0], 200)
+
+
+if __name__ == "__main__":
+    unittest.main()
