@@ -14,7 +14,7 @@ function request()
   counter = counter + 1
   local body = string.format(
     '{"content_description":"%s by the %s, moment %d-%d","style":"casual","hashtag_count":15}',
-    things[counter % #things + 1], places[(counter // #things) % #places + 1], thread_id, counter)
+    things[counter % #things + 1], places[math.floor(counter / #things) % #places + 1], thread_id, counter)
   return wrk.format("POST", "/api/v14/generate",
     {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. key}, body)
 end

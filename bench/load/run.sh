@@ -32,6 +32,7 @@ curl -s -X POST -H "Authorization: Bearer $REELGEN_KEY" -H 'Content-Type: applic
   -d '{"content_description":"Beautiful sunset over the ocean","style":"inspirational","hashtag_count":15}' \
   "http://127.0.0.1:$REELGEN_PORT/api/v14/generate" > "$WORK/static.json"
 body_bytes=$(stat -c %s "$WORK/static.json")
+chmod 755 "$WORK"; chmod 644 "$WORK/static.json"  # nginx workers run as www-data
 mkdir -p "$WORK/nginx"
 cat > "$WORK/nginx.conf" <<NGINX
 worker_processes 2;
@@ -56,6 +57,9 @@ run_wrk() {  # name url [script]
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
   [[ -n $script ]] && args+=(-s "$script")
   wrk "${args[@]}" "$url" > "$WORK/$name.txt"
+  if grep -q "Non-2xx" "$WORK/$name.txt"; then
+    echo "bench: $name got error responses:" >&2; cat "$WORK/$name.txt" >&2; exit 1
+  fi
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt")
   p50=$(awk '$1 == "50%" {print $2}' "$WORK/$name.txt")
@@ -67,7 +71,6 @@ nginx_line=$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/static.json")
 hit_line=$(run_wrk cache_hit "http://127.0.0.1:$REELGEN_PORT/api/v14/generate" bench/load/generate_hit.lua)
 miss_line=$(run_wrk cache_miss "http://127.0.0.1:$REELGEN_PORT/api/v14/generate" bench/load/generate_miss.lua)
 busy_rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$SERVER_PID/status)
-errors=$(grep -h "Non-2xx" "$WORK"/*.txt || true)
 
 nginx_rps=$(echo "$nginx_line" | awk '{print $2}')
 ratio() { awk -v a="$1" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }'; }
@@ -91,6 +94,5 @@ row() { set -- $1; echo "| $1 | $2 | $3 | $4 | $(ratio "$2") |"; }
   echo "| ready after start (exec → /health/ready 200) | ${ready_ms} ms |"
   echo "| idle RSS after ready | $((idle_rss_kb / 1024)) MB ($idle_rss_kb kB) |"
   echo "| RSS after the load runs | $((busy_rss_kb / 1024)) MB |"
-  if [[ -n $errors ]]; then echo; echo "wrk reported: $errors"; fi
 } > "$OUT"
 cat "$OUT"

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <cstdio>
 
 #include "core/json.hpp"
@@ -150,11 +151,12 @@ std::string render_caption_response(std::string_view request_id, std::string_vie
   out += request_id;  // ids are generated or validated to [A-Za-z0-9._-]
   out += "\",";
   out += fragment;
-  char metrics[128];
-  std::snprintf(metrics, sizeof metrics,
-                ",\"performance_metrics\":{\"processing_time\":%.4f,\"cache_hit\":%s,\"provider\":\"",
-                processing_ms, cache_hit ? "true" : "false");
-  out += metrics;
+  out += ",\"performance_metrics\":{\"processing_time\":";
+  char number[32];
+  const auto written = std::to_chars(number, number + sizeof number, processing_ms,
+                                     std::chars_format::fixed, 4);
+  out.append(number, written.ptr);
+  out += cache_hit ? ",\"cache_hit\":true,\"provider\":\"" : ",\"cache_hit\":false,\"provider\":\"";
   out += provider;
   out += "\"}}";
   return out;

@@ -24,12 +24,17 @@ http::Response engine_unavailable(const http::Context& ctx) {
 
 http::Response generate(Services& s, http::Request& req, http::Context& ctx) {
   if (!s.engine_ready.load()) return engine_unavailable(ctx);
-  auto request = parse_caption_request(req.body);
-  if (!request) return problem(ctx, request.error());
-  auto generated = s.captions->generate(*request);
-  if (!generated) return problem(ctx, generated.error());
-  return http::json_response(200, render_caption_response(ctx.request_id, generated->fragment,
-                                                          elapsed_ms(ctx), generated->cache_hit,
+  captions::Generated generated;
+  if (!s.captions->find_by_body(req.body, generated)) {
+    auto request = parse_caption_request(req.body);
+    if (!request) return problem(ctx, request.error());
+    auto fresh = s.captions->generate(*request);
+    if (!fresh) return problem(ctx, fresh.error());
+    generated = std::move(*fresh);
+    s.captions->remember_body(req.body, generated.fragment);
+  }
+  return http::json_response(200, render_caption_response(ctx.request_id, generated.fragment,
+                                                          elapsed_ms(ctx), generated.cache_hit,
                                                           s.captions->provider_name()));
 }
 

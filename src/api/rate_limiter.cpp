@@ -21,7 +21,8 @@ RateDecision RateLimiter::take(std::string_view key, double cost, std::optional<
   Shard& shard = shards_[std::hash<std::string_view>{}(key) % shards_.size()];
   const auto now = clock_.now();
   std::lock_guard lock(shard.mutex);
-  auto [it, inserted] = shard.buckets.try_emplace(std::string(key), Bucket{burst_, now});
+  auto it = shard.buckets.find(key);
+  if (it == shard.buckets.end()) it = shard.buckets.emplace(std::string(key), Bucket{burst_, now}).first;
   Bucket& b = it->second;
   const double elapsed = std::chrono::duration<double>(now - b.updated).count();
   b.tokens = std::min(burst_, b.tokens + elapsed * per_second);

@@ -36,7 +36,12 @@ class RateLimiter {
   };
   struct Shard {
     std::mutex mutex;
-    std::unordered_map<std::string, Bucket> buckets;
+    // Heterogeneous lookup: finding a bucket by string_view allocates nothing.
+    struct Hash {
+      using is_transparent = void;
+      std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+    };
+    std::unordered_map<std::string, Bucket, Hash, std::equal_to<>> buckets;
   };
   double default_per_minute_;
   double burst_;

@@ -46,19 +46,19 @@ void L1Cache::erase(Shard& shard, std::list<Entry>::iterator it) {
   shard.lru.erase(it);
 }
 
-bool L1Cache::get(std::uint64_t hash, std::string_view key, std::string& out) {
+bool L1Cache::get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss) {
   Shard& shard = shard_of(hash);
   std::lock_guard lock(shard.mutex);
   shard.sketch.add(hash);
   const auto found = shard.index.find(hash);
   if (found == shard.index.end() || found->second->key != key) {
-    ++shard.misses;
+    if (count_miss) ++shard.misses;
     return false;
   }
   const auto it = found->second;
   if (it->expires <= clock_.now()) {
     ++shard.expirations;
-    ++shard.misses;
+    if (count_miss) ++shard.misses;
     erase(shard, it);
     return false;
   }

@@ -48,7 +48,8 @@ class L1Cache {
   L1Cache& operator=(const L1Cache&) = delete;
 
   // Copies the value stored under key into out. hash must be a hash of key. Thread-safe.
-  bool get(std::uint64_t hash, std::string_view key, std::string& out);
+  // count_miss=false leaves a miss out of the statistics (for a lookup that another follows).
+  bool get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss = true);
   // Stores value unless the admission filter or the size bounds refuse it. Returns whether stored.
   bool put(std::uint64_t hash, std::string_view key, std::string value);
   // Removes expired entries; returns how many.

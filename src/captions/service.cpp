@@ -35,6 +35,28 @@ std::string Service::cache_key(const CaptionRequest& r) {
   return key;
 }
 
+namespace {
+std::string body_key(std::string_view body) {
+  std::string key = "body1:";
+  key += body;
+  return key;
+}
+}  // namespace
+
+bool Service::find_by_body(std::string_view body, Generated& out) {
+  if (body.size() > kMaxBodyKey) return false;
+  const std::string key = body_key(body);
+  if (!cache_.get(core::fast_hash(key), key, out.fragment, /*count_miss=*/false)) return false;
+  out.cache_hit = true;
+  return true;
+}
+
+void Service::remember_body(std::string_view body, std::string fragment) {
+  if (body.size() > kMaxBodyKey) return;
+  const std::string key = body_key(body);
+  cache_.put(core::fast_hash(key), key, std::move(fragment));
+}
+
 core::Result<Generated> Service::generate(const CaptionRequest& request) {
   const std::string key = cache_key(request);
   const std::uint64_t hash = core::fast_hash(key);

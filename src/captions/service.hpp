@@ -40,6 +40,12 @@ class Service {
   // Thread-safe.
   core::Result<Generated> generate(const CaptionRequest& request);
 
+  // Fast path for repeated identical request bodies: a body's bytes determine the normalized
+  // request, so the fragment can be cached under the bytes themselves and served without parsing.
+  bool find_by_body(std::string_view body, Generated& out);
+  void remember_body(std::string_view body, std::string fragment);
+  static constexpr std::size_t kMaxBodyKey = 4096;
+
   // Every field that changes the output, length-prefixed so no two requests share a key.
   static std::string cache_key(const CaptionRequest& request);
 

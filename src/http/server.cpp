@@ -24,7 +24,14 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using core::ErrorCode;
 
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+// Concrete executor types instead of any_io_executor: no type erasure on the hot path.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
+template <typename T = void>
+using Task = asio::awaitable<T, Executor>;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable_t<Executor>{});
 
 // The Date header changes once a second; format it once a second per thread.
 std::string_view http_date() {
@@ -42,13 +49,13 @@ std::string_view http_date() {
 
 // A connection as the shutdown code sees it: idle ones are closed at once.
 struct SessionSlot {
-  beast::tcp_stream* stream = nullptr;
+  Stream* stream = nullptr;
   bool idle = true;
 };
 
 struct IoThread {
   asio::io_context ioc{1};
-  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<Acceptor> acceptor;
   std::list<SessionSlot*> sessions;  // touched only on this thread
   std::thread thread;
 };
@@ -67,20 +74,33 @@ Request to_request(bhttp::request<bhttp::string_body>&& msg, std::string remote)
   return req;
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response&& r, unsigned version, bool keep_alive,
-                                             bool head) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
-  res.set(bhttp::field::date, http_date());
-  res.set(bhttp::field::content_type, r.content_type);
-  for (auto& h : r.headers) res.set(h.name, h.value);
-  res.keep_alive(keep_alive);
-  if (head) {
-    res.content_length(r.body.size());
-  } else {
-    res.body() = std::move(r.body);
-    res.prepare_payload();
+// The status line and headers; the body is written after it with scatter/gather I/O.
+std::string serialize_head(const Response& r, unsigned version, bool keep_alive) {
+  std::string out;
+  out.reserve(192 + r.headers.size() * 48);
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(r.status);
+  out += ' ';
+  out += reason_of(r.status);
+  out += "\r\nDate: ";
+  out += http_date();
+  out += "\r\nContent-Type: ";
+  out += r.content_type;
+  for (const auto& h : r.headers) {
+    out += "\r\n";
+    out += h.name;
+    out += ": ";
+    out += h.value;
   }
-  return res;
+  out += "\r\nContent-Length: ";
+  out += std::to_string(r.body.size());
+  if (!keep_alive) {
+    out += "\r\nConnection: close";
+  } else if (version == 10) {
+    out += "\r\nConnection: keep-alive";
+  }
+  out += "\r\n\r\n";
+  return out;
 }
 
 }  // namespace
@@ -94,21 +114,24 @@ struct Server::Impl {
   std::uint16_t port = 0;
   asio::io_context control{1};
 
-  asio::awaitable<void> accept_loop(IoThread& io);
-  asio::awaitable<void> session(IoThread& io, tcp::socket socket, bool over_capacity);
-  asio::awaitable<void> write_problem(beast::tcp_stream& stream, ErrorCode code,
+  Task<> accept_loop(IoThread& io);
+  Task<> session(IoThread& io, Socket socket, bool over_capacity);
+  // Returns false when the client could not be written to.
+  Task<bool> write_response(Stream& stream, const Response& response, unsigned version,
+                            bool keep_alive, bool head);
+  Task<> write_problem(Stream& stream, ErrorCode code,
                                       std::string message, unsigned version);
   void begin_stop();
 };
 
-asio::awaitable<void> Server::Impl::accept_loop(IoThread& io) {
+Task<> Server::Impl::accept_loop(IoThread& io) {
   for (;;) {
     auto [ec, socket] = co_await io.acceptor->async_accept(nothrow);
     if (ec == asio::error::operation_aborted || stopping.load()) co_return;
     if (ec) {
       // Out of descriptors or a transient failure: back off instead of spinning.
       core::log_warn("accept failed", {{"error", ec.message()}});
-      asio::steady_timer timer(io.ioc, std::chrono::milliseconds(50));
+      asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor> timer(io.ioc.get_executor(), std::chrono::milliseconds(50));
       co_await timer.async_wait(nothrow);
       continue;
     }
@@ -118,30 +141,38 @@ asio::awaitable<void> Server::Impl::accept_loop(IoThread& io) {
   }
 }
 
-asio::awaitable<void> Server::Impl::write_problem(beast::tcp_stream& stream, ErrorCode code,
+Task<> Server::Impl::write_problem(Stream& stream, ErrorCode code,
                                                   std::string message, unsigned version) {
   const std::string request_id = core::new_request_id();
   Response r = problem_response(core::Error::make(code, std::move(message)), request_id);
   r.set_header("X-Request-Id", request_id);
-  auto res = to_beast(std::move(r), version, false, false);
-  stream.expires_after(config.write_timeout);
-  co_await bhttp::async_write(stream, res, nothrow);
+  co_await write_response(stream, r, version, false, false);
 }
 
-asio::awaitable<void> Server::Impl::session(IoThread& io, tcp::socket socket, bool over_capacity) {
+Task<bool> Server::Impl::write_response(Stream& stream, const Response& response,
+                                        unsigned version, bool keep_alive, bool head) {
+  const std::string head_block = serialize_head(response, version, keep_alive);
+  const std::array<asio::const_buffer, 2> buffers{
+      asio::buffer(head_block), head ? asio::const_buffer() : asio::buffer(response.body)};
+  stream.expires_after(config.write_timeout);
+  auto [ec, n] = co_await asio::async_write(stream, buffers, nothrow);
+  co_return !ec;
+}
+
+Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
   std::string remote;
   {
     boost::system::error_code ec;
     const auto endpoint = socket.remote_endpoint(ec);
     if (!ec) remote = endpoint.address().to_string();
   }
-  beast::tcp_stream stream(std::move(socket));
+  Stream stream(std::move(socket));
   if (over_capacity) {
     stats.connections_rejected.fetch_add(1);
     co_await write_problem(stream, ErrorCode::unavailable,
                            "the server has reached its maximum number of open connections", 11);
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream.socket().shutdown(Socket::shutdown_both, ignored);
     co_return;
   }
   stats.connections_accepted.fetch_add(1);
@@ -173,9 +204,9 @@ asio::awaitable<void> Server::Impl::session(IoThread& io, tcp::socket socket, bo
     stream.expires_after(config.header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
     if (!hec && parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
-      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       stream.expires_after(config.write_timeout);
-      co_await bhttp::async_write(stream, cont, nothrow);
+      co_await asio::async_write(stream, asio::buffer(kContinue), nothrow);
     }
     boost::system::error_code ec = hec;
     if (!ec && !parser.is_done()) {
@@ -214,14 +245,12 @@ asio::awaitable<void> Server::Impl::session(IoThread& io, tcp::socket socket, bo
     Request request = to_request(std::move(msg), remote);
     Response response = handler(request);
     const bool keep_alive = request.keep_alive && !stopping.load();
-    auto res = to_beast(std::move(response), version, keep_alive, head);
-    stream.expires_after(config.write_timeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, res, nothrow);
-    if (wec || !keep_alive) break;
+    const bool written = co_await write_response(stream, response, version, keep_alive, head);
+    if (!written || !keep_alive) break;
   }
 
   boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().shutdown(Socket::shutdown_send, ignored);
   io.sessions.erase(registered);
   stats.connections_open.fetch_sub(1);
 }
@@ -273,7 +302,7 @@ core::Result<void> Server::listen() {
   if (ec) return core::fail(ErrorCode::invalid_argument, "host '" + impl_->config.host + "' is not an IP address");
   std::uint16_t port = impl_->config.port;
   for (auto& io : impl_->threads) {
-    auto acceptor = std::make_unique<tcp::acceptor>(io->ioc);
+    auto acceptor = std::make_unique<Acceptor>(io->ioc.get_executor());
     const tcp::endpoint endpoint(address, port);
     acceptor->open(endpoint.protocol(), ec);
     if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
