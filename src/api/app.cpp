@@ -1,7 +1,6 @@
 #include "api/app.hpp"
 
 #include <boost/json.hpp>
-
 #include <fstream>
 
 #include "api/caption_dto.hpp"
@@ -115,17 +114,16 @@ core::Result<void> App::load_engine() {
   auto provider = captions::make_builtin_provider();
   if (!provider) return std::unexpected(provider.error());
   services_->provider = std::move(*provider);
-  services_->captions = std::make_unique<captions::Service>(
-      *services_->provider, services_->cache, render_caption_fragment);
+  services_->captions = std::make_unique<captions::Service>(*services_->provider, services_->cache,
+                                                            render_caption_fragment);
   services_->engine_load_time = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   services_->engine_ready.store(true);
   const WarmupReport warm = services_->warm_cache();
-  core::log_info("caption engine loaded",
-                 {{"provider", services_->provider->name()},
-                  {"load_ms", services_->engine_load_time.count()},
-                  {"warmed", warm.cached},
-                  {"warmup_invalid", warm.invalid}});
+  core::log_info("caption engine loaded", {{"provider", services_->provider->name()},
+                                           {"load_ms", services_->engine_load_time.count()},
+                                           {"warmed", warm.cached},
+                                           {"warmup_invalid", warm.invalid}});
   if (!warm.error.empty()) core::log_warn("cache warm-up skipped", {{"error", warm.error}});
   return {};
 }
@@ -141,7 +139,8 @@ http::Response App::handle(http::Request& request) {
   http::Context ctx;
   ctx.started = std::chrono::steady_clock::now();
   const std::string_view incoming_id = request.header("X-Request-Id");
-  ctx.request_id = valid_request_id(incoming_id) ? std::string(incoming_id) : core::new_request_id();
+  ctx.request_id =
+      valid_request_id(incoming_id) ? std::string(incoming_id) : core::new_request_id();
   metrics.begin_request();
   http::Response res = dispatch(request, ctx);
   res.set_header("X-Request-Id", ctx.request_id);
@@ -171,8 +170,9 @@ http::Response App::dispatch(http::Request& request, http::Context& ctx) {
       return problem(ctx, core::Error::make(ErrorCode::not_found,
                                             "no resource at " + std::string(request.path())));
     }
-    auto res = problem(ctx, core::Error::make(ErrorCode::method_not_allowed,
-                                              request.method + " is not allowed here; use " + match.allow));
+    auto res = problem(
+        ctx, core::Error::make(ErrorCode::method_not_allowed,
+                               request.method + " is not allowed here; use " + match.allow));
     res.set_header("Allow", match.allow);
     return res;
   }
@@ -182,25 +182,28 @@ http::Response App::dispatch(http::Request& request, http::Context& ctx) {
   std::optional<RateDecision> rate;
   if (access != Access::open) {
     if (!s.store_ready.load()) {
-      return problem(ctx, core::Error::make(ErrorCode::unavailable, "the key store is not open yet"));
+      return problem(ctx,
+                     core::Error::make(ErrorCode::unavailable, "the key store is not open yet"));
     }
     auto key = s.auth->authenticate(presented_secret(request));
     if (!key) {
       auto res = problem(ctx, key.error());
-      if (key.error().code == ErrorCode::unauthenticated) res.set_header("WWW-Authenticate", "Bearer");
+      if (key.error().code == ErrorCode::unauthenticated)
+        res.set_header("WWW-Authenticate", "Bearer");
       return res;
     }
     ctx.key_id = key->id;
     ctx.admin = key->scope == store::Scope::admin;
     ctx.key_rate_per_minute = key->rate_per_minute;
     if (access == Access::admin && !ctx.admin) {
-      return problem(ctx, core::Error::make(ErrorCode::forbidden, "this endpoint needs an admin key"));
+      return problem(ctx,
+                     core::Error::make(ErrorCode::forbidden, "this endpoint needs an admin key"));
     }
     rate = s.limiter.take(ctx.key_id, 1, ctx.key_rate_per_minute);
     if (!rate->allowed) {
-      return rate_limited(ctx, *rate,
-                          "rate limit exceeded; retry in " +
-                              std::to_string(rate->retry_after.count()) + " s");
+      return rate_limited(
+          ctx, *rate,
+          "rate limit exceeded; retry in " + std::to_string(rate->retry_after.count()) + " s");
     }
   }
   http::Response res = (*match.handler)(request, ctx);

@@ -23,8 +23,9 @@ Authenticator::Authenticator(store::KeyStore& keys, const core::Clock& clock,
 core::Result<store::ApiKey> Authenticator::authenticate(std::string_view secret) {
   using core::ErrorCode;
   if (secret.empty()) {
-    return core::fail(ErrorCode::unauthenticated,
-                      "an API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
+    return core::fail(
+        ErrorCode::unauthenticated,
+        "an API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
   }
   const auto now = clock_.now();
   // Most connections present the same key again and again: a per-thread memo of the last few

@@ -19,7 +19,8 @@ double elapsed_ms(const http::Context& ctx) {
 }
 
 http::Response engine_unavailable(const http::Context& ctx) {
-  return problem(ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
+  return problem(ctx,
+                 core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
 }
 
 http::Response generate(Services& s, http::Request& req, http::Context& ctx) {
@@ -33,9 +34,9 @@ http::Response generate(Services& s, http::Request& req, http::Context& ctx) {
     generated = std::move(*fresh);
     s.captions->remember_body(req.body, generated.fragment);
   }
-  return http::json_response(200, render_caption_response(ctx.request_id, generated.fragment,
-                                                          elapsed_ms(ctx), generated.cache_hit,
-                                                          s.captions->provider_name()));
+  return http::json_response(
+      200, render_caption_response(ctx.request_id, generated.fragment, elapsed_ms(ctx),
+                                   generated.cache_hit, s.captions->provider_name()));
 }
 
 struct BatchItem {
@@ -53,7 +54,8 @@ http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
   auto doc = core::parse_json(req.body);
   if (!doc) return problem(ctx, doc.error());
   if (!doc->is_object()) {
-    return problem(ctx, core::Error::make(ErrorCode::malformed, "the request body must be a JSON object"));
+    return problem(
+        ctx, core::Error::make(ErrorCode::malformed, "the request body must be a JSON object"));
   }
   std::vector<core::FieldError> errors;
   core::ObjectReader in(doc->get_object(), "", errors);
@@ -104,12 +106,13 @@ http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
       results += "}";
       continue;
     }
-    core::Error error = item.request ? item.outcome.error()
-                                     : core::Error{ErrorCode::invalid_argument,
-                                                   item.errors.front().field + ": " +
-                                                       item.errors.front().message,
-                                                   item.errors};
-    boost::json::object entry{{"index", i}, {"status", http::status_of(error.code)},
+    core::Error error =
+        item.request ? item.outcome.error()
+                     : core::Error{ErrorCode::invalid_argument,
+                                   item.errors.front().field + ": " + item.errors.front().message,
+                                   item.errors};
+    boost::json::object entry{{"index", i},
+                              {"status", http::status_of(error.code)},
                               {"problem", item_problem(error, item_id)}};
     results += boost::json::serialize(entry);
   }

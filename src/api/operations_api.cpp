@@ -54,49 +54,55 @@ http::Response metrics(Services& s, http::Request&, http::Context&) {
   monitor::Exposition out;
   s.metrics->render(out);
   const cache::CacheStats c = s.cache.stats();
-  out.header("reelgen_cache_hits_total", "counter", "Caption cache hits.");
-  out.sample("reelgen_cache_hits_total", "level=\"l1\"", static_cast<double>(c.hits));
-  out.header("reelgen_cache_misses_total", "counter", "Caption cache misses.");
-  out.sample("reelgen_cache_misses_total", "level=\"l1\"", static_cast<double>(c.misses));
-  out.header("reelgen_cache_evictions_total", "counter", "Entries evicted to make room.");
-  out.sample("reelgen_cache_evictions_total", "level=\"l1\"", static_cast<double>(c.evictions));
-  out.header("reelgen_cache_rejections_total", "counter", "New entries refused by the admission filter.");
-  out.sample("reelgen_cache_rejections_total", "level=\"l1\"", static_cast<double>(c.rejections));
-  out.header("reelgen_cache_entries", "gauge", "Entries in the cache.");
-  out.sample("reelgen_cache_entries", "level=\"l1\"", static_cast<double>(c.entries));
-  out.header("reelgen_cache_bytes", "gauge", "Approximate bytes held by the cache.");
-  out.sample("reelgen_cache_bytes", "level=\"l1\"", static_cast<double>(c.bytes));
+  out.metric("reelgen_cache_hits_total", "counter", "Caption cache hits.", "level=\"l1\"",
+             static_cast<double>(c.hits));
+  out.metric("reelgen_cache_misses_total", "counter", "Caption cache misses.", "level=\"l1\"",
+             static_cast<double>(c.misses));
+  out.metric("reelgen_cache_evictions_total", "counter", "Entries evicted to make room.",
+             "level=\"l1\"", static_cast<double>(c.evictions));
+  out.metric("reelgen_cache_rejections_total", "counter",
+             "New entries refused by the admission filter.", "level=\"l1\"",
+             static_cast<double>(c.rejections));
+  out.metric("reelgen_cache_entries", "gauge", "Entries in the cache.", "level=\"l1\"",
+             static_cast<double>(c.entries));
+  out.metric("reelgen_cache_bytes", "gauge", "Approximate bytes held by the cache.", "level=\"l1\"",
+             static_cast<double>(c.bytes));
   if (s.engine_ready.load()) {
     const auto& m = s.captions->metrics();
-    const std::string provider = "provider=\"" + monitor::label_value(s.captions->provider_name()) + "\"";
-    out.header("reelgen_captions_generated_total", "counter", "Captions written by a provider (cache misses).");
-    out.sample("reelgen_captions_generated_total", provider, static_cast<double>(m.generated.load()));
-    out.header("reelgen_captions_failures_total", "counter", "Provider failures.");
-    out.sample("reelgen_captions_failures_total", provider, static_cast<double>(m.failures.load()));
+    const std::string provider =
+        "provider=\"" + monitor::label_value(s.captions->provider_name()) + "\"";
+    out.metric("reelgen_captions_generated_total", "counter",
+               "Captions written by a provider (cache misses).", provider,
+               static_cast<double>(m.generated.load()));
+    out.metric("reelgen_captions_failures_total", "counter", "Provider failures.", provider,
+               static_cast<double>(m.failures.load()));
     out.header("reelgen_caption_engine_seconds", "histogram", "Provider time per caption request.");
     out.histogram("reelgen_caption_engine_seconds", provider, m.engine_time);
   }
   if (const auto* server = s.server_stats.load()) {
-    out.header("reelgen_http_connections_open", "gauge", "Open client connections.");
-    out.sample("reelgen_http_connections_open", "", static_cast<double>(server->connections_open.load()));
-    out.header("reelgen_http_connections_total", "counter", "Accepted client connections.");
-    out.sample("reelgen_http_connections_total", "", static_cast<double>(server->connections_accepted.load()));
-    out.header("reelgen_http_rejected_total", "counter", "Requests refused by the transport, by reason.");
-    out.sample("reelgen_http_rejected_total", "reason=\"max_connections\"", static_cast<double>(server->connections_rejected.load()));
-    out.sample("reelgen_http_rejected_total", "reason=\"header_too_large\"", static_cast<double>(server->header_too_large.load()));
-    out.sample("reelgen_http_rejected_total", "reason=\"body_too_large\"", static_cast<double>(server->body_too_large.load()));
-    out.sample("reelgen_http_rejected_total", "reason=\"bad_request\"", static_cast<double>(server->bad_requests.load()));
-    out.sample("reelgen_http_rejected_total", "reason=\"timeout\"", static_cast<double>(server->timeouts.load()));
+    out.metric("reelgen_http_connections_open", "gauge", "Open client connections.", "",
+               static_cast<double>(server->connections_open.load()));
+    out.metric("reelgen_http_connections_total", "counter", "Accepted client connections.", "",
+               static_cast<double>(server->connections_accepted.load()));
+    out.metric("reelgen_http_rejected_total", "counter",
+               "Requests refused by the transport, by reason.", "reason=\"max_connections\"",
+               static_cast<double>(server->connections_rejected.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"header_too_large\"",
+               static_cast<double>(server->header_too_large.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"body_too_large\"",
+               static_cast<double>(server->body_too_large.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"bad_request\"",
+               static_cast<double>(server->bad_requests.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"timeout\"",
+               static_cast<double>(server->timeouts.load()));
   }
   const auto usage = monitor::read_process_usage();
-  out.header("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-  out.sample("process_resident_memory_bytes", "", usage.resident_bytes);
-  out.header("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.");
-  out.sample("process_cpu_seconds_total", "", usage.cpu_seconds);
-  out.header("process_open_fds", "gauge", "Open file descriptors.");
-  out.sample("process_open_fds", "", usage.open_fds);
-  out.header("reelgen_uptime_seconds", "gauge", "Seconds since start.");
-  out.sample("reelgen_uptime_seconds", "", uptime_seconds(s));
+  out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", "",
+             usage.resident_bytes);
+  out.metric("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.", "",
+             usage.cpu_seconds);
+  out.metric("process_open_fds", "gauge", "Open file descriptors.", "", usage.open_fds);
+  out.metric("reelgen_uptime_seconds", "gauge", "Seconds since start.", "", uptime_seconds(s));
   http::Response res = http::json_response(200, out.text());
   res.content_type = "text/plain; version=0.0.4; charset=utf-8";
   return res;
@@ -161,7 +167,8 @@ http::Response cache_status(Services& s, http::Request&, http::Context&) {
 
 http::Response ai_status(Services& s, http::Request&, http::Context& ctx) {
   if (!s.engine_ready.load()) {
-    return problem(ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
+    return problem(
+        ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
   }
   const auto& m = s.captions->metrics();
   return json(200, {{"provider", s.captions->provider_name()},
@@ -177,7 +184,8 @@ http::Response ai_status(Services& s, http::Request&, http::Context& ctx) {
 
 http::Response optimize(Services& s, http::Request&, http::Context& ctx) {
   if (!s.engine_ready.load()) {
-    return problem(ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
+    return problem(
+        ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
   }
   const auto before = s.cache.stats();
   const std::size_t expired = s.cache.purge_expired();
@@ -191,7 +199,8 @@ http::Response optimize(Services& s, http::Request&, http::Context& ctx) {
     actions.emplace_back("warm-up failed: " + warm.error);
   } else {
     actions.emplace_back("re-warmed " + std::to_string(warm.cached) + " of " +
-                         std::to_string(warm.requests) + " requests from " + s.config.cache.warmup_file);
+                         std::to_string(warm.requests) + " requests from " +
+                         s.config.cache.warmup_file);
   }
   return json(200, {{"expired_removed", expired},
                     {"rewarmed", warm.cached},

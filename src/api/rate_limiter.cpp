@@ -9,7 +9,8 @@ namespace reelgen::api {
 RateLimiter::RateLimiter(double default_per_minute, double burst, const core::Clock& clock)
     : default_per_minute_(default_per_minute), burst_(burst), clock_(clock), shards_(16) {}
 
-RateDecision RateLimiter::take(std::string_view key, double cost, std::optional<double> per_minute) {
+RateDecision RateLimiter::take(std::string_view key, double cost,
+                               std::optional<double> per_minute) {
   const double rate_per_minute = per_minute.value_or(default_per_minute_);
   RateDecision d;
   d.limit = burst_;
@@ -22,7 +23,8 @@ RateDecision RateLimiter::take(std::string_view key, double cost, std::optional<
   const auto now = clock_.now();
   std::lock_guard lock(shard.mutex);
   auto it = shard.buckets.find(key);
-  if (it == shard.buckets.end()) it = shard.buckets.emplace(std::string(key), Bucket{burst_, now}).first;
+  if (it == shard.buckets.end())
+    it = shard.buckets.emplace(std::string(key), Bucket{burst_, now}).first;
   Bucket& b = it->second;
   const double elapsed = std::chrono::duration<double>(now - b.updated).count();
   b.tokens = std::min(burst_, b.tokens + elapsed * per_second);
@@ -31,8 +33,8 @@ RateDecision RateLimiter::take(std::string_view key, double cost, std::optional<
     b.tokens -= cost;
   } else {
     d.allowed = false;
-    const double wait = cost > burst_ ? (burst_ - b.tokens) / per_second + 60.0
-                                      : (cost - b.tokens) / per_second;
+    const double wait =
+        cost > burst_ ? (burst_ - b.tokens) / per_second + 60.0 : (cost - b.tokens) / per_second;
     d.retry_after = std::chrono::seconds(static_cast<long>(std::ceil(wait)));
   }
   d.remaining = std::floor(b.tokens);

@@ -16,9 +16,9 @@ namespace reelgen::api {
 
 struct RateDecision {
   bool allowed = true;
-  double limit = 0;                   // bucket size (RateLimit-Limit)
-  double remaining = 0;               // tokens left after this request (RateLimit-Remaining)
-  std::chrono::seconds reset{0};      // until the bucket is full again (RateLimit-Reset)
+  double limit = 0;                     // bucket size (RateLimit-Limit)
+  double remaining = 0;                 // tokens left after this request (RateLimit-Remaining)
+  std::chrono::seconds reset{0};        // until the bucket is full again (RateLimit-Reset)
   std::chrono::seconds retry_after{0};  // when allowed is false: until cost tokens are there
 };
 

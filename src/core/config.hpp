@@ -3,14 +3,13 @@
 // by command-line flags (in app/). Every limit is a named value with its default documented here
 // and in docs/operations.md.
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
-
-#include <boost/json/object.hpp>
 
 #include "core/error.hpp"
 
@@ -19,27 +18,27 @@ namespace reelgen::core {
 using Millis = std::chrono::milliseconds;
 
 struct ServerConfig {
-  std::string host = "127.0.0.1";       // HOST
-  std::uint16_t port = 8140;            // PORT (0 = pick a free port)
-  int threads = 0;                      // REELGEN_THREADS; 0 = one I/O thread per core
-  std::size_t header_limit = 16 * 1024; // HEADER_LIMIT bytes; larger header blocks get 431
-  std::size_t body_limit = 1 << 20;     // BODY_LIMIT bytes; larger bodies get 413
-  Millis header_timeout{10'000};        // HEADER_TIMEOUT_MS: time to send a whole header block
-  Millis body_timeout{30'000};          // BODY_TIMEOUT_MS: time to send the body
-  Millis idle_timeout{60'000};          // IDLE_TIMEOUT_MS: keep-alive wait for the next request
-  Millis write_timeout{30'000};         // WRITE_TIMEOUT_MS: time for the client to read a response
-  std::size_t max_connections = 10'000; // MAX_CONNECTIONS; beyond it new connections get 503
-  Millis shutdown_grace{10'000};        // SHUTDOWN_GRACE_MS: in-flight requests finish within it
-  bool access_log = true;               // ACCESS_LOG: one JSON line per request
-  bool open_health = true;              // OPEN_HEALTH: /health* without a key
-  bool open_metrics = true;             // OPEN_METRICS: /metrics and GET /performance/* without a key
+  std::string host = "127.0.0.1";        // HOST
+  std::uint16_t port = 8140;             // PORT (0 = pick a free port)
+  int threads = 0;                       // REELGEN_THREADS; 0 = one I/O thread per core
+  std::size_t header_limit = 16 * 1024;  // HEADER_LIMIT bytes; larger header blocks get 431
+  std::size_t body_limit = 1 << 20;      // BODY_LIMIT bytes; larger bodies get 413
+  Millis header_timeout{10'000};         // HEADER_TIMEOUT_MS: time to send a whole header block
+  Millis body_timeout{30'000};           // BODY_TIMEOUT_MS: time to send the body
+  Millis idle_timeout{60'000};           // IDLE_TIMEOUT_MS: keep-alive wait for the next request
+  Millis write_timeout{30'000};          // WRITE_TIMEOUT_MS: time for the client to read a response
+  std::size_t max_connections = 10'000;  // MAX_CONNECTIONS; beyond it new connections get 503
+  Millis shutdown_grace{10'000};         // SHUTDOWN_GRACE_MS: in-flight requests finish within it
+  bool access_log = true;                // ACCESS_LOG: one JSON line per request
+  bool open_health = true;               // OPEN_HEALTH: /health* without a key
+  bool open_metrics = true;  // OPEN_METRICS: /metrics and GET /performance/* without a key
 };
 
 struct CacheConfig {
-  std::size_t max_entries = 100'000;       // CACHE_SIZE
-  std::size_t max_bytes = 64ull << 20;     // CACHE_MAX_BYTES
-  std::chrono::seconds ttl{3600};          // CACHE_TTL seconds
-  std::string warmup_file;                 // CACHE_WARMUP_FILE: JSON lines of popular requests
+  std::size_t max_entries = 100'000;    // CACHE_SIZE
+  std::size_t max_bytes = 64ull << 20;  // CACHE_MAX_BYTES
+  std::chrono::seconds ttl{3600};       // CACHE_TTL seconds
+  std::string warmup_file;              // CACHE_WARMUP_FILE: JSON lines of popular requests
 };
 
 struct RateLimitConfig {

@@ -38,10 +38,13 @@ struct Error {
   std::string message;
   std::vector<FieldError> fields;
 
-  static Error make(ErrorCode code, std::string message) { return Error{code, std::move(message), {}}; }
+  static Error make(ErrorCode code, std::string message) {
+    return Error{code, std::move(message), {}};
+  }
   static Error invalid(std::string field, std::string rule, std::string message) {
     std::string summary = field + ": " + message;
-    return Error{ErrorCode::invalid_argument, std::move(summary),
+    return Error{ErrorCode::invalid_argument,
+                 std::move(summary),
                  {FieldError{std::move(field), std::move(rule), std::move(message)}}};
   }
 };

@@ -57,7 +57,8 @@ std::string new_request_id() {
   }();
   static std::atomic<std::uint32_t> counter{0};
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%08x%08x", prefix, counter.fetch_add(1, std::memory_order_relaxed));
+  std::snprintf(buf, sizeof buf, "%08x%08x", prefix,
+                counter.fetch_add(1, std::memory_order_relaxed));
   return std::string(buf, 16);
 }
 

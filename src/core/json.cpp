@@ -97,7 +97,8 @@ std::optional<double> ObjectReader::number(std::string_view name, double min, do
   }
   const double d = value->to_number<double>();
   if (!std::isfinite(d) || d < min || d > max) {
-    add_error(name, "range", "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    add_error(name, "range",
+              "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return d;

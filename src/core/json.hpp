@@ -4,7 +4,6 @@
 // fields can be rejected.
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <span>

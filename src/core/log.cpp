@@ -1,9 +1,9 @@
 #include "core/log.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -25,7 +25,8 @@ std::string timestamp() {
   gmtime_r(&secs, &tm);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
   return buf;
 }
 
@@ -54,7 +55,9 @@ bool parse_log_level(std::string_view name, LogLevel& level) {
 
 void set_log_level(LogLevel level) { g_level.store(static_cast<int>(level)); }
 
-bool log_enabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed); }
+bool log_enabled(LogLevel level) {
+  return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed);
+}
 
 void log(LogLevel level, std::string_view message, const boost::json::object& fields) {
   if (!log_enabled(level) || level == LogLevel::off) return;

@@ -2,7 +2,6 @@
 // Structured logging: one JSON object per line on stdout (pretty "ts level msg k=v" on a TTY).
 
 #include <boost/json/object.hpp>
-
 #include <string_view>
 
 namespace reelgen::core {
@@ -17,8 +16,14 @@ bool log_enabled(LogLevel level);
 // Writes one line atomically (a single write(2)); safe from any thread.
 void log(LogLevel level, std::string_view message, const boost::json::object& fields = {});
 
-inline void log_info(std::string_view m, const boost::json::object& f = {}) { log(LogLevel::info, m, f); }
-inline void log_warn(std::string_view m, const boost::json::object& f = {}) { log(LogLevel::warn, m, f); }
-inline void log_error(std::string_view m, const boost::json::object& f = {}) { log(LogLevel::error, m, f); }
+inline void log_info(std::string_view m, const boost::json::object& f = {}) {
+  log(LogLevel::info, m, f);
+}
+inline void log_warn(std::string_view m, const boost::json::object& f = {}) {
+  log(LogLevel::warn, m, f);
+}
+inline void log_error(std::string_view m, const boost::json::object& f = {}) {
+  log(LogLevel::error, m, f);
+}
 
 }  // namespace reelgen::core

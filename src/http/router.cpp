@@ -21,8 +21,8 @@ std::vector<std::string> split_path(std::string_view path) {
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
   auto segments = split_path(pattern);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
-                          std::move(handler)});
+  routes_.push_back(
+      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
 }
 
 bool Router::match_segments(const Route& route, std::string_view path,

@@ -4,7 +4,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <csignal>
 #include <ctime>
 #include <list>
@@ -119,8 +118,7 @@ struct Server::Impl {
   // Returns false when the client could not be written to.
   Task<bool> write_response(Stream& stream, const Response& response, unsigned version,
                             bool keep_alive, bool head);
-  Task<> write_problem(Stream& stream, ErrorCode code,
-                                      std::string message, unsigned version);
+  Task<> write_problem(Stream& stream, ErrorCode code, std::string message, unsigned version);
   void begin_stop();
 };
 
@@ -131,26 +129,29 @@ Task<> Server::Impl::accept_loop(IoThread& io) {
     if (ec) {
       // Out of descriptors or a transient failure: back off instead of spinning.
       core::log_warn("accept failed", {{"error", ec.message()}});
-      asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor> timer(io.ioc.get_executor(), std::chrono::milliseconds(50));
+      asio::basic_waitable_timer<std::chrono::steady_clock,
+                                 asio::wait_traits<std::chrono::steady_clock>, Executor>
+          timer(io.ioc.get_executor(), std::chrono::milliseconds(50));
       co_await timer.async_wait(nothrow);
       continue;
     }
-    const bool over = stats.connections_open.load() >= static_cast<std::int64_t>(config.max_connections);
+    const bool over =
+        stats.connections_open.load() >= static_cast<std::int64_t>(config.max_connections);
     socket.set_option(tcp::no_delay(true), ec);
     asio::co_spawn(io.ioc, session(io, std::move(socket), over), asio::detached);
   }
 }
 
-Task<> Server::Impl::write_problem(Stream& stream, ErrorCode code,
-                                                  std::string message, unsigned version) {
+Task<> Server::Impl::write_problem(Stream& stream, ErrorCode code, std::string message,
+                                   unsigned version) {
   const std::string request_id = core::new_request_id();
   Response r = problem_response(core::Error::make(code, std::move(message)), request_id);
   r.set_header("X-Request-Id", request_id);
   co_await write_response(stream, r, version, false, false);
 }
 
-Task<bool> Server::Impl::write_response(Stream& stream, const Response& response,
-                                        unsigned version, bool keep_alive, bool head) {
+Task<bool> Server::Impl::write_response(Stream& stream, const Response& response, unsigned version,
+                                        bool keep_alive, bool head) {
   const std::string head_block = serialize_head(response, version, keep_alive);
   const std::array<asio::const_buffer, 2> buffers{
       asio::buffer(head_block), head ? asio::const_buffer() : asio::buffer(response.body)};
@@ -218,16 +219,15 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
       const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
       if (ec == bhttp::error::header_limit) {
         stats.header_too_large.fetch_add(1);
-        co_await write_problem(stream, ErrorCode::header_too_large,
-                               "the request header block exceeds " +
-                                   std::to_string(config.header_limit) + " bytes",
-                               version);
+        co_await write_problem(
+            stream, ErrorCode::header_too_large,
+            "the request header block exceeds " + std::to_string(config.header_limit) + " bytes",
+            version);
       } else if (ec == bhttp::error::body_limit) {
         stats.body_too_large.fetch_add(1);
-        co_await write_problem(stream, ErrorCode::payload_too_large,
-                               "the request body exceeds " + std::to_string(config.body_limit) +
-                                   " bytes",
-                               version);
+        co_await write_problem(
+            stream, ErrorCode::payload_too_large,
+            "the request body exceeds " + std::to_string(config.body_limit) + " bytes", version);
       } else if (ec == beast::error::timeout) {
         stats.timeouts.fetch_add(1);
       } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
@@ -299,7 +299,9 @@ Server::~Server() = default;
 core::Result<void> Server::listen() {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(impl_->config.host, ec);
-  if (ec) return core::fail(ErrorCode::invalid_argument, "host '" + impl_->config.host + "' is not an IP address");
+  if (ec)
+    return core::fail(ErrorCode::invalid_argument,
+                      "host '" + impl_->config.host + "' is not an IP address");
   std::uint16_t port = impl_->config.port;
   for (auto& io : impl_->threads) {
     auto acceptor = std::make_unique<Acceptor>(io->ioc.get_executor());
@@ -308,7 +310,8 @@ core::Result<void> Server::listen() {
     if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) {
       const int one = 1;
-      if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+      if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) !=
+          0) {
         ec = boost::system::error_code(errno, boost::system::system_category());
       }
     }

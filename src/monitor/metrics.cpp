@@ -42,7 +42,8 @@ double LatencyHistogram::mean_ms() const {
 double LatencyHistogram::quantile_ms(double q) const {
   std::uint64_t total = 0;
   std::array<std::uint64_t, kBuckets> snapshot{};
-  for (int i = 0; i < kBuckets; ++i) total += snapshot[i] = buckets_[i].load(std::memory_order_relaxed);
+  for (int i = 0; i < kBuckets; ++i)
+    total += snapshot[i] = buckets_[i].load(std::memory_order_relaxed);
   if (total == 0) return 0;
   const auto rank = static_cast<std::uint64_t>(std::ceil(q * total));
   std::uint64_t seen = 0;
@@ -103,10 +104,16 @@ void Exposition::sample(std::string_view name, std::string_view labels, double v
   out_.append(buf);
 }
 
+void Exposition::metric(std::string_view name, std::string_view type, std::string_view help,
+                        std::string_view labels, double value) {
+  header(name, type, help);
+  sample(name, labels, value);
+}
+
 void Exposition::histogram(std::string_view name, std::string_view labels,
                            const LatencyHistogram& h) {
-  static constexpr double kLe[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                   0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5, 5, 10};
+  static constexpr double kLe[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                   0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   const std::string bucket = std::string(name) + "_bucket";
   const std::string prefix = labels.empty() ? std::string() : std::string(labels) + ",";
   for (const double le : kLe) {
@@ -137,14 +144,15 @@ ProcessUsage read_process_usage() {
   if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
     unsigned long size = 0, resident = 0;
     if (std::fscanf(f, "%lu %lu", &size, &resident) == 2) {
-      usage.resident_bytes = static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+      usage.resident_bytes =
+          static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
     }
     std::fclose(f);
   }
   rusage ru{};
   if (::getrusage(RUSAGE_SELF, &ru) == 0) {
-    usage.cpu_seconds = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-                        (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    usage.cpu_seconds =
+        ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   }
   std::error_code ec;
   for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);

@@ -57,6 +57,9 @@ class Exposition {
  public:
   void header(std::string_view name, std::string_view type, std::string_view help);
   void sample(std::string_view name, std::string_view labels, double value);
+  // A metric with one sample: header plus sample.
+  void metric(std::string_view name, std::string_view type, std::string_view help,
+              std::string_view labels, double value);
   void histogram(std::string_view name, std::string_view labels, const LatencyHistogram& h);
   const std::string& text() const { return out_; }
 

@@ -22,10 +22,10 @@ struct ApiKey {
   std::string id;    // public identifier, e.g. "key_7f3a…", safe to log
   std::string name;  // for people
   Scope scope = Scope::user;
-  std::string secret_hash;                   // lower-case hex SHA-256 of the secret
-  std::optional<double> rate_per_minute;     // overrides the default rate limit
-  std::int64_t created_at = 0;               // unix seconds
-  std::optional<std::int64_t> revoked_at;    // unix seconds
+  std::string secret_hash;                 // lower-case hex SHA-256 of the secret
+  std::optional<double> rate_per_minute;   // overrides the default rate limit
+  std::int64_t created_at = 0;             // unix seconds
+  std::optional<std::int64_t> revoked_at;  // unix seconds
   bool active() const { return !revoked_at.has_value(); }
 };
 

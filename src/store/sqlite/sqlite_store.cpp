@@ -62,9 +62,11 @@ ApiKey read_key(const Statement& s) {
   key.name = s.text(1);
   key.scope = parse_scope(s.text(2)).value_or(Scope::user);
   key.secret_hash = s.text(3);
-  if (sqlite3_column_type(s.get(), 4) != SQLITE_NULL) key.rate_per_minute = sqlite3_column_double(s.get(), 4);
+  if (sqlite3_column_type(s.get(), 4) != SQLITE_NULL)
+    key.rate_per_minute = sqlite3_column_double(s.get(), 4);
   key.created_at = sqlite3_column_int64(s.get(), 5);
-  if (sqlite3_column_type(s.get(), 6) != SQLITE_NULL) key.revoked_at = sqlite3_column_int64(s.get(), 6);
+  if (sqlite3_column_type(s.get(), 6) != SQLITE_NULL)
+    key.revoked_at = sqlite3_column_int64(s.get(), 6);
   return key;
 }
 
@@ -184,7 +186,8 @@ class SqliteStore final : public Store, public KeyStore {
 
  private:
   std::int64_t now() const {
-    return std::chrono::duration_cast<std::chrono::seconds>(clock_.wall().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(clock_.wall().time_since_epoch())
+        .count();
   }
   core::Result<void> failure(std::string_view what) const {
     return core::fail(ErrorCode::internal,

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "api/rate_limiter.hpp"
+
+#include <gtest/gtest.h>
 
 namespace reelgen::api {
 namespace {

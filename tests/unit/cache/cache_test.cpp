@@ -68,7 +68,7 @@ TEST(L1Cache, BoundedByEntriesEvictingLeastRecentlyUsed) {
   f.put("c", "3");
   ASSERT_TRUE(f.get("a"));  // a is now most recent; b is the LRU victim
   ASSERT_TRUE(f.get("c"));
-  f.get("d");               // d asked for once before it is stored: as popular as the victim
+  f.get("d");  // d asked for once before it is stored: as popular as the victim
   EXPECT_TRUE(f.put("d", "4"));
   EXPECT_FALSE(f.get("b"));
   EXPECT_TRUE(f.get("a"));

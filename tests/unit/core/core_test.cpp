@@ -71,8 +71,11 @@ TEST(Config, DefaultsWithoutEnvironment) {
 }
 
 TEST(Config, EnvironmentOverridesDefaults) {
-  auto c = load_config(env_of({{"PORT", "9000"}, {"CACHE_TTL", "60"}, {"ACCESS_LOG", "off"},
-                               {"RATE_LIMIT_PER_MINUTE", "120.5"}, {"DATA_DIR", "/tmp/x"}}));
+  auto c = load_config(env_of({{"PORT", "9000"},
+                               {"CACHE_TTL", "60"},
+                               {"ACCESS_LOG", "off"},
+                               {"RATE_LIMIT_PER_MINUTE", "120.5"},
+                               {"DATA_DIR", "/tmp/x"}}));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->server.port, 9000);
   EXPECT_EQ(c->cache.ttl, std::chrono::seconds(60));

@@ -1,9 +1,10 @@
+#include "http/router.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
 #include "http/problem.hpp"
-#include "http/router.hpp"
 
 namespace reelgen::http {
 namespace {

@@ -1,7 +1,8 @@
+#include "monitor/metrics.hpp"
+
 #include <gtest/gtest.h>
 
 #include "monitor/http_metrics.hpp"
-#include "monitor/metrics.hpp"
 
 namespace reelgen::monitor {
 namespace {
@@ -41,18 +42,19 @@ TEST(HttpMetrics, RendersPrometheusCountersAndHistograms) {
   Exposition out;
   m.render(out);
   const std::string& text = out.text();
-  EXPECT_NE(text.find("reelgen_http_requests_total{route=\"/a\",status=\"200\"} 2\n"), std::string::npos);
-  EXPECT_NE(text.find("reelgen_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n"), std::string::npos);
-  EXPECT_NE(text.find("reelgen_http_request_duration_seconds_count{route=\"/a\"} 3\n"), std::string::npos);
+  EXPECT_NE(text.find("reelgen_http_requests_total{route=\"/a\",status=\"200\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("reelgen_http_requests_total{route=\"unmatched\",status=\"404\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("reelgen_http_request_duration_seconds_count{route=\"/a\"} 3\n"),
+            std::string::npos);
   EXPECT_NE(text.find("# TYPE reelgen_http_request_duration_seconds histogram"), std::string::npos);
   EXPECT_NE(text.find("le=\"+Inf\"} 3"), std::string::npos);
   EXPECT_EQ(m.server_errors(), 1u);
   EXPECT_EQ(m.client_errors(), 1u);
 }
 
-TEST(Exposition, EscapesLabelValues) {
-  EXPECT_EQ(label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
-}
+TEST(Exposition, EscapesLabelValues) { EXPECT_EQ(label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd"); }
 
 TEST(ProcessUsage, ReadsNonZeroResidentMemory) {
   EXPECT_GT(read_process_usage().resident_bytes, 0);
