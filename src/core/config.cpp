@@ -64,6 +64,12 @@ void read_string(const EnvLookup& env, const char* name, std::string& out) {
   if (auto value = env(name)) out = *value;
 }
 
+// Whole numbers as integers, so the log shows 6000 rather than 6E3.
+boost::json::value plain_number(double d) {
+  if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+  return d;
+}
+
 }  // namespace
 
 EnvLookup process_env() {
@@ -149,8 +155,8 @@ boost::json::object describe(const Config& c) {
       {"cache_max_bytes", c.cache.max_bytes},
       {"cache_ttl", c.cache.ttl.count()},
       {"cache_warmup_file", c.cache.warmup_file},
-      {"rate_limit_per_minute", c.rate_limit.per_minute},
-      {"rate_limit_burst", c.rate_limit.burst},
+      {"rate_limit_per_minute", plain_number(c.rate_limit.per_minute)},
+      {"rate_limit_burst", plain_number(c.rate_limit.burst)},
       {"data_dir", c.data_dir},
       {"log_level", c.log_level},
   };

@@ -109,6 +109,8 @@ class Server:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self._drain.join(timeout=2)
+        self.proc.stdout.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
