@@ -12,6 +12,24 @@ std::optional<Scope> parse_scope(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view kJobStatusNames[] = {"queued", "processing", "completed",
+                                                "failed", "cancelled",  "expired"};
+}  // namespace
+
+std::string_view to_string(JobStatus status) { return kJobStatusNames[static_cast<int>(status)]; }
+
+std::optional<JobStatus> parse_job_status(std::string_view name) {
+  for (int i = 0; i < 6; ++i) {
+    if (kJobStatusNames[i] == name) return static_cast<JobStatus>(i);
+  }
+  return std::nullopt;
+}
+
+bool is_final(JobStatus status) {
+  return status != JobStatus::queued && status != JobStatus::processing;
+}
+
 std::string new_key_secret() { return "rg_" + core::random_token(40); }
 
 }  // namespace reelgen::store

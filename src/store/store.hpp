@@ -47,10 +47,90 @@ class KeyStore {
   virtual core::Result<std::size_t> count_active() = 0;
 };
 
+enum class JobStatus { queued, processing, completed, failed, cancelled, expired };
+std::string_view to_string(JobStatus status);
+std::optional<JobStatus> parse_job_status(std::string_view name);
+bool is_final(JobStatus status);
+
+// A unit of background work (a video render), owned by the API key that submitted it.
+struct Job {
+  std::string id;
+  std::string key_id;
+  JobStatus status = JobStatus::queued;
+  std::string stage;    // e.g. "speech", "frames", "encoding"
+  double progress = 0;  // 0..100
+  int priority = 0;     // higher first
+  int attempts = 0;     // claims so far
+  int max_attempts = 3;
+  std::string lease_owner;            // worker holding the job while processing
+  std::int64_t lease_expires_ms = 0;  // unix ms; an expired lease makes the job claimable again
+  std::int64_t not_before_ms = 0;     // unix ms; retry backoff
+  bool cancel_requested = false;
+  std::string payload;          // the validated request as JSON
+  std::string result;           // JSON written on completion
+  std::string error;            // why it failed
+  std::string idempotency_key;  // with payload_hash: the same key and body give the same job
+  std::string payload_hash;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+  std::int64_t started_ms = 0;
+  std::int64_t finished_ms = 0;
+};
+
+struct JobFilter {
+  std::string key_id;  // required: a key sees only its own jobs
+  std::optional<JobStatus> status;
+  std::optional<std::int64_t> created_after_ms;
+  std::optional<std::int64_t> created_before_ms;
+  std::string cursor;  // the last id of the previous page
+  int limit = 20;
+};
+
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+  // Inserts job. With an idempotency key already used by the same key_id: returns the existing
+  // job when the payload hash matches, conflict otherwise.
+  virtual core::Result<Job> create(const Job& job) = 0;
+  // nullopt when no job has the id or it belongs to another key (an empty key_id matches any).
+  virtual core::Result<std::optional<Job>> get(std::string_view id, std::string_view key_id) = 0;
+  // Newest first, after cursor.
+  virtual core::Result<std::vector<Job>> list(const JobFilter& filter) = 0;
+  // Atomically takes the best claimable job: queued and due, or processing with an expired lease;
+  // by priority then age. Sets owner, lease expiry and counts the attempt.
+  virtual core::Result<std::optional<Job>> claim(std::string_view owner, std::int64_t now_ms,
+                                                 std::int64_t lease_ms) = 0;
+  // Progress and lease renewal in one write. False when the job is no longer this owner's.
+  virtual core::Result<bool> heartbeat(std::string_view id, std::string_view owner,
+                                       std::string_view stage, double progress, std::int64_t now_ms,
+                                       std::int64_t lease_ms) = 0;
+  // Final or retry transitions; each only applies while owner holds the job.
+  virtual core::Result<void> complete(std::string_view id, std::string_view owner,
+                                      std::string_view result, std::int64_t now_ms) = 0;
+  virtual core::Result<void> retry_later(std::string_view id, std::string_view owner,
+                                         std::string_view error, std::int64_t not_before_ms,
+                                         std::int64_t now_ms) = 0;
+  virtual core::Result<void> fail(std::string_view id, std::string_view owner,
+                                  std::string_view error, std::int64_t now_ms) = 0;
+  // Queued jobs become cancelled at once; processing ones get cancel_requested for their worker.
+  // Returns the job after the change; not_found for an unknown id or another key's job.
+  virtual core::Result<Job> cancel(std::string_view id, std::string_view key_id,
+                                   std::int64_t now_ms) = 0;
+  virtual core::Result<void> mark_cancelled(std::string_view id, std::string_view owner,
+                                            std::int64_t now_ms) = 0;
+  // Jobs with a final status finished before cutoff become expired; returns their ids.
+  virtual core::Result<std::vector<std::string>> expire_before(std::int64_t cutoff_ms,
+                                                               std::int64_t now_ms) = 0;
+  // For per-key limits: jobs queued or processing, and jobs created since a time.
+  virtual core::Result<int> count_active(std::string_view key_id) = 0;
+  virtual core::Result<int> count_created_since(std::string_view key_id, std::int64_t since_ms) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
   virtual KeyStore& keys() = 0;
+  virtual JobStore& jobs() = 0;
   // A cheap round trip proving the store answers (readiness).
   virtual core::Result<void> ping() = 0;
   virtual std::string_view backend() const = 0;

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "core/hash.hpp"
+#include "store/sqlite/sqlite_internal.hpp"
 #include "store/store.hpp"
 
 namespace reelgen::store {
@@ -25,35 +26,34 @@ constexpr const char* kMigrations[] = {
       revoked_at INTEGER
     );
     )sql",
-};
-
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  bool ok() const { return stmt_ != nullptr; }
-  sqlite3_stmt* get() const { return stmt_; }
-  void bind(int i, std::string_view text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void bind(int i, std::optional<double> v) {
-    if (v) {
-      sqlite3_bind_double(stmt_, i, *v);
-    } else {
-      sqlite3_bind_null(stmt_, i);
-    }
-  }
-  int step() { return sqlite3_step(stmt_); }
-  std::string text(int col) const {
-    const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
+    R"sql(
+    CREATE TABLE jobs (
+      id TEXT PRIMARY KEY,
+      key_id TEXT NOT NULL,
+      status TEXT NOT NULL,
+      stage TEXT NOT NULL DEFAULT '',
+      progress REAL NOT NULL DEFAULT 0,
+      priority INTEGER NOT NULL DEFAULT 0,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      max_attempts INTEGER NOT NULL DEFAULT 3,
+      lease_owner TEXT NOT NULL DEFAULT '',
+      lease_expires_ms INTEGER NOT NULL DEFAULT 0,
+      not_before_ms INTEGER NOT NULL DEFAULT 0,
+      cancel_requested INTEGER NOT NULL DEFAULT 0,
+      payload TEXT NOT NULL,
+      result TEXT NOT NULL DEFAULT '',
+      error TEXT NOT NULL DEFAULT '',
+      idempotency_key TEXT NOT NULL DEFAULT '',
+      payload_hash TEXT NOT NULL DEFAULT '',
+      created_ms INTEGER NOT NULL,
+      updated_ms INTEGER NOT NULL,
+      started_ms INTEGER NOT NULL DEFAULT 0,
+      finished_ms INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX jobs_claim ON jobs (status, priority DESC, created_ms);
+    CREATE INDEX jobs_by_key ON jobs (key_id, created_ms DESC, id DESC);
+    CREATE UNIQUE INDEX jobs_idempotency ON jobs (key_id, idempotency_key) WHERE idempotency_key != '';
+    )sql",
 };
 
 ApiKey read_key(const Statement& s) {
@@ -75,10 +75,12 @@ constexpr const char* kKeyColumns =
 
 class SqliteStore final : public Store, public KeyStore {
  public:
-  SqliteStore(sqlite3* db, const core::Clock& clock) : db_(db), clock_(clock) {}
+  SqliteStore(sqlite3* db, const core::Clock& clock)
+      : db_(db), clock_(clock), jobs_(make_sqlite_jobs(db, mutex_)) {}
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
   KeyStore& keys() override { return *this; }
+  JobStore& jobs() override { return *jobs_; }
   std::string_view backend() const override { return "sqlite"; }
 
   core::Result<void> ping() override {
@@ -203,9 +205,10 @@ class SqliteStore final : public Store, public KeyStore {
     return {};
   }
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // one connection, used by one thread at a time
   sqlite3* db_;
   const core::Clock& clock_;
+  std::unique_ptr<JobStore> jobs_;
 };
 
 }  // namespace

@@ -87,3 +87,143 @@ TEST(SqliteStore, UnwritableDirectoryIsAnError) {
 
 }  // namespace
 }  // namespace reelgen::store
+
+namespace reelgen::store {
+namespace {
+
+class JobStoreTest : public SqliteStoreTest {
+ protected:
+  Job make(std::string id, std::string key = "key_a", int priority = 0,
+           std::int64_t created = 1000) {
+    Job job;
+    job.id = std::move(id);
+    job.key_id = std::move(key);
+    job.priority = priority;
+    job.payload = "{}";
+    job.created_ms = created;
+    return job;
+  }
+  JobStore& jobs() { return store->jobs(); }
+};
+
+TEST_F(JobStoreTest, AKeySeesOnlyItsOwnJobs) {
+  ASSERT_TRUE(jobs().create(make("j1", "key_a")));
+  EXPECT_TRUE(jobs().get("j1", "key_a").value());
+  EXPECT_FALSE(jobs().get("j1", "key_b").value());
+  EXPECT_TRUE(jobs().get("j1", "").value());  // workers see every job
+  EXPECT_EQ(jobs().cancel("j1", "key_b", 2000).error().code, core::ErrorCode::not_found);
+}
+
+TEST_F(JobStoreTest, IdempotencyKeyReturnsTheSameJobOrConflicts) {
+  Job first = make("j1");
+  first.idempotency_key = "abc";
+  first.payload_hash = "h1";
+  ASSERT_TRUE(jobs().create(first));
+  Job again = make("j2");
+  again.idempotency_key = "abc";
+  again.payload_hash = "h1";
+  EXPECT_EQ(jobs().create(again).value().id, "j1");
+  again.payload_hash = "h2";
+  EXPECT_EQ(jobs().create(again).error().code, core::ErrorCode::conflict);
+  Job other_key = make("j3", "key_b");
+  other_key.idempotency_key = "abc";
+  other_key.payload_hash = "h2";
+  EXPECT_EQ(jobs().create(other_key).value().id, "j3");
+}
+
+TEST_F(JobStoreTest, ClaimsByPriorityThenAgeAndNeverTwice) {
+  ASSERT_TRUE(jobs().create(make("old", "k", 0, 1000)));
+  ASSERT_TRUE(jobs().create(make("new", "k", 0, 2000)));
+  ASSERT_TRUE(jobs().create(make("urgent", "k", 5, 3000)));
+  std::vector<std::string> order;
+  for (int i = 0; i < 3; ++i) order.push_back(jobs().claim("w1", 5000, 30000).value()->id);
+  EXPECT_EQ(order, (std::vector<std::string>{"urgent", "old", "new"}));
+  EXPECT_FALSE(jobs().claim("w2", 5000, 30000).value());
+}
+
+TEST_F(JobStoreTest, AnExpiredLeaseMakesTheJobClaimableAgain) {
+  ASSERT_TRUE(jobs().create(make("j1")));
+  auto first = jobs().claim("w1", 1000, 500).value();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->attempts, 1);
+  EXPECT_FALSE(jobs().claim("w2", 1400, 500).value());
+  EXPECT_TRUE(jobs().heartbeat("j1", "w1", "frames", 40, 1400, 500).value());  // renews to 1900
+  EXPECT_FALSE(jobs().claim("w2", 1800, 500).value());
+  auto second = jobs().claim("w2", 2000, 500).value();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->attempts, 2);
+  EXPECT_EQ(second->lease_owner, "w2");
+  // The old owner lost the job: its writes are ignored.
+  EXPECT_FALSE(jobs().heartbeat("j1", "w1", "frames", 90, 2100, 500).value());
+  ASSERT_TRUE(jobs().complete("j1", "w1", "{}", 2100));
+  EXPECT_EQ(jobs().get("j1", "").value()->status, JobStatus::processing);
+  ASSERT_TRUE(jobs().complete("j1", "w2", R"({"ok":true})", 2200));
+  auto done = jobs().get("j1", "").value();
+  EXPECT_EQ(done->status, JobStatus::completed);
+  EXPECT_EQ(done->progress, 100);
+  EXPECT_EQ(done->result, R"({"ok":true})");
+}
+
+TEST_F(JobStoreTest, RetryWaitsForItsBackoff) {
+  ASSERT_TRUE(jobs().create(make("j1")));
+  ASSERT_TRUE(jobs().claim("w1", 1000, 5000).value());
+  ASSERT_TRUE(jobs().retry_later("j1", "w1", "encoder crashed", 4000, 1000));
+  auto waiting = jobs().get("j1", "").value();
+  EXPECT_EQ(waiting->status, JobStatus::queued);
+  EXPECT_EQ(waiting->error, "encoder crashed");
+  EXPECT_FALSE(jobs().claim("w1", 3999, 5000).value());
+  EXPECT_TRUE(jobs().claim("w1", 4000, 5000).value());
+  ASSERT_TRUE(jobs().fail("j1", "w1", "gave up", 4100));
+  EXPECT_EQ(jobs().get("j1", "").value()->status, JobStatus::failed);
+}
+
+TEST_F(JobStoreTest, CancelStopsQueuedJobsAndFlagsRunningOnes) {
+  ASSERT_TRUE(jobs().create(make("queued")));
+  ASSERT_TRUE(jobs().create(make("running", "key_a", 9)));
+  ASSERT_TRUE(jobs().claim("w1", 1000, 5000).value());
+  EXPECT_EQ(jobs().cancel("queued", "key_a", 1100).value().status, JobStatus::cancelled);
+  auto running = jobs().cancel("running", "key_a", 1100).value();
+  EXPECT_EQ(running.status, JobStatus::processing);
+  EXPECT_TRUE(running.cancel_requested);
+  ASSERT_TRUE(jobs().mark_cancelled("running", "w1", 1200));
+  EXPECT_EQ(jobs().get("running", "").value()->status, JobStatus::cancelled);
+  EXPECT_FALSE(jobs().claim("w1", 1300, 5000).value());
+}
+
+TEST_F(JobStoreTest, ListsNewestFirstWithCursorAndFilters) {
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(jobs().create(make("j" + std::to_string(i), "k", 0, 1000 + i)));
+  ASSERT_TRUE(jobs().create(make("other", "k2", 0, 5000)));
+  JobFilter f;
+  f.key_id = "k";
+  f.limit = 2;
+  auto page1 = jobs().list(f).value();
+  ASSERT_EQ(page1.size(), 2u);
+  EXPECT_EQ(page1[0].id, "j4");
+  EXPECT_EQ(page1[1].id, "j3");
+  f.cursor = page1.back().id;
+  auto page2 = jobs().list(f).value();
+  ASSERT_EQ(page2.size(), 2u);
+  EXPECT_EQ(page2[0].id, "j2");
+  f.cursor.clear();
+  f.limit = 10;
+  f.created_after_ms = 1002;
+  EXPECT_EQ(jobs().list(f).value().size(), 2u);
+  f.created_after_ms.reset();
+  f.status = JobStatus::completed;
+  EXPECT_TRUE(jobs().list(f).value().empty());
+  EXPECT_EQ(jobs().count_active("k").value(), 5);
+  EXPECT_EQ(jobs().count_created_since("k", 1003).value(), 2);
+}
+
+TEST_F(JobStoreTest, ExpiresFinishedJobsPastTheCutoff) {
+  ASSERT_TRUE(jobs().create(make("j1")));
+  ASSERT_TRUE(jobs().claim("w", 1000, 5000).value());
+  ASSERT_TRUE(jobs().complete("j1", "w", "{}", 2000));
+  EXPECT_TRUE(jobs().expire_before(2000, 3000).value().empty());
+  EXPECT_EQ(jobs().expire_before(2001, 3000).value(), std::vector<std::string>{"j1"});
+  EXPECT_EQ(jobs().get("j1", "").value()->status, JobStatus::expired);
+}
+
+}  // namespace
+}  // namespace reelgen::store

@@ -1,0 +1,298 @@
+// The jobs table: a durable queue. Claiming is one UPDATE … RETURNING, atomic under SQLite's write
+// lock, so several workers (threads or processes on the same file) never take the same job.
+
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_internal.hpp"
+
+namespace reelgen::store {
+namespace {
+
+using core::ErrorCode;
+
+constexpr const char* kColumns =
+    "id, key_id, status, stage, progress, priority, attempts, max_attempts, lease_owner, "
+    "lease_expires_ms, not_before_ms, cancel_requested, payload, result, error, idempotency_key, "
+    "payload_hash, created_ms, updated_ms, started_ms, finished_ms";
+
+Job read_job(const Statement& s) {
+  sqlite3_stmt* st = s.get();
+  Job job;
+  job.id = s.text(0);
+  job.key_id = s.text(1);
+  job.status = parse_job_status(s.text(2)).value_or(JobStatus::failed);
+  job.stage = s.text(3);
+  job.progress = sqlite3_column_double(st, 4);
+  job.priority = sqlite3_column_int(st, 5);
+  job.attempts = sqlite3_column_int(st, 6);
+  job.max_attempts = sqlite3_column_int(st, 7);
+  job.lease_owner = s.text(8);
+  job.lease_expires_ms = sqlite3_column_int64(st, 9);
+  job.not_before_ms = sqlite3_column_int64(st, 10);
+  job.cancel_requested = sqlite3_column_int(st, 11) != 0;
+  job.payload = s.text(12);
+  job.result = s.text(13);
+  job.error = s.text(14);
+  job.idempotency_key = s.text(15);
+  job.payload_hash = s.text(16);
+  job.created_ms = sqlite3_column_int64(st, 17);
+  job.updated_ms = sqlite3_column_int64(st, 18);
+  job.started_ms = sqlite3_column_int64(st, 19);
+  job.finished_ms = sqlite3_column_int64(st, 20);
+  return job;
+}
+
+class SqliteJobs final : public JobStore {
+ public:
+  SqliteJobs(sqlite3* db, std::mutex& mutex) : db_(db), mutex_(mutex) {}
+
+  core::Result<Job> create(const Job& job) override {
+    std::lock_guard lock(mutex_);
+    if (!job.idempotency_key.empty()) {
+      Statement s(db_, (std::string("SELECT ") + kColumns +
+                        " FROM jobs WHERE key_id = ? AND idempotency_key = ?")
+                           .c_str());
+      s.bind(1, job.key_id);
+      s.bind(2, job.idempotency_key);
+      if (s.step() == SQLITE_ROW) {
+        Job existing = read_job(s);
+        if (existing.payload_hash != job.payload_hash) {
+          return core::fail(ErrorCode::conflict,
+                            "Idempotency-Key '" + job.idempotency_key +
+                                "' was already used with a different request body");
+        }
+        return existing;
+      }
+    }
+    Statement s(db_,
+                "INSERT INTO jobs (id, key_id, status, stage, progress, priority, max_attempts, "
+                "payload, idempotency_key, payload_hash, created_ms, updated_ms) "
+                "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, job.id);
+    s.bind(2, job.key_id);
+    s.bind(3, to_string(job.status));
+    s.bind(4, job.stage);
+    s.bind(5, static_cast<std::int64_t>(job.priority));
+    s.bind(6, static_cast<std::int64_t>(job.max_attempts));
+    s.bind(7, job.payload);
+    s.bind(8, job.idempotency_key);
+    s.bind(9, job.payload_hash);
+    s.bind(10, job.created_ms);
+    s.bind(11, job.created_ms);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("create job"));
+    return job;
+  }
+
+  core::Result<std::optional<Job>> get(std::string_view id, std::string_view key_id) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_, (std::string("SELECT ") + kColumns +
+                      " FROM jobs WHERE id = ?1 AND (?2 = '' OR key_id = ?2)")
+                         .c_str());
+    s.bind(1, id);
+    s.bind(2, key_id);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return std::optional<Job>();
+    if (rc != SQLITE_ROW) return std::unexpected(failure("get job"));
+    return std::optional<Job>(read_job(s));
+  }
+
+  core::Result<std::vector<Job>> list(const JobFilter& f) override {
+    std::lock_guard lock(mutex_);
+    // Newest first; the cursor is the last id of the previous page, ordered by (created, id).
+    Statement s(
+        db_, (std::string("SELECT ") + kColumns +
+              " FROM jobs WHERE key_id = ?1"
+              " AND (?2 = '' OR status = ?2)"
+              " AND (?3 = 0 OR created_ms > ?3)"
+              " AND (?4 = 0 OR created_ms < ?4)"
+              " AND (?5 = '' OR (created_ms, id) < (SELECT created_ms, id FROM jobs WHERE id = ?5))"
+              " ORDER BY created_ms DESC, id DESC LIMIT ?6")
+                 .c_str());
+    s.bind(1, f.key_id);
+    s.bind(2, f.status ? to_string(*f.status) : std::string_view());
+    s.bind(3, f.created_after_ms.value_or(0));
+    s.bind(4, f.created_before_ms.value_or(0));
+    s.bind(5, f.cursor);
+    s.bind(6, static_cast<std::int64_t>(f.limit));
+    std::vector<Job> jobs;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) jobs.push_back(read_job(s));
+    if (rc != SQLITE_DONE) return std::unexpected(failure("list jobs"));
+    return jobs;
+  }
+
+  core::Result<std::optional<Job>> claim(std::string_view owner, std::int64_t now_ms,
+                                         std::int64_t lease_ms) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_,
+                (std::string("UPDATE jobs SET status = 'processing', lease_owner = ?1,"
+                             " lease_expires_ms = ?2 + ?3, attempts = attempts + 1,"
+                             " started_ms = CASE started_ms WHEN 0 THEN ?2 ELSE started_ms END,"
+                             " updated_ms = ?2, stage = 'starting', progress = 0"
+                             " WHERE id = (SELECT id FROM jobs"
+                             "   WHERE (status = 'queued' AND not_before_ms <= ?2)"
+                             "      OR (status = 'processing' AND lease_expires_ms < ?2)"
+                             "   ORDER BY priority DESC, created_ms, id LIMIT 1)"
+                             " RETURNING ") +
+                 kColumns)
+                    .c_str());
+    s.bind(1, owner);
+    s.bind(2, now_ms);
+    s.bind(3, lease_ms);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return std::optional<Job>();
+    if (rc != SQLITE_ROW) return std::unexpected(failure("claim job"));
+    Job job = read_job(s);
+    while (s.step() == SQLITE_ROW) {
+    }
+    return std::optional<Job>(std::move(job));
+  }
+
+  core::Result<bool> heartbeat(std::string_view id, std::string_view owner, std::string_view stage,
+                               double progress, std::int64_t now_ms,
+                               std::int64_t lease_ms) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_,
+                "UPDATE jobs SET stage = ?3, progress = ?4, lease_expires_ms = ?5 + ?6,"
+                " updated_ms = ?5 WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
+    s.bind(1, id);
+    s.bind(2, owner);
+    s.bind(3, stage);
+    s.bind_real(4, progress);
+    s.bind(5, now_ms);
+    s.bind(6, lease_ms);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("heartbeat"));
+    return sqlite3_changes(db_) == 1;
+  }
+
+  core::Result<void> complete(std::string_view id, std::string_view owner, std::string_view result,
+                              std::int64_t now_ms) override {
+    return finish(id, owner, "completed", "", result, now_ms, 100);
+  }
+
+  core::Result<void> fail(std::string_view id, std::string_view owner, std::string_view error,
+                          std::int64_t now_ms) override {
+    return finish(id, owner, "failed", error, "", now_ms, -1);
+  }
+
+  core::Result<void> mark_cancelled(std::string_view id, std::string_view owner,
+                                    std::int64_t now_ms) override {
+    return finish(id, owner, "cancelled", "cancelled by request", "", now_ms, -1);
+  }
+
+  core::Result<void> retry_later(std::string_view id, std::string_view owner,
+                                 std::string_view error, std::int64_t not_before_ms,
+                                 std::int64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_,
+                "UPDATE jobs SET status = 'queued', lease_owner = '', lease_expires_ms = 0,"
+                " not_before_ms = ?3, error = ?4, stage = 'waiting to retry', progress = 0,"
+                " updated_ms = ?5 WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
+    s.bind(1, id);
+    s.bind(2, owner);
+    s.bind(3, not_before_ms);
+    s.bind(4, error);
+    s.bind(5, now_ms);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("retry job"));
+    return {};
+  }
+
+  core::Result<Job> cancel(std::string_view id, std::string_view key_id,
+                           std::int64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    Statement s(
+        db_,
+        "UPDATE jobs SET"
+        " status = CASE status WHEN 'queued' THEN 'cancelled' ELSE status END,"
+        " finished_ms = CASE status WHEN 'queued' THEN ?3 ELSE finished_ms END,"
+        " stage = CASE status WHEN 'queued' THEN 'cancelled' ELSE stage END,"
+        " cancel_requested = CASE status WHEN 'processing' THEN 1 ELSE cancel_requested END,"
+        " updated_ms = ?3 WHERE id = ?1 AND key_id = ?2");
+    s.bind(1, id);
+    s.bind(2, key_id);
+    s.bind(3, now_ms);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("cancel job"));
+    if (sqlite3_changes(db_) == 0) {
+      return core::fail(ErrorCode::not_found, "no video with id '" + std::string(id) + "'");
+    }
+    Statement g(db_, (std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?").c_str());
+    g.bind(1, id);
+    if (g.step() != SQLITE_ROW) return std::unexpected(failure("read cancelled job"));
+    return read_job(g);
+  }
+
+  core::Result<std::vector<std::string>> expire_before(std::int64_t cutoff_ms,
+                                                       std::int64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_,
+                "UPDATE jobs SET status = 'expired', updated_ms = ?2"
+                " WHERE status IN ('completed', 'failed', 'cancelled') AND finished_ms > 0"
+                " AND finished_ms < ?1 RETURNING id");
+    s.bind(1, cutoff_ms);
+    s.bind(2, now_ms);
+    std::vector<std::string> ids;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) ids.push_back(s.text(0));
+    if (rc != SQLITE_DONE) return std::unexpected(failure("expire jobs"));
+    return ids;
+  }
+
+  core::Result<int> count_active(std::string_view key_id) override {
+    return count(
+        "SELECT COUNT(*) FROM jobs WHERE key_id = ?1 AND status IN ('queued', 'processing')"
+        " AND ?2 = ?2",
+        key_id, 0);
+  }
+
+  core::Result<int> count_created_since(std::string_view key_id, std::int64_t since_ms) override {
+    return count("SELECT COUNT(*) FROM jobs WHERE key_id = ?1 AND created_ms >= ?2", key_id,
+                 since_ms);
+  }
+
+ private:
+  core::Result<void> finish(std::string_view id, std::string_view owner, std::string_view status,
+                            std::string_view error, std::string_view result, std::int64_t now_ms,
+                            double progress) {
+    std::lock_guard lock(mutex_);
+    Statement s(db_,
+                "UPDATE jobs SET status = ?3, error = ?4, result = ?5, finished_ms = ?6,"
+                " updated_ms = ?6, lease_owner = '', lease_expires_ms = 0,"
+                " stage = ?3, progress = CASE WHEN ?7 < 0 THEN progress ELSE ?7 END"
+                " WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
+    s.bind(1, id);
+    s.bind(2, owner);
+    s.bind(3, status);
+    s.bind(4, error);
+    s.bind(5, result);
+    s.bind(6, now_ms);
+    s.bind_real(7, progress);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("finish job"));
+    return {};
+  }
+
+  core::Result<int> count(const char* sql, std::string_view key_id, std::int64_t value) {
+    std::lock_guard lock(mutex_);
+    Statement s(db_, sql);
+    s.bind(1, key_id);
+    s.bind(2, value);
+    if (s.step() != SQLITE_ROW) return std::unexpected(failure("count jobs"));
+    return sqlite3_column_int(s.get(), 0);
+  }
+
+  core::Error failure(std::string_view what) const {
+    return core::Error::make(ErrorCode::internal,
+                             "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  }
+
+  sqlite3* db_;
+  std::mutex& mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<JobStore> make_sqlite_jobs(sqlite3* db, std::mutex& mutex) {
+  return std::make_unique<SqliteJobs>(db, mutex);
+}
+
+}  // namespace reelgen::store
