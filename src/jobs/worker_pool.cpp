@@ -1,0 +1,170 @@
+#include "jobs/worker_pool.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/hash.hpp"
+#include "core/log.hpp"
+
+namespace reelgen::jobs {
+namespace {
+
+using core::ErrorCode;
+
+class StoreProgress final : public ProgressSink {
+ public:
+  StoreProgress(store::JobStore& jobs, const store::Job& job, std::string owner,
+                const WorkerConfig& config, const core::Clock& clock,
+                const std::atomic<bool>& stopping)
+      : jobs_(jobs),
+        job_(job),
+        owner_(std::move(owner)),
+        config_(config),
+        clock_(clock),
+        stopping_(stopping) {}
+
+  void report(std::string_view stage, double percent) override {
+    const auto now = clock_.now();
+    if (stage == stage_ && now - last_write_ < config_.progress_interval) return;
+    stage_ = std::string(stage);
+    last_write_ = now;
+    const auto wall = now_ms();
+    auto owned = jobs_.heartbeat(job_.id, owner_, stage, std::clamp(percent, 0.0, 100.0), wall,
+                                 config_.lease.count());
+    if (owned && !*owned) lost_.store(true);
+    if (auto current = jobs_.get(job_.id, "");
+        current && *current && (*current)->cancel_requested) {
+      cancel_requested_.store(true);
+    }
+  }
+
+  bool cancelled() const override {
+    return cancel_requested_.load() || lost_.load() || stopping_.load();
+  }
+  bool cancel_requested() const { return cancel_requested_.load(); }
+  bool lost() const { return lost_.load(); }
+
+ private:
+  std::int64_t now_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch())
+        .count();
+  }
+
+  store::JobStore& jobs_;
+  const store::Job& job_;
+  std::string owner_;
+  const WorkerConfig& config_;
+  const core::Clock& clock_;
+  const std::atomic<bool>& stopping_;
+  std::string stage_;
+  std::chrono::steady_clock::time_point last_write_{};
+  std::atomic<bool> cancel_requested_{false};
+  std::atomic<bool> lost_{false};
+};
+
+}  // namespace
+
+WorkerPool::WorkerPool(store::JobStore& jobs, Runner& runner, WorkerConfig config,
+                       const core::Clock& clock)
+    : jobs_(jobs), runner_(runner), config_(std::move(config)), clock_(clock) {}
+
+WorkerPool::~WorkerPool() { stop(); }
+
+void WorkerPool::start() {
+  for (int i = 0; i < config_.workers; ++i) {
+    threads_.emplace_back([this, i] { work(i); });
+  }
+}
+
+void WorkerPool::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_.exchange(true) && threads_.empty()) return;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void WorkerPool::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wake_generation_;
+  }
+  wake_.notify_one();
+}
+
+std::int64_t WorkerPool::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch())
+      .count();
+}
+
+void WorkerPool::work(int index) {
+  // A random part keeps the owners of different processes (and restarts) apart.
+  const std::string owner =
+      config_.owner + "-" + core::random_token(6) + "-" + std::to_string(index);
+  while (!stopping_.load()) {
+    std::uint64_t generation;
+    {
+      std::lock_guard lock(mutex_);
+      generation = wake_generation_;
+    }
+    auto claimed = jobs_.claim(owner, now_ms(), config_.lease.count());
+    if (!claimed) {
+      core::log_error("job claim failed", {{"error", claimed.error().message}});
+    } else if (*claimed) {
+      run_one(**claimed, owner);
+      continue;
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, config_.poll_interval,
+                   [&] { return stopping_.load() || wake_generation_ != generation; });
+  }
+}
+
+void WorkerPool::run_one(const store::Job& job, const std::string& owner) {
+  stats_.claimed.fetch_add(1);
+  stats_.busy.fetch_add(1);
+  // Whatever an earlier, interrupted attempt wrote is incomplete by definition.
+  runner_.remove_outputs(job);
+  if (job.attempts > config_.max_attempts) {
+    jobs_.fail(job.id, owner,
+               "gave up after " + std::to_string(job.attempts - 1) +
+                   " attempts; the last one stopped without finishing",
+               now_ms());
+    stats_.failed.fetch_add(1);
+    stats_.busy.fetch_sub(1);
+    return;
+  }
+  StoreProgress progress(jobs_, job, owner, config_, clock_, stopping_);
+  progress.report("starting", 0);
+  auto result = runner_.run(job, progress);
+  if (progress.cancel_requested()) {
+    runner_.remove_outputs(job);
+    jobs_.mark_cancelled(job.id, owner, now_ms());
+    stats_.cancelled.fetch_add(1);
+  } else if (progress.lost() || stopping_.load()) {
+    // Another worker owns it now, or this process is stopping: leave it to the lease.
+    runner_.remove_outputs(job);
+  } else if (result) {
+    jobs_.complete(job.id, owner, *result, now_ms());
+    stats_.completed.fetch_add(1);
+  } else if (result.error().code != ErrorCode::invalid_argument &&
+             job.attempts < config_.max_attempts) {
+    const auto delay =
+        config_.backoff.count() * (std::int64_t{1} << std::min(job.attempts - 1, 10));
+    runner_.remove_outputs(job);
+    jobs_.retry_later(job.id, owner, result.error().message, now_ms() + delay, now_ms());
+    stats_.retried.fetch_add(1);
+    core::log_warn(
+        "job attempt failed; will retry",
+        {{"job_id", job.id}, {"attempt", job.attempts}, {"error", result.error().message}});
+  } else {
+    runner_.remove_outputs(job);
+    jobs_.fail(job.id, owner, result.error().message, now_ms());
+    stats_.failed.fetch_add(1);
+  }
+  stats_.busy.fetch_sub(1);
+}
+
+}  // namespace reelgen::jobs

@@ -1,0 +1,187 @@
+#include "jobs/worker_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "core/hash.hpp"
+
+namespace reelgen::jobs {
+namespace {
+
+using namespace std::chrono_literals;
+using store::JobStatus;
+
+// A runner whose behaviour each test sets; counts clean-ups.
+class ScriptedRunner final : public Runner {
+ public:
+  std::function<core::Result<std::string>(const store::Job&, ProgressSink&)> script;
+  std::atomic<int> runs{0};
+  std::atomic<int> removals{0};
+  core::Result<std::string> run(const store::Job& job, ProgressSink& progress) override {
+    runs.fetch_add(1);
+    return script(job, progress);
+  }
+  void remove_outputs(const store::Job&) override { removals.fetch_add(1); }
+};
+
+class WorkerPoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() / ("reelgen-jobs-" + core::random_token(8));
+    db = std::move(store::open_sqlite_store(dir.string(), clock).value());
+    config.poll_interval = 5ms;
+    config.lease = 1000ms;
+    config.backoff = 100ms;
+    config.max_attempts = 3;
+  }
+  void TearDown() override {
+    pool.reset();
+    db.reset();
+    std::filesystem::remove_all(dir);
+  }
+  std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall().time_since_epoch())
+        .count();
+  }
+  void submit(const std::string& id) {
+    store::Job job;
+    job.id = id;
+    job.key_id = "k";
+    job.payload = "{}";
+    job.created_ms = now_ms();
+    ASSERT_TRUE(db->jobs().create(job));
+  }
+  void start() {
+    pool = std::make_unique<WorkerPool>(db->jobs(), runner, config, clock);
+    pool->start();
+  }
+  // Waits (bounded) until the job reaches status; the workers run on real threads.
+  store::Job wait_for(const std::string& id, JobStatus status) {
+    for (int i = 0; i < 1000; ++i) {
+      auto job = db->jobs().get(id, "").value();
+      if (job && job->status == status) return *job;
+      std::this_thread::sleep_for(5ms);
+    }
+    ADD_FAILURE() << "job " << id << " never reached " << store::to_string(status);
+    return {};
+  }
+
+  core::ManualClock clock;
+  std::filesystem::path dir;
+  std::unique_ptr<store::Store> db;
+  ScriptedRunner runner;
+  WorkerConfig config;
+  std::unique_ptr<WorkerPool> pool;
+};
+
+TEST_F(WorkerPoolTest, RunsAJobToCompletionWithItsResult) {
+  runner.script = [](const store::Job&, ProgressSink& p) -> core::Result<std::string> {
+    p.report("rendering", 50);
+    return std::string(R"({"file":"out.mp4"})");
+  };
+  submit("j1");
+  start();
+  auto job = wait_for("j1", JobStatus::completed);
+  EXPECT_EQ(job.result, R"({"file":"out.mp4"})");
+  EXPECT_EQ(job.progress, 100);
+  EXPECT_EQ(job.attempts, 1);
+  EXPECT_EQ(pool->stats().completed.load(), 1u);
+}
+
+TEST_F(WorkerPoolTest, RetriesAfterBackoffThenSucceeds) {
+  runner.script = [this](const store::Job& job, ProgressSink&) -> core::Result<std::string> {
+    if (job.attempts == 1) return core::fail(core::ErrorCode::internal, "encoder crashed");
+    return std::string("{}");
+  };
+  submit("j1");
+  start();
+  store::Job waiting;
+  for (int i = 0; i < 1000 && waiting.error.empty(); ++i) {
+    std::this_thread::sleep_for(5ms);
+    waiting = db->jobs().get("j1", "").value().value();
+  }
+  EXPECT_EQ(waiting.status, JobStatus::queued);
+  EXPECT_EQ(waiting.error, "encoder crashed");
+  EXPECT_GE(waiting.not_before_ms, now_ms() + 100);
+  std::this_thread::sleep_for(30ms);
+  EXPECT_EQ(runner.runs.load(), 1);  // the backoff holds while the clock stands still
+  clock.advance(150ms);
+  pool->wake();
+  auto done = wait_for("j1", JobStatus::completed);
+  EXPECT_EQ(done.attempts, 2);
+}
+
+TEST_F(WorkerPoolTest, InvalidInputFailsAtOnceAndGivesUpAfterMaxAttempts) {
+  runner.script = [](const store::Job& job, ProgressSink&) -> core::Result<std::string> {
+    if (job.id == "bad") return core::fail(core::ErrorCode::invalid_argument, "unknown avatar");
+    return core::fail(core::ErrorCode::internal, "disk full");
+  };
+  config.backoff = 0ms;
+  submit("bad");
+  submit("flaky");
+  start();
+  auto bad = wait_for("bad", JobStatus::failed);
+  EXPECT_EQ(bad.attempts, 1);
+  EXPECT_EQ(bad.error, "unknown avatar");
+  auto flaky = wait_for("flaky", JobStatus::failed);
+  EXPECT_EQ(flaky.attempts, 3);
+  EXPECT_EQ(flaky.error, "disk full");
+}
+
+TEST_F(WorkerPoolTest, CancellationStopsARunningJobAndRemovesItsFiles) {
+  std::atomic<bool> started{false};
+  runner.script = [&](const store::Job&, ProgressSink& p) -> core::Result<std::string> {
+    started.store(true);
+    for (int i = 0; i < 2000 && !p.cancelled(); ++i) {
+      clock.advance(300ms);  // each report may write and look for a cancel
+      p.report("frames", i / 20.0);
+      std::this_thread::sleep_for(1ms);
+    }
+    return p.cancelled() ? core::fail(core::ErrorCode::unavailable, "cancelled")
+                         : core::Result<std::string>(std::string("{}"));
+  };
+  submit("j1");
+  start();
+  while (!started.load()) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(db->jobs().cancel("j1", "k", now_ms()));
+  auto job = wait_for("j1", JobStatus::cancelled);
+  EXPECT_EQ(job.status, JobStatus::cancelled);
+  EXPECT_GE(runner.removals.load(), 2);  // before the run and after the cancel
+}
+
+TEST_F(WorkerPoolTest, AJobWhoseWorkerDiedIsRetakenAfterItsLease) {
+  runner.script = [](const store::Job&, ProgressSink&) -> core::Result<std::string> {
+    return std::string("{}");
+  };
+  submit("j1");
+  ASSERT_TRUE(db->jobs().claim("dead-worker", now_ms(), 1000).value());  // then "kill -9"
+  start();
+  std::this_thread::sleep_for(30ms);
+  EXPECT_EQ(runner.runs.load(), 0);  // the lease still holds
+  clock.advance(1500ms);
+  pool->wake();
+  auto job = wait_for("j1", JobStatus::completed);
+  EXPECT_EQ(job.attempts, 2);
+  EXPECT_GE(runner.removals.load(), 1);  // partial files of the dead attempt
+}
+
+TEST_F(WorkerPoolTest, GivesUpOnAJobThatKeepsKillingItsWorkers) {
+  runner.script = [](const store::Job&, ProgressSink&) -> core::Result<std::string> {
+    return std::string("{}");
+  };
+  submit("j1");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(db->jobs().claim("dead-" + std::to_string(i), now_ms(), 1000).value());
+    clock.advance(1500ms);
+  }
+  start();
+  auto job = wait_for("j1", JobStatus::failed);
+  EXPECT_NE(job.error.find("gave up after 3 attempts"), std::string::npos);
+  EXPECT_EQ(runner.runs.load(), 0);
+}
+
+}  // namespace
+}  // namespace reelgen::jobs
