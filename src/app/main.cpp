@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/app.hpp"
+#include "app/commands.hpp"
 #include "api/caption_dto.hpp"
 #include "captions/provider.hpp"
 #include "core/config.hpp"
@@ -193,6 +194,8 @@ int main(int argc, char** argv) {
   auto* migrate_cmd = cli.add_subcommand("migrate", "Create or upgrade the database schema");
   migrate_cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")->capture_default_str();
 
+  int exit_code = 0;
+  add_video_commands(cli, exit_code);
   CLI11_PARSE(cli, argc, argv);
 
   if (serve_cmd->parsed()) return serve(config);
@@ -217,5 +220,5 @@ int main(int argc, char** argv) {
     if (!brand_voice.empty()) body["brand_voice"] = brand_voice;
     return caption(boost::json::serialize(body), as_json);
   }
-  return 0;
+  return exit_code;
 }

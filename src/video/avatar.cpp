@@ -1,0 +1,524 @@
+#include "video/avatar.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/log.hpp"
+
+namespace reelgen::embedded {
+std::optional<std::string_view> video_data(std::string_view name);
+}
+
+namespace reelgen::video::detail {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+void set(cairo_t* cr, const Rgb& c, double alpha = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); }
+Rgb shade(const Rgb& c, double f) { return {std::clamp(c.r * f, 0.0, 1.0), std::clamp(c.g * f, 0.0, 1.0), std::clamp(c.b * f, 0.0, 1.0)}; }
+
+void ellipse(cairo_t* cr, double cx, double cy, double rx, double ry) {
+  cairo_save(cr);
+  cairo_translate(cr, cx, cy);
+  cairo_scale(cr, rx, ry);
+  cairo_arc(cr, 0, 0, 1, 0, 2 * kPi);
+  cairo_restore(cr);
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<AvatarStyle> parse_avatars(std::string_view text) {
+  std::vector<AvatarStyle> out;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = trim(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    if (line.empty() || line[0] == '#') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      out.emplace_back();
+      out.back().id = std::string(line.substr(1, line.size() - 2));
+      continue;
+    }
+    const auto eq = line.find('=');
+    if (out.empty() || eq == std::string_view::npos) continue;
+    const std::string_view key = trim(line.substr(0, eq));
+    const std::string value(trim(line.substr(eq + 1)));
+    AvatarStyle& a = out.back();
+    const Rgb colour = parse_color(value).value_or(Rgb{1, 0, 1});
+    if (key == "name") a.name = value;
+    else if (key == "voice") a.voice = value;
+    else if (key == "description") a.description = value;
+    else if (key == "skin") a.skin = colour;
+    else if (key == "hair") a.hair = colour;
+    else if (key == "eyes") a.eyes = colour;
+    else if (key == "brows") a.brows = colour;
+    else if (key == "lips") a.lips = colour;
+    else if (key == "outfit") a.outfit = colour;
+    else if (key == "hair_style") a.hair_style = value;
+    else if (key == "outfit_style") a.outfit_style = value;
+    else if (key == "accessory") a.accessory = value;
+    else if (key == "face") a.face = value;
+  }
+  return out;
+}
+
+// Everything below draws in head units: origin at the head's centre, 1 = the head's height.
+constexpr double kMouthY = 0.27;
+constexpr double kEyeY = -0.02, kEyeX = 0.17;
+
+void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
+  const double cx = 0, cy = kMouthY;
+  const double w = 0.11 * m.width;               // half width
+  const double open = 0.13 * m.open;             // inner height
+  const double lip = 0.028;
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+  if (open < 0.008) {
+    // Closed or resting: two lips meeting on a slightly smiling line.
+    const double press = m.open <= 0.001 ? 0.7 : 1.0;
+    cairo_move_to(cr, cx - w, cy);
+    cairo_curve_to(cr, cx - w * 0.5, cy - lip * 1.3 * press, cx + w * 0.5, cy - lip * 1.3 * press, cx + w, cy);
+    cairo_curve_to(cr, cx + w * 0.5, cy + lip * 1.6 * press, cx - w * 0.5, cy + lip * 1.6 * press, cx - w, cy);
+    set(cr, s.lips);
+    cairo_fill(cr);
+    cairo_move_to(cr, cx - w, cy);
+    cairo_curve_to(cr, cx - w * 0.4, cy + 0.008, cx + w * 0.4, cy + 0.008, cx + w, cy);
+    set(cr, shade(s.lips, 0.45));
+    cairo_set_line_width(cr, 0.008);
+    cairo_stroke(cr);
+    return;
+  }
+  // The opening: a lens that becomes an ellipse as the shape rounds.
+  auto opening = [&] {
+    const double top = cy - open * 0.35, bottom = cy + open * 0.65;
+    const double k = 0.55 + 0.45 * m.round;  // how far the control points reach sideways
+    cairo_move_to(cr, cx - w, cy);
+    cairo_curve_to(cr, cx - w * k, top - open * 0.15, cx + w * k, top - open * 0.15, cx + w, cy);
+    cairo_curve_to(cr, cx + w * k, bottom + open * 0.25, cx - w * k, bottom + open * 0.25, cx - w, cy);
+    cairo_close_path(cr);
+  };
+  opening();
+  cairo_set_source_rgb(cr, 0.23, 0.05, 0.08);
+  cairo_fill_preserve(cr);
+  cairo_save(cr);
+  cairo_clip(cr);
+  if (m.teeth > 0.05) {
+    cairo_rectangle(cr, cx - w, cy - open * 0.6, 2 * w, open * (0.25 + 0.2 * m.teeth) + 0.012);
+    cairo_set_source_rgb(cr, 0.97, 0.96, 0.93);
+    cairo_fill(cr);
+  }
+  if (m.tongue > 0.05) {
+    ellipse(cr, cx, cy + open * (0.75 - 0.5 * m.tongue * (m.tongue > 0.9 ? 1 : 0)), w * 0.6, open * 0.35);
+    cairo_set_source_rgb(cr, 0.85, 0.38, 0.42);
+    cairo_fill(cr);
+  }
+  cairo_restore(cr);
+  opening();
+  set(cr, s.lips);
+  cairo_set_line_width(cr, lip * (1.0 + 0.4 * m.round));
+  cairo_stroke(cr);
+  if (m.bite > 0.05) {
+    // Lower lip tucked under the upper teeth.
+    cairo_rectangle(cr, cx - w * 0.8, cy - 0.004, 1.6 * w, 0.016);
+    cairo_set_source_rgb(cr, 0.97, 0.96, 0.93);
+    cairo_fill(cr);
+  }
+}
+
+void draw_eyes(cairo_t* cr, const AvatarStyle& s, double openness) {
+  for (int side : {-1, 1}) {
+    const double x = side * kEyeX, y = kEyeY;
+    if (openness < 0.2) {
+      cairo_move_to(cr, x - 0.075, y);
+      cairo_curve_to(cr, x - 0.03, y + 0.025, x + 0.03, y + 0.025, x + 0.075, y);
+      set(cr, shade(s.skin, 0.45));
+      cairo_set_line_width(cr, 0.014);
+      cairo_stroke(cr);
+      continue;
+    }
+    const double ry = 0.052 * openness;
+    ellipse(cr, x, y, 0.08, ry);
+    cairo_set_source_rgb(cr, 0.98, 0.98, 0.97);
+    cairo_fill_preserve(cr);
+    cairo_save(cr);
+    cairo_clip_preserve(cr);
+    set(cr, shade(s.skin, 0.4));
+    cairo_set_line_width(cr, 0.012);
+    cairo_stroke(cr);
+    ellipse(cr, x, y, 0.042, 0.042);
+    set(cr, s.eyes);
+    cairo_fill(cr);
+    ellipse(cr, x, y, 0.021, 0.021);
+    cairo_set_source_rgb(cr, 0.05, 0.05, 0.06);
+    cairo_fill(cr);
+    ellipse(cr, x + 0.013, y - 0.014, 0.009, 0.009);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill(cr);
+    cairo_restore(cr);
+  }
+}
+
+void face_path(cairo_t* cr, const AvatarStyle& s) {
+  const bool round = s.face == "round";
+  const double w = round ? 0.42 : 0.39;
+  cairo_move_to(cr, 0, -0.5);
+  cairo_curve_to(cr, w * 1.3, -0.5, w, -0.05, w * 0.98, 0.05);
+  cairo_curve_to(cr, w * 0.95, round ? 0.38 : 0.3, 0.16, 0.5, 0, 0.5);
+  cairo_curve_to(cr, -0.16, 0.5, -w * 0.95, round ? 0.38 : 0.3, -w * 0.98, 0.05);
+  cairo_curve_to(cr, -w, -0.05, -w * 1.3, -0.5, 0, -0.5);
+  cairo_close_path(cr);
+}
+
+void draw_hair_back(cairo_t* cr, const AvatarStyle& s) {
+  set(cr, shade(s.hair, 0.85));
+  if (s.hair_style == "long") {
+    cairo_move_to(cr, -0.5, -0.15);
+    cairo_curve_to(cr, -0.6, -0.75, 0.6, -0.75, 0.5, -0.15);
+    cairo_line_to(cr, 0.56, 0.85);
+    cairo_line_to(cr, -0.56, 0.85);
+    cairo_close_path(cr);
+    cairo_fill(cr);
+  } else if (s.hair_style == "curly") {
+    for (int i = 0; i < 22; ++i) {
+      const double a = kPi * 0.85 + i * (kPi * 1.3 / 21);
+      ellipse(cr, 0.52 * std::cos(a), -0.08 + 0.62 * std::sin(a), 0.15, 0.15);
+    }
+    ellipse(cr, 0, 0, 0.5, 0.62);
+    cairo_fill(cr);
+    for (int side : {-1, 1}) {
+      for (int i = 0; i < 4; ++i) ellipse(cr, side * 0.5, 0.1 + i * 0.17, 0.14, 0.12);
+    }
+    cairo_fill(cr);
+  } else if (s.hair_style == "bob") {
+    cairo_move_to(cr, -0.5, 0.42);
+    cairo_curve_to(cr, -0.62, -0.8, 0.62, -0.8, 0.5, 0.42);
+    cairo_curve_to(cr, 0.3, 0.47, -0.3, 0.47, -0.5, 0.42);
+    cairo_fill(cr);
+  } else if (s.hair_style == "bun") {
+    ellipse(cr, 0, -0.62, 0.19, 0.16);
+    cairo_fill(cr);
+  }
+}
+
+void draw_hair_front(cairo_t* cr, const AvatarStyle& s) {
+  set(cr, s.hair);
+  if (s.hair_style == "bald") {
+    for (int side : {-1, 1}) {
+      ellipse(cr, side * 0.38, -0.05, 0.05, 0.14);
+      cairo_fill(cr);
+    }
+    return;
+  }
+  if (s.hair_style == "curly") {
+    for (int i = 0; i < 9; ++i) {
+      const double x = -0.36 + i * 0.09;
+      ellipse(cr, x, -0.4 + 0.05 * std::cos(i * 1.7), 0.09, 0.09);
+    }
+    cairo_fill(cr);
+    return;
+  }
+  // A cap over the skull with a fringe whose shape depends on the style.
+  cairo_move_to(cr, -0.42, -0.05);
+  cairo_curve_to(cr, -0.5, -0.68, 0.5, -0.68, 0.42, -0.05);
+  if (s.hair_style == "short") {
+    cairo_curve_to(cr, 0.38, -0.3, 0.2, -0.32, 0.05, -0.3);
+    cairo_curve_to(cr, -0.15, -0.36, -0.35, -0.3, -0.42, -0.05);
+  } else if (s.hair_style == "bob") {
+    cairo_line_to(cr, 0.42, -0.2);
+    cairo_curve_to(cr, 0.2, -0.22, -0.1, -0.3, -0.3, -0.18);
+    cairo_line_to(cr, -0.42, -0.05);
+  } else {  // long, bun: a centre parting
+    cairo_curve_to(cr, 0.35, -0.3, 0.1, -0.38, 0.0, -0.44);
+    cairo_curve_to(cr, -0.1, -0.38, -0.35, -0.3, -0.42, -0.05);
+  }
+  cairo_close_path(cr);
+  cairo_fill(cr);
+}
+
+void draw_head(cairo_t* cr, const AvatarStyle& s) {
+  draw_hair_back(cr, s);
+  // Ears.
+  for (int side : {-1, 1}) {
+    ellipse(cr, side * 0.39, 0.03, 0.06, 0.09);
+    set(cr, shade(s.skin, 0.93));
+    cairo_fill(cr);
+  }
+  face_path(cr, s);
+  cairo_pattern_t* grad = cairo_pattern_create_radial(-0.08, -0.12, 0.05, 0, 0, 0.6);
+  cairo_pattern_add_color_stop_rgb(grad, 0, std::min(1.0, s.skin.r * 1.06), std::min(1.0, s.skin.g * 1.06), std::min(1.0, s.skin.b * 1.06));
+  cairo_pattern_add_color_stop_rgb(grad, 1, s.skin.r * 0.9, s.skin.g * 0.9, s.skin.b * 0.9);
+  cairo_set_source(cr, grad);
+  cairo_fill(cr);
+  cairo_pattern_destroy(grad);
+  // Cheeks.
+  for (int side : {-1, 1}) {
+    ellipse(cr, side * 0.24, 0.16, 0.07, 0.045);
+    cairo_set_source_rgba(cr, 0.95, 0.45, 0.45, 0.22);
+    cairo_fill(cr);
+  }
+  // Nose.
+  cairo_move_to(cr, -0.02, 0.05);
+  cairo_curve_to(cr, -0.05, 0.14, -0.03, 0.16, 0.0, 0.16);
+  cairo_curve_to(cr, 0.03, 0.16, 0.05, 0.14, 0.03, 0.12);
+  set(cr, shade(s.skin, 0.7));
+  cairo_set_line_width(cr, 0.012);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+  cairo_stroke(cr);
+  // Brows.
+  for (int side : {-1, 1}) {
+    cairo_move_to(cr, side * 0.09, -0.1);
+    cairo_curve_to(cr, side * 0.13, -0.135, side * 0.2, -0.14, side * 0.26, -0.105);
+    set(cr, s.brows);
+    cairo_set_line_width(cr, 0.026);
+    cairo_stroke(cr);
+  }
+  if (s.accessory == "beard") {
+    cairo_move_to(cr, -0.39, 0.02);
+    cairo_curve_to(cr, -0.38, 0.42, -0.2, 0.62, 0, 0.62);
+    cairo_curve_to(cr, 0.2, 0.62, 0.38, 0.42, 0.39, 0.02);
+    cairo_curve_to(cr, 0.3, 0.22, 0.15, 0.17, 0, 0.19);
+    cairo_curve_to(cr, -0.15, 0.17, -0.3, 0.22, -0.39, 0.02);
+    set(cr, s.hair);
+    cairo_fill(cr);
+    // Keep the lips area clear so the mouth reads on top of the beard.
+    ellipse(cr, 0, kMouthY, 0.15, 0.085);
+    set(cr, shade(s.skin, 0.95));
+    cairo_fill(cr);
+  }
+  if (s.accessory == "earrings") {
+    for (int side : {-1, 1}) {
+      ellipse(cr, side * 0.4, 0.15, 0.022, 0.022);
+      cairo_set_source_rgb(cr, 0.95, 0.78, 0.25);
+      cairo_fill(cr);
+    }
+  }
+  draw_hair_front(cr, s);
+}
+
+// Glasses sit over the eyes, so they are drawn after the eyes every frame.
+void draw_glasses(cairo_t* cr) {
+  cairo_set_source_rgb(cr, 0.12, 0.12, 0.14);
+  cairo_set_line_width(cr, 0.016);
+  for (int side : {-1, 1}) {
+    const double x = side * kEyeX;
+    cairo_new_sub_path(cr);
+    const double r = 0.03, l = x - 0.11, t = kEyeY - 0.075, w = 0.22, h = 0.14;
+    cairo_arc(cr, l + w - r, t + r, r, -kPi / 2, 0);
+    cairo_arc(cr, l + w - r, t + h - r, r, 0, kPi / 2);
+    cairo_arc(cr, l + r, t + h - r, r, kPi / 2, kPi);
+    cairo_arc(cr, l + r, t + r, r, kPi, 3 * kPi / 2);
+    cairo_close_path(cr);
+    cairo_stroke(cr);
+  }
+  cairo_move_to(cr, -0.06, kEyeY - 0.02);
+  cairo_curve_to(cr, -0.02, kEyeY - 0.045, 0.02, kEyeY - 0.045, 0.06, kEyeY - 0.02);
+  cairo_stroke(cr);
+}
+
+// The torso, in head units from the resting head centre.
+void draw_body(cairo_t* cr, const AvatarStyle& s, double bottom) {
+  const Rgb& o = s.outfit;
+  if (s.outfit_style == "hoodie") {
+    ellipse(cr, 0, 0.62, 0.45, 0.16);
+    set(cr, shade(o, 0.75));
+    cairo_fill(cr);
+  }
+  // Neck.
+  cairo_rectangle(cr, -0.13, 0.3, 0.26, 0.45);
+  set(cr, shade(s.skin, 0.85));
+  cairo_fill(cr);
+  // Shoulders and chest.
+  cairo_move_to(cr, -1.05, bottom);
+  cairo_curve_to(cr, -1.05, 0.82, -0.8, 0.66, -0.3, 0.64);
+  cairo_line_to(cr, 0.3, 0.64);
+  cairo_curve_to(cr, 0.8, 0.66, 1.05, 0.82, 1.05, bottom);
+  cairo_close_path(cr);
+  set(cr, o);
+  cairo_fill(cr);
+  if (s.outfit_style == "suit") {
+    cairo_move_to(cr, -0.2, 0.64);
+    cairo_line_to(cr, 0.2, 0.64);
+    cairo_line_to(cr, 0, bottom);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 0.96, 0.96, 0.97);
+    cairo_fill(cr);
+    cairo_move_to(cr, -0.04, 0.7);
+    cairo_line_to(cr, 0.04, 0.7);
+    cairo_line_to(cr, 0.06, 1.05);
+    cairo_line_to(cr, 0, 1.12);
+    cairo_line_to(cr, -0.06, 1.05);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 0.7, 0.12, 0.15);
+    cairo_fill(cr);
+    for (int side : {-1, 1}) {
+      cairo_move_to(cr, side * 0.2, 0.64);
+      cairo_line_to(cr, side * 0.34, 0.66);
+      cairo_line_to(cr, side * 0.08, 1.2);
+      cairo_close_path(cr);
+      set(cr, shade(o, 0.7));
+      cairo_fill(cr);
+    }
+  } else if (s.outfit_style == "tshirt" || s.outfit_style == "blouse") {
+    cairo_move_to(cr, -0.16, 0.64);
+    cairo_curve_to(cr, -0.12, 0.8, 0.12, 0.8, 0.16, 0.64);
+    cairo_close_path(cr);
+    set(cr, shade(s.skin, 0.85));
+    cairo_fill(cr);
+    cairo_move_to(cr, -0.16, 0.64);
+    cairo_curve_to(cr, -0.12, 0.8, 0.12, 0.8, 0.16, 0.64);
+    set(cr, shade(o, s.outfit_style == "blouse" ? 1.2 : 0.75));
+    cairo_set_line_width(cr, s.outfit_style == "blouse" ? 0.05 : 0.03);
+    cairo_stroke(cr);
+  } else if (s.outfit_style == "hoodie") {
+    for (int side : {-1, 1}) {
+      cairo_move_to(cr, side * 0.08, 0.7);
+      cairo_line_to(cr, side * 0.1, 1.0);
+      cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+      cairo_set_line_width(cr, 0.02);
+      cairo_stroke(cr);
+    }
+  }
+}
+
+class VectorAvatar final : public Avatar {
+ public:
+  VectorAvatar(const AvatarStyle& style, Rect box) : style_(style), box_(box) {
+    head_ = box.h * 0.42;
+    cx_ = box.x + box.w / 2.0;
+    cy_ = box.y + box.h * 0.34;
+    // The head sprite: hair, face and features that move together, drawn once.
+    sprite_left_ = -0.8;
+    sprite_top_ = -0.82;
+    sprite_w_ = static_cast<int>(std::ceil(1.6 * head_)) + 2;
+    sprite_h_ = static_cast<int>(std::ceil(1.72 * head_)) + 2;
+    sprite_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sprite_w_, sprite_h_);
+    cairo_t* cr = cairo_create(sprite_);
+    cairo_scale(cr, head_, head_);
+    cairo_translate(cr, -sprite_left_, -sprite_top_);
+    draw_head(cr, style_);
+    cairo_destroy(cr);
+    cairo_surface_flush(sprite_);
+    const int margin = static_cast<int>(std::ceil(0.03 * head_)) + 2;
+    bounds_ = {static_cast<int>(std::floor(cx_ + sprite_left_ * head_)) - margin,
+               static_cast<int>(std::floor(cy_ + sprite_top_ * head_)) - margin, sprite_w_ + 2 * margin,
+               sprite_h_ + 2 * margin};
+  }
+  ~VectorAvatar() override { cairo_surface_destroy(sprite_); }
+  VectorAvatar(const VectorAvatar&) = delete;
+  VectorAvatar& operator=(const VectorAvatar&) = delete;
+
+  void draw_static(cairo_t* cr) override {
+    cairo_save(cr);
+    cairo_rectangle(cr, box_.x, box_.y, box_.w, box_.h);
+    cairo_clip(cr);
+    cairo_translate(cr, cx_, cy_);
+    cairo_scale(cr, head_, head_);
+    draw_body(cr, style_, (box_.y + box_.h - cy_) / head_ + 0.01);
+    cairo_restore(cr);
+  }
+
+  Rect dynamic_bounds() const override { return bounds_; }
+
+  void draw_dynamic(cairo_t* cr, const AvatarPose& pose) override {
+    const double hx = cx_ + pose.motion.dx * head_;
+    const double hy = cy_ + (pose.motion.dy + 0.004 * pose.motion.breath) * head_;
+    cairo_save(cr);
+    cairo_rectangle(cr, bounds_.x, bounds_.y, bounds_.w, bounds_.h);
+    cairo_clip(cr);
+    // Whole-pixel offsets keep the blit on pixman's plain SIMD path; a bilinear blit of the
+    // sprite cost more than the rest of the frame. The drift is slow, so single-pixel steps
+    // do not show.
+    const double px = std::round(hx + sprite_left_ * head_), py = std::round(hy + sprite_top_ * head_);
+    cairo_set_source_surface(cr, sprite_, px, py);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_FAST);
+    cairo_paint(cr);
+    cairo_translate(cr, px - sprite_left_ * head_, py - sprite_top_ * head_);
+    cairo_scale(cr, head_, head_);
+    draw_eyes(cr, style_, pose.eyes_open);
+    if (style_.accessory == "glasses") draw_glasses(cr);
+    draw_mouth(cr, style_, mouth_shape(pose.mouth));
+    cairo_restore(cr);
+  }
+
+ private:
+  AvatarStyle style_;
+  Rect box_;
+  double head_ = 0, cx_ = 0, cy_ = 0;
+  double sprite_left_ = 0, sprite_top_ = 0;
+  int sprite_w_ = 0, sprite_h_ = 0;
+  cairo_surface_t* sprite_ = nullptr;
+  Rect bounds_;
+};
+
+MouthShape shape_of(Viseme v) {
+  switch (v) {
+    case Viseme::rest: return {0, 0.9, 0, 0, 0, 0};
+    case Viseme::closed: return {0, 0.82, 0, 0, 0, 0};
+    case Viseme::clenched: return {0.14, 1.05, 0, 1, 0, 0};
+    case Viseme::open: return {0.5, 0.95, 0.1, 0.5, 0.3, 0};
+    case Viseme::wide: return {0.85, 1.05, 0.15, 0.6, 0.4, 0};
+    case Viseme::rounded: return {0.55, 0.62, 0.85, 0.3, 0.2, 0};
+    case Viseme::puckered: return {0.22, 0.42, 1, 0, 0, 0};
+    case Viseme::fv: return {0.12, 0.92, 0, 1, 0, 1};
+    case Viseme::l: return {0.42, 0.9, 0.1, 0.6, 1, 0};
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<Rgb> parse_color(std::string_view text) {
+  if (text.size() != 7 || text[0] != '#') return std::nullopt;
+  unsigned v = 0;
+  for (char c : text.substr(1)) {
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
+    else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
+    else return std::nullopt;
+  }
+  return Rgb{((v >> 16) & 0xFF) / 255.0, ((v >> 8) & 0xFF) / 255.0, (v & 0xFF) / 255.0};
+}
+
+const std::vector<AvatarStyle>& avatar_styles() {
+  static const std::vector<AvatarStyle> styles = [] {
+    auto text = embedded::video_data("avatars.txt");
+    return text ? parse_avatars(*text) : std::vector<AvatarStyle>{};
+  }();
+  return styles;
+}
+
+Rect intersect(const Rect& a, const Rect& b) {
+  const int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
+  const int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
+  return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
+}
+
+Rect avatar_box(int frame_width, int frame_height) {
+  const bool tall = frame_height > frame_width;
+  const int h = static_cast<int>(frame_height * (tall ? 0.66 : 0.86));
+  const int w = std::min(frame_width, static_cast<int>(h * 0.95));
+  return {(frame_width - w) / 2, frame_height - h, w, h};
+}
+
+std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, Rect box) {
+  return std::make_unique<VectorAvatar>(style, box);
+}
+
+MouthShape mouth_shape(const MouthPose& pose) {
+  const MouthShape a = shape_of(pose.from), b = shape_of(pose.to);
+  const double t = std::clamp(pose.mix, 0.0, 1.0);
+  auto lerp = [t](double x, double y) { return x + (y - x) * t; };
+  return {lerp(a.open, b.open),   lerp(a.width, b.width),   lerp(a.round, b.round),
+          lerp(a.teeth, b.teeth), lerp(a.tongue, b.tongue), lerp(a.bite, b.bite)};
+}
+
+}  // namespace reelgen::video::detail

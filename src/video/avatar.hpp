@@ -1,0 +1,77 @@
+#pragma once
+// Avatars: drawn vector characters (data/video/avatars.txt) and the user's portrait photo.
+// An avatar splits into what never moves (drawn once into the cached base layer) and what moves
+// (head, eyes, mouth), redrawn each frame inside dynamic_bounds().
+
+#include <cairo.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "video/lip_sync.hpp"
+#include "video/video.hpp"
+
+namespace reelgen::video::detail {
+
+struct Rgb {
+  double r = 0, g = 0, b = 0;
+};
+// "#rrggbb" → colour; nullopt when malformed.
+std::optional<Rgb> parse_color(std::string_view text);
+
+struct AvatarStyle {
+  std::string id, name, voice, description;
+  Rgb skin, hair, eyes, brows, lips, outfit;
+  std::string hair_style, outfit_style, accessory, face;
+};
+// Parsed once from the embedded avatars.txt.
+const std::vector<AvatarStyle>& avatar_styles();
+
+struct Rect {
+  int x = 0, y = 0, w = 0, h = 0;
+  bool empty() const { return w <= 0 || h <= 0; }
+};
+Rect intersect(const Rect& a, const Rect& b);
+
+struct AvatarPose {
+  MouthPose mouth;
+  double eyes_open = 1;
+  IdleMotion motion;
+};
+
+class Avatar {
+ public:
+  virtual ~Avatar() = default;
+  // Everything that never moves, drawn once into the base layer.
+  virtual void draw_static(cairo_t* cr) = 0;
+  // The frame area draw_dynamic may touch.
+  virtual Rect dynamic_bounds() const = 0;
+  // The moving parts of one frame; the caller has restored the base inside dynamic_bounds().
+  virtual void draw_dynamic(cairo_t* cr, const AvatarPose& pose) = 0;
+};
+
+// Where an avatar stands in a frame of the given size: a bust, bottom-centred.
+Rect avatar_box(int frame_width, int frame_height);
+
+std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, Rect box);
+// The photo is scaled to fill box; its mouth box is given or guessed (see docs/video.md).
+core::Result<std::unique_ptr<Avatar>> make_portrait_avatar(const std::filesystem::path& photo,
+                                                           std::optional<MouthBox> mouth, Rect box);
+
+// The parameters of a mouth shape, shared by both kinds of avatar.
+struct MouthShape {
+  double open = 0;    // 0..1 jaw opening
+  double width = 1;   // relative to the neutral mouth
+  double round = 0;   // 0 = lens-shaped, 1 = circular
+  double teeth = 0;   // upper teeth visible
+  double tongue = 0;  // tongue visible
+  double bite = 0;    // lower lip tucked under the teeth (F/V)
+};
+MouthShape mouth_shape(const MouthPose& pose);
+
+}  // namespace reelgen::video::detail

@@ -1,0 +1,48 @@
+#pragma once
+// The avatars and voices a render may use. Avatar definitions live in data/video/avatars.txt,
+// compiled into the binary.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace reelgen::video {
+
+enum class TtsEngineKind { flite, espeak };
+
+struct VoiceInfo {
+  std::string id;        // "kal", "slt", "es", ...
+  std::string name;      // for people
+  std::string language;  // ISO 639-1
+  std::string gender;    // "male" or "female"
+  TtsEngineKind engine = TtsEngineKind::flite;
+  std::string engine_voice;  // the engine's own voice name ("cmu_us_kal", "es", "fr+f3")
+};
+
+struct AvatarInfo {
+  std::string id;
+  std::string name;
+  std::string default_voice;
+  std::string description;
+};
+
+struct Catalog {
+  std::vector<AvatarInfo> avatars;  // drawn avatars; "portrait" (the user's photo) is extra
+  std::vector<VoiceInfo> voices;
+  std::vector<std::string> languages;  // every language some voice speaks, sorted
+};
+
+// Built once on first use; thread-safe.
+const Catalog& catalog();
+
+const AvatarInfo* find_avatar(std::string_view id);
+const VoiceInfo* find_voice(std::string_view id);
+// The first voice of the catalog that speaks language, or nullptr.
+const VoiceInfo* default_voice_for(std::string_view language);
+
+// A PNG of the avatar's face (size x size pixels), for catalog listings.
+core::Result<std::string> avatar_preview_png(std::string_view id, int size);
+
+}  // namespace reelgen::video

@@ -1,0 +1,98 @@
+#include "video/image.hpp"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libswscale/swscale.h>
+}
+
+#include <memory>
+#include <system_error>
+
+#include "video/video.hpp"
+
+namespace reelgen::video::detail {
+namespace {
+
+struct FormatCloser {
+  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
+};
+struct CodecFreer {
+  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+};
+struct FrameFreer {
+  void operator()(AVFrame* f) const { av_frame_free(&f); }
+};
+struct PacketFreer {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+
+}  // namespace
+
+core::Result<Image> load_image(const std::filesystem::path& path, const std::string& field) {
+  auto invalid = [&field](std::string rule, std::string message) {
+    return std::unexpected(core::Error::invalid(field, std::move(rule), std::move(message)));
+  };
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return invalid("readable", "cannot read image " + path.string() + ": " + ec.message());
+  if (size > kMaxImageBytes) {
+    return invalid("max_size", "image " + path.string() + " is larger than " +
+                                   std::to_string(kMaxImageBytes >> 20) + " MB");
+  }
+  AVFormatContext* raw = nullptr;
+  if (avformat_open_input(&raw, path.c_str(), nullptr, nullptr) < 0) {
+    return invalid("image", "cannot open " + path.string() + " as an image");
+  }
+  std::unique_ptr<AVFormatContext, FormatCloser> format(raw);
+  if (avformat_find_stream_info(format.get(), nullptr) < 0) return invalid("image", path.string() + " is not an image");
+  const int stream = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (stream < 0) return invalid("image", path.string() + " is not an image");
+  const AVCodecParameters* par = format->streams[stream]->codecpar;
+  if (par->width <= 0 || par->height <= 0 || par->width > kMaxImageSide || par->height > kMaxImageSide) {
+    return invalid("max_dimensions", "image must be at most " + std::to_string(kMaxImageSide) + "x" +
+                                         std::to_string(kMaxImageSide) + " pixels");
+  }
+  const AVCodec* codec = avcodec_find_decoder(par->codec_id);
+  if (codec == nullptr) return invalid("image", "unsupported image format in " + path.string());
+  std::unique_ptr<AVCodecContext, CodecFreer> ctx(avcodec_alloc_context3(codec));
+  avcodec_parameters_to_context(ctx.get(), par);
+  if (avcodec_open2(ctx.get(), codec, nullptr) < 0) return invalid("image", "cannot decode " + path.string());
+  std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
+  std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+  bool got = false;
+  while (!got && av_read_frame(format.get(), packet.get()) >= 0) {
+    if (packet->stream_index == stream && avcodec_send_packet(ctx.get(), packet.get()) >= 0) {
+      got = avcodec_receive_frame(ctx.get(), frame.get()) >= 0;
+    }
+    av_packet_unref(packet.get());
+  }
+  if (!got) {
+    avcodec_send_packet(ctx.get(), nullptr);
+    got = avcodec_receive_frame(ctx.get(), frame.get()) >= 0;
+  }
+  if (!got) return invalid("image", "cannot decode " + path.string());
+
+  Image image;
+  image.width = frame->width;
+  image.height = frame->height;
+  image.stride = image.width * 4;
+  image.pixels.resize(static_cast<std::size_t>(image.stride) * image.height);
+  SwsContext* sws = sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
+                                   image.width, image.height, AV_PIX_FMT_BGRA, SWS_BILINEAR, nullptr,
+                                   nullptr, nullptr);
+  if (sws == nullptr) return invalid("image", "unsupported pixel format in " + path.string());
+  std::uint8_t* dst[4] = {image.pixels.data(), nullptr, nullptr, nullptr};
+  int dst_stride[4] = {image.stride, 0, 0, 0};
+  sws_scale(sws, frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
+  sws_freeContext(sws);
+  // cairo wants premultiplied alpha.
+  for (std::size_t i = 0; i < image.pixels.size(); i += 4) {
+    const unsigned a = image.pixels[i + 3];
+    if (a == 255) continue;
+    for (int c = 0; c < 3; ++c) image.pixels[i + c] = static_cast<std::uint8_t>(image.pixels[i + c] * a / 255);
+  }
+  return image;
+}
+
+}  // namespace reelgen::video::detail

@@ -1,0 +1,21 @@
+#pragma once
+// Still images (PNG, JPEG, ...) decoded with FFmpeg into cairo's premultiplied BGRA layout.
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace reelgen::video::detail {
+
+struct Image {
+  int width = 0, height = 0, stride = 0;  // stride in bytes
+  std::vector<std::uint8_t> pixels;        // BGRA, premultiplied alpha (CAIRO_FORMAT_ARGB32)
+};
+
+// invalid_argument (naming field) when the file is missing, unreadable, not an image, larger
+// than kMaxImageBytes or wider/taller than kMaxImageSide.
+core::Result<Image> load_image(const std::filesystem::path& path, const std::string& field);
+
+}  // namespace reelgen::video::detail

@@ -1,0 +1,141 @@
+// Names of the request's options and the request's validation.
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/utf8.hpp"
+#include "video/catalog.hpp"
+#include "video/video.hpp"
+
+namespace reelgen::video {
+namespace {
+
+template <typename T, std::size_t N>
+core::Result<T> parse_name(std::string_view field, std::string_view text,
+                           const std::array<std::pair<std::string_view, T>, N>& names) {
+  std::vector<std::string_view> valid;
+  for (const auto& [name, value] : names) {
+    if (name == text) return value;
+    valid.push_back(name);
+  }
+  return std::unexpected(core::Error::invalid(std::string(field), "one_of",
+                                              "must be one of " + core::join(valid)));
+}
+
+std::string list_of(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+core::Result<Aspect> parse_aspect(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, Aspect>, 3> names = {
+      {{"16:9", Aspect::landscape}, {"9:16", Aspect::portrait}, {"1:1", Aspect::square}}};
+  return parse_name("aspect", text, names);
+}
+core::Result<Resolution> parse_resolution(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, Resolution>, 3> names = {
+      {{"360p", Resolution::p360}, {"720p", Resolution::p720}, {"1080p", Resolution::p1080}}};
+  return parse_name("resolution", text, names);
+}
+core::Result<Quality> parse_quality(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, Quality>, 3> names = {
+      {{"low", Quality::low}, {"medium", Quality::medium}, {"high", Quality::high}}};
+  return parse_name("quality", text, names);
+}
+core::Result<Format> parse_format(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, Format>, 2> names = {
+      {{"mp4", Format::mp4}, {"webm", Format::webm}}};
+  return parse_name("format", text, names);
+}
+core::Result<SubtitlePosition> parse_subtitle_position(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, SubtitlePosition>, 3> names = {
+      {{"top", SubtitlePosition::top}, {"center", SubtitlePosition::center}, {"bottom", SubtitlePosition::bottom}}};
+  return parse_name("subtitles.position", text, names);
+}
+core::Result<SubtitleStyle> parse_subtitle_style(std::string_view text) {
+  static constexpr std::array<std::pair<std::string_view, SubtitleStyle>, 2> names = {
+      {{"outline", SubtitleStyle::outline}, {"box", SubtitleStyle::box}}};
+  return parse_name("subtitles.style", text, names);
+}
+
+FrameSize frame_size(Resolution resolution, Aspect aspect) {
+  const int s = resolution == Resolution::p360 ? 360 : resolution == Resolution::p720 ? 720 : 1080;
+  const int l = s * 16 / 9;
+  switch (aspect) {
+    case Aspect::landscape: return {l, s};
+    case Aspect::portrait: return {s, l};
+    case Aspect::square: return {s, s};
+  }
+  return {s, s};
+}
+
+core::Result<void> validate(const RenderRequest& r) {
+  std::vector<core::FieldError> errors;
+  auto add = [&errors](std::string field, std::string rule, std::string message) {
+    errors.push_back({std::move(field), std::move(rule), std::move(message)});
+  };
+  const std::string script = core::normalize_space(r.script);
+  if (!core::is_valid_utf8(r.script)) {
+    add("script", "utf8", "must be valid UTF-8");
+  } else if (script.empty()) {
+    add("script", "required", "must not be empty");
+  } else if (core::utf8_length(r.script) > kMaxScriptChars) {
+    add("script", "max_length", "must be at most " + std::to_string(kMaxScriptChars) + " characters");
+  }
+  const Catalog& c = catalog();
+  const bool language_ok = std::find(c.languages.begin(), c.languages.end(), r.language) != c.languages.end();
+  if (!language_ok) add("language", "one_of", "unknown language; valid: " + list_of(c.languages));
+  const bool portrait = r.avatar_id == "portrait";
+  if (!portrait && find_avatar(r.avatar_id) == nullptr) {
+    std::vector<std::string> ids;
+    for (const auto& a : c.avatars) ids.push_back(a.id);
+    ids.push_back("portrait");
+    add("avatar_id", "one_of", "unknown avatar; valid: " + list_of(ids));
+  }
+  if (portrait && r.portrait_path.empty()) add("portrait_path", "required", "avatar portrait needs an image");
+  if (!r.voice_id.empty()) {
+    const VoiceInfo* v = find_voice(r.voice_id);
+    if (v == nullptr) {
+      std::vector<std::string> ids;
+      for (const auto& voice : c.voices) {
+        if (!language_ok || voice.language == r.language) ids.push_back(voice.id);
+      }
+      add("voice_id", "one_of", "unknown voice; valid: " + list_of(ids));
+    } else if (language_ok && v->language != r.language) {
+      std::vector<std::string> ids;
+      for (const auto& voice : c.voices) {
+        if (voice.language == r.language) ids.push_back(voice.id);
+      }
+      add("voice_id", "language", "voice " + r.voice_id + " speaks " + v->language + ", not " + r.language +
+                                       "; valid for " + r.language + ": " + list_of(ids));
+    }
+  }
+  if (!(r.speed >= 0.5 && r.speed <= 2.0)) add("speed", "range", "must be between 0.5 and 2.0");
+  if (!(r.pitch >= 0.5 && r.pitch <= 2.0)) add("pitch", "range", "must be between 0.5 and 2.0");
+  if (r.fps < 15 || r.fps > 60) add("fps", "range", "must be between 15 and 60");
+  if (!(r.music_volume >= 0 && r.music_volume <= 1)) add("music_volume", "range", "must be between 0 and 1");
+  if (r.background.empty()) add("background", "required", "must be a colour, a gradient or an image path");
+  if (!r.background.empty() && r.background[0] != '#' && !r.background.starts_with("gradient:")) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(r.background, ec)) {
+      add("background", "format", "must be #rrggbb, gradient:#rrggbb:#rrggbb or a readable image file");
+    }
+  }
+  if (!r.music_path.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(r.music_path, ec)) add("music_path", "readable", "no such file: " + r.music_path);
+  }
+  if (errors.empty()) return {};
+  std::string summary = errors.front().field + ": " + errors.front().message;
+  if (errors.size() > 1) summary += " (and " + std::to_string(errors.size() - 1) + " more)";
+  return std::unexpected(core::Error{core::ErrorCode::invalid_argument, std::move(summary), std::move(errors)});
+}
+
+}  // namespace reelgen::video

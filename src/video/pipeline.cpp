@@ -1,0 +1,387 @@
+// render(): script → speech → mouth track, subtitles → frames → encoder, on two threads: this
+// one draws and converts frames while a second feeds the encoder (which has its own threads).
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "video/audio.hpp"
+#include "video/avatar.hpp"
+#include "video/catalog.hpp"
+#include "video/compositor.hpp"
+#include "video/encoder.hpp"
+#include "video/lip_sync.hpp"
+#include "video/subtitles.hpp"
+#include "video/thumbnail.hpp"
+#include "video/tts.hpp"
+#include "video/video.hpp"
+
+namespace reelgen::video {
+namespace {
+
+using namespace detail;
+
+constexpr double kLeadIn = 0.3;   // silence before the first word, so players start cleanly
+constexpr double kTail = 0.6;     // the avatar settles before the end
+constexpr int kAudioRate = 48000;
+constexpr std::size_t kPoolFrames = 6;
+
+// Removes temporary files unless the render commits them.
+class TempFiles {
+ public:
+  TempFiles() = default;
+  TempFiles(const TempFiles&) = delete;
+  TempFiles& operator=(const TempFiles&) = delete;
+  ~TempFiles() {
+    std::error_code ec;
+    for (const auto& p : paths_) std::filesystem::remove(p, ec);
+  }
+  std::filesystem::path make(const std::filesystem::path& final_path) {
+    static std::atomic<unsigned> counter{0};
+    auto p = final_path.parent_path() /
+             ("." + final_path.filename().string() + ".partial-" + std::to_string(::getpid()) + "-" +
+              std::to_string(counter++));
+    paths_.push_back(p);
+    return p;
+  }
+  core::Result<void> commit(const std::filesystem::path& temp, const std::filesystem::path& final_path) {
+    std::error_code ec;
+    std::filesystem::rename(temp, final_path, ec);
+    if (ec) return core::fail(core::ErrorCode::internal, "cannot move the video to " + final_path.string() + ": " + ec.message());
+    std::erase(paths_, temp);
+    return {};
+  }
+
+ private:
+  std::vector<std::filesystem::path> paths_;
+};
+
+core::Result<void> write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  f.close();
+  if (!f) return core::fail(core::ErrorCode::internal, "cannot write " + path.string());
+  return {};
+}
+
+core::Result<void> check_writable(const std::filesystem::path& out, TempFiles& temps) {
+  auto invalid = [](std::string message) {
+    return std::unexpected(core::Error::invalid("output", "writable", std::move(message)));
+  };
+  if (out.filename().empty()) return invalid("output must name a file");
+  std::error_code ec;
+  if (std::filesystem::is_directory(out, ec)) return invalid(out.string() + " is a directory");
+  const auto dir = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
+  if (!std::filesystem::is_directory(dir, ec)) return invalid("directory " + dir.string() + " does not exist");
+  const auto probe = temps.make(out);
+  std::FILE* f = std::fopen(probe.c_str(), "wb");
+  if (f == nullptr) return invalid("cannot write in " + dir.string());
+  std::fclose(f);
+  return {};
+}
+
+// Hands frames from the drawing thread to the encoding thread.
+class FrameQueue {
+ public:
+  void push(std::shared_ptr<Yuv420> frame) {
+    std::lock_guard lock(mutex_);
+    frames_.push_back(std::move(frame));
+    ready_.notify_one();
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    ready_.notify_one();
+  }
+  // nullptr once closed and empty.
+  std::shared_ptr<Yuv420> pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [this] { return closed_ || !frames_.empty(); });
+    if (frames_.empty()) return nullptr;
+    auto f = std::move(frames_.front());
+    frames_.pop_front();
+    return f;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::shared_ptr<Yuv420>> frames_;
+  bool closed_ = false;
+};
+
+std::uint32_t seed_of(const std::string& text) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : text) h = (h ^ c) * 16777619u;
+  return h;
+}
+
+core::Result<RenderSummary> render_checked(const RenderRequest& request, const std::filesystem::path& out,
+                                           const ProgressCallback& progress, const std::atomic<bool>* cancel) {
+  const auto& clock = core::SystemClock::instance();
+  const auto started = clock.now();
+  auto report = [&progress](std::string_view stage, double percent) {
+    if (progress) progress(stage, percent);
+  };
+  auto cancelled = [cancel] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
+  auto cancel_error = [] { return core::fail(core::ErrorCode::unavailable, "render cancelled"); };
+
+  if (auto v = validate(request); !v) return std::unexpected(v.error());
+  TempFiles temps;
+  if (auto w = check_writable(out, temps); !w) return std::unexpected(w.error());
+
+  // Speech.
+  report("speech", 0);
+  const VoiceInfo* voice = nullptr;
+  if (!request.voice_id.empty()) {
+    voice = find_voice(request.voice_id);
+  } else if (const AvatarInfo* a = find_avatar(request.avatar_id); a && request.language == "en") {
+    voice = find_voice(a->default_voice);
+  }
+  if (voice == nullptr) voice = default_voice_for(request.language);
+  const auto tokens = normalize_text(request.script, request.language);
+  auto speech = engine_for(*voice).synthesize(tokens, *voice, {request.speed, request.pitch});
+  if (!speech) return std::unexpected(speech.error());
+  if (speech->samples.empty()) {
+    return std::unexpected(core::Error::invalid("script", "speakable", "has no words to speak"));
+  }
+  fill_token_gaps(speech->tokens, speech->duration());
+  if (cancelled()) return cancel_error();
+  report("speech", 100);
+
+  // Timing of the whole video: whole frames, audio cut to the same length.
+  const int fps = request.fps;
+  const double speech_s = speech->duration();
+  const std::int64_t frames = static_cast<std::int64_t>(std::ceil((kLeadIn + speech_s + kTail) * fps));
+  const double duration = static_cast<double>(frames) / fps;
+
+  auto voice_track = resample_speech(speech->samples, speech->sample_rate, kAudioRate);
+  if (!voice_track) return std::unexpected(voice_track.error());
+  std::vector<float> audio(static_cast<std::size_t>(std::llround(duration * kAudioRate)), 0.0f);
+  const auto lead_samples = static_cast<std::size_t>(kLeadIn * kAudioRate);
+  std::copy_n(voice_track->begin(), std::min(voice_track->size(), audio.size() - lead_samples),
+              audio.begin() + static_cast<std::ptrdiff_t>(lead_samples));
+  voice_track->clear();
+  voice_track->shrink_to_fit();
+  if (!request.music_path.empty()) {
+    auto music = load_audio(request.music_path, kAudioRate, "music_path");
+    if (!music) return std::unexpected(music.error());
+    mix_music(audio, *music, kAudioRate, request.music_volume);
+  }
+
+  std::vector<TimedWord> words;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    words.push_back({tokens[i].display, speech->tokens[i].start + kLeadIn, speech->tokens[i].end + kLeadIn,
+                     tokens[i].sentence_end});
+  }
+  std::vector<Phone> phones = speech->phones;
+  for (auto& p : phones) {
+    p.start += kLeadIn;
+    p.end += kLeadIn;
+  }
+  const auto track = build_mouth_track(phones, duration);
+  const std::uint32_t seed = seed_of(request.script);
+  const auto blinks = blink_times(duration, seed);
+  speech->samples = {};
+
+  // Drawing.
+  const Resolution resolution = request.draft ? Resolution::p360 : request.resolution;
+  const Quality quality = request.draft ? Quality::low : request.quality;
+  const FrameSize size = frame_size(resolution, request.aspect);
+  cairo_surface_t* base = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size.width, size.height);
+  {
+    cairo_t* cr = cairo_create(base);
+    auto bg = draw_background(cr, size.width, size.height, request.background);
+    cairo_destroy(cr);
+    if (!bg) {
+      cairo_surface_destroy(base);
+      return std::unexpected(bg.error());
+    }
+  }
+  const Rect box = avatar_box(size.width, size.height);
+  std::unique_ptr<Avatar> avatar;
+  if (request.avatar_id == "portrait") {
+    auto p = make_portrait_avatar(request.portrait_path, request.mouth_box, box);
+    if (!p) {
+      cairo_surface_destroy(base);
+      return std::unexpected(p.error());
+    }
+    avatar = std::move(*p);
+  } else {
+    const auto& styles = avatar_styles();
+    avatar = make_vector_avatar(*std::find_if(styles.begin(), styles.end(),
+                                              [&](const AvatarStyle& s) { return s.id == request.avatar_id; }),
+                                box);
+  }
+  {
+    cairo_t* cr = cairo_create(base);
+    avatar->draw_static(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(base);
+  }
+  SubtitleRenderer subtitles(size.width, size.height, request.subtitles);
+  CueOptions cue_options;
+  cue_options.max_line_chars = subtitles.line_chars();
+  const auto cues = build_cues(words, cue_options);
+  Compositor compositor(size.width, size.height, base, *avatar,
+                        request.subtitles.enabled ? subtitles.band() : Rect{});
+
+  // Encoding. The pool outlives the encoder, which may still hold pooled frames when it closes.
+  FramePool pool(size.width, size.height, kPoolFrames);
+  const auto temp_video = temps.make(out);
+  EncoderSettings settings;
+  settings.path = temp_video;
+  settings.width = size.width;
+  settings.height = size.height;
+  settings.fps = fps;
+  settings.quality = quality;
+  settings.format = request.format;
+  settings.allow_hardware = request.allow_hardware;
+  settings.audio_rate = kAudioRate;
+  settings.audio = std::move(audio);
+  auto encoder = open_ffmpeg_encoder(std::move(settings));
+  if (!encoder) return std::unexpected(encoder.error());
+
+  FrameQueue queue;
+  std::optional<core::Error> encode_error;
+  std::atomic<bool> encode_failed{false};
+  std::thread encode_thread([&] {
+    while (auto frame = queue.pop()) {
+      if (encode_failed) continue;  // drain so the drawing thread never blocks
+      if (auto r = (*encoder)->write_video(std::move(frame)); !r) {
+        encode_error = r.error();
+        encode_failed = true;
+      }
+    }
+    if (!encode_failed) {
+      if (auto r = (*encoder)->finish(); !r) {
+        encode_error = r.error();
+        encode_failed = true;
+      }
+    }
+  });
+
+  const bool want_sidecars = request.write_sidecars;
+  const auto thumb_path = std::filesystem::path(out).replace_extension(".jpg");
+  const auto thumb_temp = temps.make(thumb_path);
+  const std::int64_t thumb_frame = std::min<std::int64_t>(frames - 1, static_cast<std::int64_t>(frames * 0.35));
+  std::optional<core::Error> draw_error;
+
+  std::size_t cue = 0;
+  std::ptrdiff_t shown_cue = -2, shown_word = -2;
+  cairo_surface_t* subtitle_surface = nullptr;
+  int last_percent = -1;
+  bool stopped = false;
+  for (std::int64_t i = 0; i < frames; ++i) {
+    if (cancelled() || encode_failed) {
+      stopped = true;
+      break;
+    }
+    const double t = static_cast<double>(i) / fps;
+    AvatarPose pose;
+    pose.mouth = mouth_at(track, t);
+    pose.eyes_open = eye_openness(blinks, t);
+    pose.motion = idle_motion(t, seed);
+
+    // The cue on screen and its word being spoken.
+    while (cue < cues.size() && cues[cue].end <= t) ++cue;
+    std::ptrdiff_t cue_now = -1, word_now = -1;
+    if (request.subtitles.enabled && cue < cues.size() && cues[cue].start <= t) {
+      cue_now = static_cast<std::ptrdiff_t>(cue);
+      for (std::size_t w = cues[cue].first; w < cues[cue].last; ++w) {
+        if (words[w].start <= t) word_now = static_cast<std::ptrdiff_t>(w);
+      }
+    }
+    const bool changed = cue_now != shown_cue || word_now != shown_word;
+    if (changed) {
+      subtitle_surface = cue_now < 0 ? nullptr
+                                     : subtitles.render(words, cues[static_cast<std::size_t>(cue_now)],
+                                                        word_now < 0 ? std::nullopt
+                                                                     : std::optional<std::size_t>(static_cast<std::size_t>(word_now)));
+      shown_cue = cue_now;
+      shown_word = word_now;
+    }
+    compositor.compose(pose, subtitle_surface, changed);
+    if (want_sidecars && i == thumb_frame) {
+      if (auto r = write_jpeg(compositor.frame(), thumb_temp); !r) draw_error = r.error();
+    }
+    auto slot = pool.acquire();
+    slot->copy_from(compositor.yuv());
+    queue.push(std::move(slot));
+
+    const int percent = static_cast<int>(100 * (i + 1) / frames);
+    if (percent != last_percent) {
+      last_percent = percent;
+      report("render", percent);
+    }
+  }
+  queue.close();
+  encode_thread.join();
+  if (encode_error) return std::unexpected(*encode_error);
+  if (stopped) return cancel_error();
+  if (draw_error) return std::unexpected(*draw_error);
+
+  report("finish", 0);
+  RenderSummary summary;
+  summary.video_codec = (*encoder)->video_codec();
+  summary.audio_codec = (*encoder)->audio_codec();
+  encoder->reset();
+  if (auto r = temps.commit(temp_video, out); !r) return std::unexpected(r.error());
+  summary.output = out;
+  if (want_sidecars) {
+    if (auto r = temps.commit(thumb_temp, thumb_path); !r) return std::unexpected(r.error());
+    summary.thumbnail = thumb_path;
+    const auto srt = std::filesystem::path(out).replace_extension(".srt");
+    const auto vtt = std::filesystem::path(out).replace_extension(".vtt");
+    for (const auto& [path, text] : {std::pair{srt, to_srt(cues, words)}, std::pair{vtt, to_vtt(cues, words)}}) {
+      const auto temp = temps.make(path);
+      if (auto r = write_text(temp, text); !r) return std::unexpected(r.error());
+      if (auto r = temps.commit(temp, path); !r) return std::unexpected(r.error());
+    }
+    summary.srt = srt;
+    summary.vtt = vtt;
+  }
+  report("finish", 100);
+
+  std::error_code ec;
+  summary.bytes = std::filesystem::file_size(out, ec);
+  summary.duration_s = duration;
+  summary.speech_s = speech_s;
+  summary.frames = frames;
+  summary.fps = fps;
+  summary.width = size.width;
+  summary.height = size.height;
+  summary.elapsed_s = std::chrono::duration<double>(clock.now() - started).count();
+  summary.realtime_factor = summary.elapsed_s > 0 ? duration / summary.elapsed_s : 0;
+  summary.voice_id = voice->id;
+  summary.avatar_id = request.avatar_id;
+  summary.words = words.size();
+  summary.cues = cues.size();
+  return summary;
+}
+
+}  // namespace
+
+core::Result<RenderSummary> render(const RenderRequest& request, const std::filesystem::path& out,
+                                   const ProgressCallback& progress, const std::atomic<bool>* cancel) {
+  try {
+    return render_checked(request, out, progress, cancel);
+  } catch (const std::exception& e) {
+    return core::fail(core::ErrorCode::internal, std::string("render failed: ") + e.what());
+  } catch (...) {
+    return core::fail(core::ErrorCode::internal, "render failed");
+  }
+}
+
+}  // namespace reelgen::video

@@ -1,0 +1,71 @@
+#pragma once
+// Word-timed subtitles: cues of at most two lines, exported as SRT and WebVTT, and drawn with
+// pango with the current word highlighted (as Reels captions do).
+
+#include <cairo.h>
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "video/avatar.hpp"
+#include "video/video.hpp"
+
+typedef struct _PangoLayout PangoLayout;
+
+namespace reelgen::video::detail {
+
+struct TimedWord {
+  std::string text;
+  double start = 0, end = 0;  // seconds in the video
+  bool sentence_end = false;
+};
+
+struct Cue {
+  double start = 0, end = 0;
+  std::size_t first = 0, last = 0;  // words [first, last)
+  std::vector<std::size_t> breaks;  // word indices that start a new line (at most one)
+};
+
+struct CueOptions {
+  std::size_t max_line_chars = 22;
+  int max_lines = 2;
+  double max_gap = 0.7;       // a pause longer than this starts a new cue
+  double max_duration = 4.0;  // seconds a cue may stay on screen while words are added
+  double hold = 0.4;          // how long a cue lingers after its last word, if nothing follows
+};
+
+// Ordered, non-overlapping cues covering every word.
+std::vector<Cue> build_cues(std::span<const TimedWord> words, const CueOptions& options);
+std::string to_srt(std::span<const Cue> cues, std::span<const TimedWord> words);
+std::string to_vtt(std::span<const Cue> cues, std::span<const TimedWord> words);
+
+class SubtitleRenderer {
+ public:
+  SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options);
+  ~SubtitleRenderer();
+  SubtitleRenderer(const SubtitleRenderer&) = delete;
+  SubtitleRenderer& operator=(const SubtitleRenderer&) = delete;
+
+  // Where subtitles are drawn in the frame.
+  Rect band() const { return band_; }
+  // Characters per line that fit the band at the nominal font size (for build_cues).
+  std::size_t line_chars() const { return line_chars_; }
+  // The cue drawn with word `current` highlighted, band-sized; owned by the renderer and valid
+  // until the next call.
+  cairo_surface_t* render(std::span<const TimedWord> words, const Cue& cue,
+                          std::optional<std::size_t> current);
+
+ private:
+  SubtitleOptions options_;
+  Rect band_;
+  double font_px_ = 0;
+  std::size_t line_chars_ = 22;
+  cairo_surface_t* surface_ = nullptr;
+  cairo_t* cr_ = nullptr;
+  PangoLayout* layout_ = nullptr;
+};
+
+}  // namespace reelgen::video::detail

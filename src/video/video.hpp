@@ -1,0 +1,107 @@
+#pragma once
+// The talking-avatar video pipeline: a script becomes speech, a lip-synced 2D avatar speaks it,
+// word-timed subtitles follow, and the result is encoded to MP4 (H.264 + AAC) or WebM.
+// This header is the module's public surface; everything else in src/video is implementation.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace reelgen::video {
+
+enum class Aspect { landscape, portrait, square };  // 16:9, 9:16 (Reels), 1:1
+enum class Resolution { p360, p720, p1080 };         // the short side in pixels
+enum class Quality { low, medium, high };            // encoder preset/CRF, see docs/video.md
+enum class Format { mp4, webm };                     // H.264 + AAC, or VP9 + Opus
+enum class SubtitlePosition { top, center, bottom };
+enum class SubtitleStyle { outline, box };
+
+// Limits checked by validate(); named so docs, the CLI and the API agree.
+inline constexpr std::size_t kMaxScriptChars = 5000;
+inline constexpr std::uintmax_t kMaxImageBytes = 20u << 20;  // portrait and background images
+inline constexpr int kMaxImageSide = 4096;
+
+struct SubtitleOptions {
+  bool enabled = true;
+  SubtitlePosition position = SubtitlePosition::bottom;
+  SubtitleStyle style = SubtitleStyle::outline;
+  bool highlight = true;  // the word being spoken in another colour, as in Reels captions
+};
+
+// A mouth rectangle in the portrait image's own pixels.
+struct MouthBox {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+
+struct RenderRequest {
+  std::string script;                 // 1..kMaxScriptChars code points
+  std::string avatar_id = "ava";      // catalog() id, or "portrait" with portrait_path
+  std::string voice_id;               // empty: the avatar's voice, or the language's first voice
+  std::string language = "en";        // ISO 639-1 code of a catalog() language
+  double speed = 1.0;                 // 0.5..2.0, 1 = the voice's natural rate
+  double pitch = 1.0;                 // 0.5..2.0, multiplies the voice's base pitch
+  Resolution resolution = Resolution::p720;
+  Aspect aspect = Aspect::portrait;
+  Quality quality = Quality::medium;
+  Format format = Format::mp4;
+  int fps = 30;                       // 15..60
+  std::string background = "#223355"; // "#rrggbb", "gradient:#rrggbb:#rrggbb" or an image path
+  std::string music_path;             // optional music under the speech, ducked while speaking
+  double music_volume = 0.3;          // 0..1, the music's gain between sentences
+  std::string portrait_path;          // PNG/JPEG face for avatar "portrait"
+  std::optional<MouthBox> mouth_box;  // portrait mouth; detected by a simple rule when absent
+  SubtitleOptions subtitles;
+  bool draft = false;                 // fastest settings (low quality) for previews and tests
+  bool write_sidecars = true;         // thumbnail .jpg, .srt and .vtt beside the output
+  bool allow_hardware = true;         // h264_nvenc when the GPU has an encoder
+};
+
+struct RenderSummary {
+  std::filesystem::path output, thumbnail, srt, vtt;  // sidecar paths empty when not written
+  double duration_s = 0;      // of the video (speech + padding)
+  double speech_s = 0;        // of the speech alone
+  std::int64_t frames = 0;
+  int fps = 0, width = 0, height = 0;
+  std::uintmax_t bytes = 0;
+  double elapsed_s = 0;       // wall time of render()
+  double realtime_factor = 0; // duration_s / elapsed_s
+  std::string video_codec, audio_codec, voice_id, avatar_id;
+  std::size_t words = 0, cues = 0;
+};
+
+// Called from the rendering thread with a stage ("speech", "render", "finish") and 0..100.
+using ProgressCallback = std::function<void(std::string_view stage, double percent)>;
+
+// Checks every field against the catalog and limits; invalid_argument with one FieldError per
+// broken rule (field names as in the HTTP API: script, avatar_id, voice_id, language, ...).
+core::Result<void> validate(const RenderRequest& request);
+
+// Renders request into out. The video is written to a temporary file in out's directory and
+// renamed, so a failure or a cancel never leaves a partial file. Sidecars go beside out
+// (same stem: .jpg, .srt, .vtt). cancel, when set, stops the render within one frame.
+// Thread-safe: concurrent renders are allowed (speech synthesis is serialized inside).
+core::Result<RenderSummary> render(const RenderRequest& request, const std::filesystem::path& out,
+                                   const ProgressCallback& progress = {},
+                                   const std::atomic<bool>* cancel = nullptr);
+
+// Parsers for the names used by the CLI and the API ("9:16", "720p", "medium", ...).
+core::Result<Aspect> parse_aspect(std::string_view text);
+core::Result<Resolution> parse_resolution(std::string_view text);
+core::Result<Quality> parse_quality(std::string_view text);
+core::Result<Format> parse_format(std::string_view text);
+core::Result<SubtitlePosition> parse_subtitle_position(std::string_view text);
+core::Result<SubtitleStyle> parse_subtitle_style(std::string_view text);
+
+// Frame size for a resolution and aspect (even numbers, as H.264 4:2:0 needs).
+struct FrameSize {
+  int width = 0, height = 0;
+};
+FrameSize frame_size(Resolution resolution, Aspect aspect);
+
+}  // namespace reelgen::video

@@ -1,0 +1,86 @@
+#include "video/lip_sync.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "video/catalog.hpp"
+#include "video/tts.hpp"
+
+namespace reelgen::video::detail {
+namespace {
+
+bool bilabial(std::string_view p) { return p == "m" || p == "b" || p == "p"; }
+
+TEST(LipSync, ArpabetAndIpaMapToTheClassicShapes) {
+  EXPECT_EQ(viseme_for_arpabet("m"), Viseme::closed);
+  EXPECT_EQ(viseme_for_arpabet("b"), Viseme::closed);
+  EXPECT_EQ(viseme_for_arpabet("p"), Viseme::closed);
+  EXPECT_EQ(viseme_for_arpabet("f"), Viseme::fv);
+  EXPECT_EQ(viseme_for_arpabet("uw"), Viseme::puckered);
+  EXPECT_EQ(viseme_for_arpabet("aa"), Viseme::wide);
+  EXPECT_EQ(viseme_for_arpabet("l"), Viseme::l);
+  EXPECT_EQ(viseme_for_arpabet("pau"), Viseme::rest);
+  EXPECT_EQ(viseme_for_ipa("m"), Viseme::closed);
+  EXPECT_EQ(viseme_for_ipa("ɔ"), Viseme::rounded);
+  EXPECT_EQ(viseme_for_ipa("_:"), Viseme::rest);
+}
+
+TEST(LipSync, ShortShapesMergeButClosuresSurvive) {
+  // A 20 ms /p/ between two vowels, and a run of 10 ms shapes that must not flicker.
+  std::vector<Phone> phones = {{0.0, 0.2, Viseme::wide},     {0.2, 0.22, Viseme::closed},
+                               {0.22, 0.4, Viseme::open},    {0.4, 0.41, Viseme::clenched},
+                               {0.41, 0.42, Viseme::rounded}, {0.42, 0.6, Viseme::wide}};
+  const LipSyncOptions options;
+  const auto track = build_mouth_track(phones, 0.8, options);
+  for (const auto& k : track) EXPECT_GE(k.end - k.start, options.min_duration - 1e-9);
+  for (std::size_t i = 1; i < track.size(); ++i) EXPECT_DOUBLE_EQ(track[i].start, track[i - 1].end);
+  EXPECT_EQ(mouth_at(track, 0.21, options).to, Viseme::closed);
+  EXPECT_DOUBLE_EQ(mouth_at(track, 0.21, options).mix, 1.0);
+}
+
+// The real thing: flite's phones for a sentence full of /m b p/, through the track.
+TEST(LipSync, MouthIsClosedDuringEveryBilabialOfRealSpeech) {
+  const VoiceInfo* voice = find_voice("kal");
+  ASSERT_NE(voice, nullptr);
+  auto tokens = normalize_text("Maybe Bob bought a map of the big pump by the bay.", "en");
+  auto speech = flite_engine().synthesize(tokens, *voice, {});
+  ASSERT_TRUE(speech.has_value()) << speech.error().message;
+  ASSERT_FALSE(speech->phones.empty());
+  const auto track = build_mouth_track(speech->phones, speech->duration());
+  int checked = 0;
+  for (const auto& p : speech->phones) {
+    if (p.viseme != Viseme::closed) continue;
+    const auto pose = mouth_at(track, (p.start + p.end) / 2);
+    EXPECT_EQ(pose.to, Viseme::closed) << "at " << p.start;
+    EXPECT_DOUBLE_EQ(pose.mix, 1.0);
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+  // And the mouth is not closed for long stretches elsewhere: it changes where phonemes do.
+  int changes = 0;
+  for (std::size_t i = 1; i < track.size(); ++i) changes += track[i].viseme != track[i - 1].viseme;
+  EXPECT_GE(changes, 20);
+  (void)bilabial;
+}
+
+TEST(LipSync, BlinksAreSpacedNaturally) {
+  const auto blinks = blink_times(60, 7);
+  ASSERT_GE(blinks.size(), 10u);
+  ASSERT_LE(blinks.size(), 40u);
+  for (std::size_t i = 1; i < blinks.size(); ++i) EXPECT_GE(blinks[i] - blinks[i - 1], 0.29);
+  EXPECT_DOUBLE_EQ(eye_openness(blinks, blinks[0] - 0.01), 1.0);
+  EXPECT_LT(eye_openness(blinks, blinks[0] + 0.075), 0.1);
+  EXPECT_EQ(blink_times(60, 7), blinks);  // same seed, same blinks
+}
+
+TEST(LipSync, IdleMotionIsSmall) {
+  for (double t = 0; t < 30; t += 0.1) {
+    const auto m = idle_motion(t, 3);
+    EXPECT_LT(std::abs(m.dx), 0.02);
+    EXPECT_LT(std::abs(m.dy), 0.01);
+  }
+}
+
+}  // namespace
+}  // namespace reelgen::video::detail

@@ -1,0 +1,53 @@
+#include "video/tts.hpp"
+
+#include <gtest/gtest.h>
+
+#include "video/catalog.hpp"
+
+namespace reelgen::video::detail {
+namespace {
+
+void expect_ordered_timings(const Speech& s, std::size_t tokens) {
+  ASSERT_EQ(s.tokens.size(), tokens);
+  double last = 0;
+  for (const auto& t : s.tokens) {
+    EXPECT_GE(t.start, last - 1e-6);
+    EXPECT_GE(t.end, t.start);
+    EXPECT_LE(t.end, s.duration() + 1e-6);
+    last = t.start;
+  }
+}
+
+TEST(Tts, FliteGivesWordAndPhoneTimings) {
+  auto tokens = normalize_text("Hello world, I am 21 today!", "en");
+  auto speech = flite_engine().synthesize(tokens, *find_voice("slt"), {});
+  ASSERT_TRUE(speech.has_value()) << speech.error().message;
+  EXPECT_GT(speech->duration(), 1.0);
+  EXPECT_LT(speech->duration(), 5.0);
+  for (const auto& t : speech->tokens) EXPECT_GE(t.start, 0) << "every token was spoken";
+  expect_ordered_timings(*speech, tokens.size());
+}
+
+TEST(Tts, SpeedChangesTheDuration) {
+  auto tokens = normalize_text("A short sentence to time.", "en");
+  auto normal = flite_engine().synthesize(tokens, *find_voice("kal"), {1.0, 1.0});
+  auto fast = flite_engine().synthesize(tokens, *find_voice("kal"), {1.5, 1.0});
+  ASSERT_TRUE(normal && fast);
+  EXPECT_LT(fast->duration(), normal->duration() * 0.85);
+}
+
+TEST(Tts, EspeakSpeaksSpanishWithTimings) {
+  auto tokens = normalize_text("Hola, me llamo Pablo y vivo en Madrid.", "es");
+  auto speech = espeak_engine().synthesize(tokens, *find_voice("es"), {});
+  ASSERT_TRUE(speech.has_value()) << speech.error().message;
+  EXPECT_GT(speech->duration(), 1.0);
+  EXPECT_FALSE(speech->phones.empty());
+  int closed = 0;
+  for (const auto& p : speech->phones) closed += p.viseme == Viseme::closed;
+  EXPECT_GE(closed, 3);  // m, P(ablo), M(adrid)
+  fill_token_gaps(speech->tokens, speech->duration());
+  expect_ordered_timings(*speech, tokens.size());
+}
+
+}  // namespace
+}  // namespace reelgen::video::detail
