@@ -95,18 +95,78 @@ App::App(core::Config config, const core::Clock& clock)
     : services_(std::make_unique<Services>(std::move(config), clock)) {
   add_caption_routes(router_, *services_);
   add_operations_routes(router_, *services_);
+  add_video_routes(router_, *services_);
   services_->metrics = std::make_unique<monitor::HttpMetrics>(router_.patterns(), clock);
 }
 
-App::~App() = default;
+App::~App() {
+  // Workers and webhooks use the store: stop them first.
+  if (services_->workers) services_->workers->stop();
+  if (services_->webhooks) services_->webhooks->stop();
+}
+
+namespace {
+
+// The webhook signing secret: configured, or generated once and kept in DATA_DIR (mode 0600).
+core::Result<std::string> webhook_secret(const core::Config& config) {
+  if (!config.webhooks.secret.empty()) return config.webhooks.secret;
+  const auto path = std::filesystem::path(config.data_dir) / "webhook_secret";
+  if (std::ifstream in(path); in) {
+    std::string secret;
+    std::getline(in, secret);
+    if (!secret.empty()) return secret;
+  }
+  const std::string secret = "whsec_" + core::random_token(40);
+  const std::string temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << secret << "\n";
+    if (!out) return core::fail(ErrorCode::unavailable, "cannot write " + temp);
+  }
+  std::filesystem::permissions(
+      temp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec)
+    return core::fail(ErrorCode::unavailable,
+                      "cannot write " + path.string() + ": " + ec.message());
+  core::log_info("generated the webhook signing secret", {{"file", path.string()}});
+  return secret;
+}
+
+}  // namespace
 
 core::Result<void> App::open_store() {
   auto store = store::open_sqlite_store(services_->config.data_dir, services_->clock);
   if (!store) return std::unexpected(store.error());
   services_->store = std::move(*store);
   services_->auth = std::make_unique<Authenticator>(services_->store->keys(), services_->clock);
+  services_->videos_dir = std::filesystem::path(services_->config.data_dir) / "videos";
+  services_->runner = std::make_unique<jobs::VideoRunner>(services_->videos_dir);
+  const auto& v = services_->config.video;
+  jobs::WorkerConfig workers;
+  workers.workers = v.workers;
+  workers.lease = v.lease;
+  workers.max_attempts = v.max_attempts;
+  workers.retention = std::chrono::duration_cast<std::chrono::milliseconds>(v.retention);
+  services_->workers = std::make_unique<jobs::WorkerPool>(
+      services_->store->jobs(), *services_->runner, workers, services_->clock);
+  auto secret = webhook_secret(services_->config);
+  if (!secret) return std::unexpected(secret.error());
+  jobs::WebhookConfig hooks;
+  hooks.secret = *secret;
+  hooks.allow_private = services_->config.webhooks.allow_private;
+  hooks.max_attempts = services_->config.webhooks.max_attempts;
+  hooks.backoff = services_->config.webhooks.backoff;
+  services_->webhooks =
+      std::make_unique<jobs::WebhookSender>(services_->store->jobs(), hooks, services_->clock);
   services_->store_ready.store(true);
   return {};
+}
+
+void App::start_workers() {
+  if (services_->workers) services_->workers->start();
+  if (services_->webhooks) services_->webhooks->start();
 }
 
 core::Result<void> App::load_engine() {

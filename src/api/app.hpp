@@ -29,6 +29,8 @@ class App {
   // Loads the caption engine and warms the cache; may run on a background thread while serving.
   core::Result<void> load_engine();
   bool ready() const;
+  // Starts the in-process video workers (after open_store).
+  void start_workers();
 
   store::Store& store();
   void attach(const http::ServerStats& stats);

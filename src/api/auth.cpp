@@ -1,6 +1,7 @@
 #include "api/auth.hpp"
 
 #include <array>
+#include <atomic>
 
 #include "core/hash.hpp"
 
@@ -18,7 +19,10 @@ std::string_view presented_secret(const http::Request& request) {
 
 Authenticator::Authenticator(store::KeyStore& keys, const core::Clock& clock,
                              std::chrono::milliseconds cache_ttl)
-    : keys_(keys), clock_(clock), ttl_(cache_ttl) {}
+    : keys_(keys), clock_(clock), ttl_(cache_ttl) {
+  static std::atomic<std::uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1);
+}
 
 core::Result<store::ApiKey> Authenticator::authenticate(std::string_view secret) {
   using core::ErrorCode;
@@ -31,7 +35,7 @@ core::Result<store::ApiKey> Authenticator::authenticate(std::string_view secret)
   // Most connections present the same key again and again: a per-thread memo of the last few
   // verified secrets (compared in constant time) skips the SHA-256 and the shared map.
   struct Recent {
-    const Authenticator* owner = nullptr;
+    std::uint64_t owner = 0;  // Authenticator::id_, never reused (unlike an address)
     std::string secret;
     store::ApiKey key;
     std::chrono::steady_clock::time_point expires;
@@ -39,7 +43,7 @@ core::Result<store::ApiKey> Authenticator::authenticate(std::string_view secret)
   thread_local std::array<Recent, 4> recent;
   thread_local std::size_t next_slot = 0;
   for (const Recent& r : recent) {
-    if (r.owner == this && r.expires > now && core::constant_time_equal(r.secret, secret)) {
+    if (r.owner == id_ && r.expires > now && core::constant_time_equal(r.secret, secret)) {
       return r.key;
     }
   }
@@ -66,7 +70,7 @@ core::Result<store::ApiKey> Authenticator::authenticate(std::string_view secret)
     return core::fail(ErrorCode::unauthenticated, "the API key is not valid");
   }
   if (!key->active()) return core::fail(ErrorCode::unauthenticated, "the API key has been revoked");
-  recent[next_slot] = Recent{this, std::string(secret), *key, now + ttl_};
+  recent[next_slot] = Recent{id_, std::string(secret), *key, now + ttl_};
   next_slot = (next_slot + 1) % recent.size();
   return *key;
 }

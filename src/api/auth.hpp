@@ -35,6 +35,7 @@ class Authenticator {
   store::KeyStore& keys_;
   const core::Clock& clock_;
   std::chrono::milliseconds ttl_;
+  std::uint64_t id_ = 0;
   std::mutex mutex_;
   std::unordered_map<std::string, Cached> cache_;  // by secret hash
 };

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +19,9 @@
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "jobs/video_job.hpp"
+#include "jobs/webhooks.hpp"
+#include "jobs/worker_pool.hpp"
 #include "monitor/http_metrics.hpp"
 #include "store/store.hpp"
 
@@ -49,6 +53,12 @@ struct Services {
   std::atomic<bool> engine_ready{false};
   std::chrono::milliseconds engine_load_time{0};
 
+  // Video jobs: rendered by in-process workers into videos_dir.
+  std::filesystem::path videos_dir;
+  std::unique_ptr<jobs::VideoRunner> runner;
+  std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<jobs::WebhookSender> webhooks;
+
   std::unique_ptr<monitor::HttpMetrics> metrics;
   std::atomic<const http::ServerStats*> server_stats{nullptr};
 
@@ -74,5 +84,6 @@ http::Handler bind_handler(Services& s) {
 // Route registration, one function per resource file.
 void add_caption_routes(http::Router& router, Services& services);
 void add_operations_routes(http::Router& router, Services& services);
+void add_video_routes(http::Router& router, Services& services);
 
 }  // namespace reelgen::api

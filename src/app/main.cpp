@@ -52,6 +52,7 @@ int serve(core::Config config) {
   config.server.threads = server.threads();
   core::log_info("starting", core::describe(config));
 
+  app.start_workers();
   std::thread loader([&app, &server] {
     if (auto r = app.load_engine(); !r) {
       core::log_error("caption engine failed to load", {{"error", r.error().message}});

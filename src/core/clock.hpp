@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace reelgen::core {
 
@@ -44,5 +45,12 @@ class ManualClock final : public Clock {
  private:
   std::atomic<std::int64_t> ticks_{1'000'000'000'000};
 };
+
+// "2026-11-23T13:41:00.123Z"
+std::string iso8601(std::chrono::system_clock::time_point t);
+// RFC 9110 IMF-fixdate, as in Date and Last-Modified: "Mon, 23 Nov 2026 13:41:00 GMT"
+std::string http_date(std::chrono::system_clock::time_point t);
+// Unix milliseconds of a wall-clock time.
+std::int64_t unix_ms(std::chrono::system_clock::time_point t);
 
 }  // namespace reelgen::core

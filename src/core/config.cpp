@@ -84,10 +84,12 @@ Result<Config> load_config(const EnvLookup& env) {
   Config c;
   auto& s = c.server;
   std::uint64_t ttl = static_cast<std::uint64_t>(c.cache.ttl.count());
+  std::uint64_t retention = static_cast<std::uint64_t>(c.video.retention.count());
   read_string(env, "HOST", s.host);
   read_string(env, "DATA_DIR", c.data_dir);
   read_string(env, "LOG_LEVEL", c.log_level);
   read_string(env, "CACHE_WARMUP_FILE", c.cache.warmup_file);
+  read_string(env, "WEBHOOK_SECRET", c.webhooks.secret);
   for (Result<void> r : {
            read_unsigned(env, "PORT", s.port, 65535),
            read_unsigned(env, "REELGEN_THREADS", s.threads, 256),
@@ -107,10 +109,20 @@ Result<Config> load_config(const EnvLookup& env) {
            read_unsigned(env, "CACHE_TTL", ttl, 365ull * 86400),
            read_double(env, "RATE_LIMIT_PER_MINUTE", c.rate_limit.per_minute),
            read_double(env, "RATE_LIMIT_BURST", c.rate_limit.burst),
+           read_unsigned(env, "JOB_WORKERS", c.video.workers, 64),
+           read_unsigned(env, "VIDEO_MAX_ACTIVE_PER_KEY", c.video.max_active_per_key, 100'000),
+           read_unsigned(env, "VIDEO_DAILY_QUOTA", c.video.daily_quota, 10'000'000),
+           read_unsigned(env, "VIDEO_RETENTION_HOURS", retention, 24ull * 3650),
+           read_millis(env, "JOB_LEASE_MS", c.video.lease),
+           read_unsigned(env, "JOB_MAX_ATTEMPTS", c.video.max_attempts, 100),
+           read_bool(env, "WEBHOOK_ALLOW_PRIVATE", c.webhooks.allow_private),
+           read_unsigned(env, "WEBHOOK_MAX_ATTEMPTS", c.webhooks.max_attempts, 100),
+           read_millis(env, "WEBHOOK_BACKOFF_MS", c.webhooks.backoff),
        }) {
     if (!r) return std::unexpected(r.error());
   }
   c.cache.ttl = std::chrono::seconds(ttl);
+  c.video.retention = std::chrono::hours(retention);
   if (auto r = validate(c); !r) return std::unexpected(r.error());
   return c;
 }
@@ -131,6 +143,12 @@ Result<void> validate(const Config& c) {
     return fail(ErrorCode::invalid_argument, "rate limit burst must be at least 1");
   }
   if (c.data_dir.empty()) return fail(ErrorCode::invalid_argument, "data dir must not be empty");
+  if (c.video.max_attempts < 1) {
+    return fail(ErrorCode::invalid_argument, "JOB_MAX_ATTEMPTS must be at least 1");
+  }
+  if (c.video.lease < Millis(1000)) {
+    return fail(ErrorCode::invalid_argument, "JOB_LEASE_MS must be at least 1000");
+  }
   return {};
 }
 
@@ -157,6 +175,16 @@ boost::json::object describe(const Config& c) {
       {"cache_warmup_file", c.cache.warmup_file},
       {"rate_limit_per_minute", plain_number(c.rate_limit.per_minute)},
       {"rate_limit_burst", plain_number(c.rate_limit.burst)},
+      {"job_workers", c.video.workers},
+      {"video_max_active_per_key", c.video.max_active_per_key},
+      {"video_daily_quota", c.video.daily_quota},
+      {"video_retention_hours", c.video.retention.count()},
+      {"job_lease_ms", c.video.lease.count()},
+      {"job_max_attempts", c.video.max_attempts},
+      {"webhook_secret", c.webhooks.secret.empty() ? "generated" : "set"},
+      {"webhook_allow_private", c.webhooks.allow_private},
+      {"webhook_max_attempts", c.webhooks.max_attempts},
+      {"webhook_backoff_ms", c.webhooks.backoff.count()},
       {"data_dir", c.data_dir},
       {"log_level", c.log_level},
   };

@@ -46,10 +46,28 @@ struct RateLimitConfig {
   double burst = 200;        // RATE_LIMIT_BURST: bucket size (a batch of N items takes N tokens)
 };
 
+struct VideoConfig {
+  int workers = 1;                    // JOB_WORKERS: renders at once (each uses every core)
+  int max_active_per_key = 5;         // VIDEO_MAX_ACTIVE_PER_KEY: queued + processing
+  int daily_quota = 500;              // VIDEO_DAILY_QUOTA: videos a key may submit per 24 h
+  std::chrono::hours retention{168};  // VIDEO_RETENTION_HOURS: files of older jobs are deleted
+  Millis lease{30'000};               // JOB_LEASE_MS: a dead worker's job is retaken after this
+  int max_attempts = 3;               // JOB_MAX_ATTEMPTS
+};
+
+struct WebhookSettings {
+  std::string secret;          // WEBHOOK_SECRET; empty: generated once into DATA_DIR
+  bool allow_private = false;  // WEBHOOK_ALLOW_PRIVATE: deliver to loopback/private addresses
+  int max_attempts = 6;        // WEBHOOK_MAX_ATTEMPTS
+  Millis backoff{5'000};       // WEBHOOK_BACKOFF_MS: first retry delay, doubling
+};
+
 struct Config {
   ServerConfig server;
+  WebhookSettings webhooks;
   CacheConfig cache;
   RateLimitConfig rate_limit;
+  VideoConfig video;
   std::string data_dir = "./var";  // DATA_DIR: SQLite database and generated files
   std::string log_level = "info";  // LOG_LEVEL: debug | info | warn | error | off
 };

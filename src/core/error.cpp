@@ -20,6 +20,8 @@ std::string_view to_string(ErrorCode code) {
       return "conflict";
     case ErrorCode::payload_too_large:
       return "payload_too_large";
+    case ErrorCode::range_not_satisfiable:
+      return "range_not_satisfiable";
     case ErrorCode::unsupported_media_type:
       return "unsupported_media_type";
     case ErrorCode::rate_limited:

@@ -19,6 +19,7 @@ enum class ErrorCode {
   method_not_allowed,      // (405)
   conflict,                // (409)
   payload_too_large,       // (413)
+  range_not_satisfiable,   // (416)
   unsupported_media_type,  // (415)
   rate_limited,            // (429)
   header_too_large,        // (431)

@@ -150,6 +150,16 @@ const boost::json::array* ObjectReader::array(std::string_view name, std::size_t
   return &items;
 }
 
+const boost::json::object* ObjectReader::object(std::string_view name) {
+  const auto* value = find(name);
+  if (value == nullptr) return nullptr;
+  if (!value->is_object()) {
+    add_error(name, "type", "must be an object");
+    return nullptr;
+  }
+  return &value->get_object();
+}
+
 void ObjectReader::reject_unknown() {
   for (const auto& [key, value] : object_) {
     if (std::find(seen_.begin(), seen_.end(), std::string_view(key)) == seen_.end()) {

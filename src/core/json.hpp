@@ -36,6 +36,8 @@ class ObjectReader {
   // An array of min..max items; nullptr when missing or wrong.
   const boost::json::array* array(std::string_view name, std::size_t min_items,
                                   std::size_t max_items);
+  // A nested object; nullptr when missing or not an object (an error in the latter case).
+  const boost::json::object* object(std::string_view name);
   // Records an error for every key that no accessor asked for.
   void reject_unknown();
 

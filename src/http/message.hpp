@@ -3,6 +3,7 @@
 // Boost.Beast; everything else is testable without a socket.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,11 +33,21 @@ struct Request {
   std::string_view header(std::string_view name) const;
 };
 
+// A response body produced over time (Server-Sent Events). The server calls poll() on its I/O
+// thread every interval() and sends what it returns until done; it must not block.
+class EventStream {
+ public:
+  virtual ~EventStream() = default;
+  virtual std::string poll(bool& done) = 0;
+  virtual std::chrono::milliseconds interval() const { return std::chrono::milliseconds(250); }
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<Header> headers;
   std::string body;
+  std::shared_ptr<EventStream> stream;  // when set, body is ignored and the stream is sent
 
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const;

@@ -23,6 +23,8 @@ int status_of(core::ErrorCode code) {
       return 409;
     case ErrorCode::payload_too_large:
       return 413;
+    case ErrorCode::range_not_satisfiable:
+      return 416;
     case ErrorCode::unsupported_media_type:
       return 415;
     case ErrorCode::rate_limited:
@@ -47,6 +49,10 @@ std::string_view reason_of(int status) {
       return "Accepted";
     case 204:
       return "No Content";
+    case 206:
+      return "Partial Content";
+    case 304:
+      return "Not Modified";
     case 400:
       return "Bad Request";
     case 401:
@@ -65,6 +71,8 @@ std::string_view reason_of(int status) {
       return "Content Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
     case 422:
       return "Unprocessable Content";
     case 429:

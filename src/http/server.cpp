@@ -91,8 +91,10 @@ std::string serialize_head(const Response& r, unsigned version, bool keep_alive)
     out += ": ";
     out += h.value;
   }
-  out += "\r\nContent-Length: ";
-  out += std::to_string(r.body.size());
+  if (r.status != 204 && r.status != 304) {  // these carry no body and no length
+    out += "\r\nContent-Length: ";
+    out += std::to_string(r.body.size());
+  }
   if (!keep_alive) {
     out += "\r\nConnection: close";
   } else if (version == 10) {
@@ -115,6 +117,9 @@ struct Server::Impl {
 
   Task<> accept_loop(IoThread& io);
   Task<> session(IoThread& io, Socket socket, bool over_capacity);
+  // Sends an event stream until it ends, the client goes away or the server stops; the body is
+  // delimited by closing the connection.
+  Task<> send_stream(Stream& stream, const Response& response, unsigned version);
   // Returns false when the client could not be written to.
   Task<bool> write_response(Stream& stream, const Response& response, unsigned version,
                             bool keep_alive, bool head);
@@ -158,6 +163,30 @@ Task<bool> Server::Impl::write_response(Stream& stream, const Response& response
   stream.expires_after(config.write_timeout);
   auto [ec, n] = co_await asio::async_write(stream, buffers, nothrow);
   co_return !ec;
+}
+
+Task<> Server::Impl::send_stream(Stream& stream, const Response& response, unsigned version) {
+  std::string head = serialize_head(response, version, false);
+  // No Content-Length: the stream ends when the connection closes.
+  const auto length = head.find("\r\nContent-Length: ");
+  if (length != std::string::npos) head.erase(length, head.find("\r\n", length + 2) - length);
+  stream.expires_after(config.write_timeout);
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), nothrow);
+  asio::basic_waitable_timer<std::chrono::steady_clock,
+                             asio::wait_traits<std::chrono::steady_clock>, Executor>
+      timer(stream.get_executor());
+  bool done = false;
+  while (!ec && !done && !stopping.load()) {
+    const std::string chunk = response.stream->poll(done);
+    if (!chunk.empty()) {
+      stream.expires_after(config.write_timeout);
+      std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(chunk), nothrow);
+    }
+    if (ec || done) break;
+    timer.expires_after(response.stream->interval());
+    auto [tec] = co_await timer.async_wait(nothrow);
+    if (tec) break;
+  }
 }
 
 Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
@@ -245,6 +274,10 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
     Request request = to_request(std::move(msg), remote);
     Response response = handler(request);
     const bool keep_alive = request.keep_alive && !stopping.load();
+    if (response.stream && !head) {
+      co_await send_stream(stream, response, version);
+      break;
+    }
     const bool written = co_await write_response(stream, response, version, keep_alive, head);
     if (!written || !keep_alive) break;
   }

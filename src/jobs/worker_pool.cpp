@@ -109,6 +109,7 @@ void WorkerPool::work(int index) {
       std::lock_guard lock(mutex_);
       generation = wake_generation_;
     }
+    if (index == 0) expire_old_jobs();
     auto claimed = jobs_.claim(owner, now_ms(), config_.lease.count());
     if (!claimed) {
       core::log_error("job claim failed", {{"error", claimed.error().message}});
@@ -119,6 +120,27 @@ void WorkerPool::work(int index) {
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, config_.poll_interval,
                    [&] { return stopping_.load() || wake_generation_ != generation; });
+  }
+}
+
+void WorkerPool::expire_old_jobs() {
+  if (config_.retention.count() <= 0) return;
+  const auto now = clock_.now();
+  if (last_sweep_ != std::chrono::steady_clock::time_point{} &&
+      now - last_sweep_ < config_.sweep_interval) {
+    return;
+  }
+  last_sweep_ = now;
+  auto expired = jobs_.expire_before(now_ms() - config_.retention.count(), now_ms());
+  if (!expired) {
+    core::log_error("job expiry failed", {{"error", expired.error().message.c_str()}});
+    return;
+  }
+  for (const auto& id : *expired) {
+    store::Job job;
+    job.id = id;
+    runner_.remove_outputs(job);
+    stats_.expired.fetch_add(1);
   }
 }
 
@@ -143,9 +165,12 @@ void WorkerPool::run_one(const store::Job& job, const std::string& owner) {
     runner_.remove_outputs(job);
     jobs_.mark_cancelled(job.id, owner, now_ms());
     stats_.cancelled.fetch_add(1);
-  } else if (progress.lost() || stopping_.load()) {
-    // Another worker owns it now, or this process is stopping: leave it to the lease.
+  } else if (progress.lost()) {
+    // Another worker owns the job now (this one stalled past its lease).
+  } else if (stopping_.load()) {
+    // Shutting down: hand the job back at once instead of waiting for the lease to expire.
     runner_.remove_outputs(job);
+    jobs_.retry_later(job.id, owner, "interrupted by a shutdown", now_ms(), now_ms());
   } else if (result) {
     jobs_.complete(job.id, owner, *result, now_ms());
     stats_.completed.fetch_add(1);

@@ -45,6 +45,8 @@ struct WorkerConfig {
   int max_attempts = 3;
   std::chrono::milliseconds backoff{2'000};  // first retry delay; doubles per attempt
   std::string owner = "worker";              // prefix of lease owner names
+  std::chrono::milliseconds retention{0};    // finished jobs older than this expire (0: never)
+  std::chrono::milliseconds sweep_interval{60'000};  // how often expiry runs
 };
 
 struct WorkerStats {
@@ -53,6 +55,7 @@ struct WorkerStats {
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> retried{0};
   std::atomic<std::uint64_t> cancelled{0};
+  std::atomic<std::uint64_t> expired{0};
   std::atomic<int> busy{0};
 };
 
@@ -73,6 +76,7 @@ class WorkerPool {
  private:
   void work(int index);
   void run_one(const store::Job& job, const std::string& owner);
+  void expire_old_jobs();
   std::int64_t now_ms() const;
 
   store::JobStore& jobs_;
@@ -85,6 +89,7 @@ class WorkerPool {
   std::condition_variable wake_;
   std::uint64_t wake_generation_ = 0;
   std::vector<std::thread> threads_;
+  std::chrono::steady_clock::time_point last_sweep_{};
 };
 
 }  // namespace reelgen::jobs

@@ -75,6 +75,13 @@ struct Job {
   std::int64_t updated_ms = 0;
   std::int64_t started_ms = 0;
   std::int64_t finished_ms = 0;
+  // Webhook: POSTed to callback_url when the job completes or fails.
+  std::string callback_url;
+  std::string callback_id;
+  std::string webhook_status;  // "" (none), "pending", "delivered", "failed"
+  int webhook_attempts = 0;
+  std::int64_t webhook_next_ms = 0;
+  std::string webhook_error;
 };
 
 struct JobFilter {
@@ -92,6 +99,8 @@ class JobStore {
   // Inserts job. With an idempotency key already used by the same key_id: returns the existing
   // job when the payload hash matches, conflict otherwise.
   virtual core::Result<Job> create(const Job& job) = 0;
+  virtual core::Result<std::optional<Job>> find_by_idempotency_key(std::string_view key_id,
+                                                                   std::string_view idempotency_key) = 0;
   // nullopt when no job has the id or it belongs to another key (an empty key_id matches any).
   virtual core::Result<std::optional<Job>> get(std::string_view id, std::string_view key_id) = 0;
   // Newest first, after cursor.
@@ -116,11 +125,21 @@ class JobStore {
   // Returns the job after the change; not_found for an unknown id or another key's job.
   virtual core::Result<Job> cancel(std::string_view id, std::string_view key_id,
                                    std::int64_t now_ms) = 0;
+  // Deletes a job in a final state; not_found for an unknown id or another key's job, conflict
+  // while it is queued or processing.
+  virtual core::Result<void> remove(std::string_view id, std::string_view key_id) = 0;
   virtual core::Result<void> mark_cancelled(std::string_view id, std::string_view owner,
                                             std::int64_t now_ms) = 0;
   // Jobs with a final status finished before cutoff become expired; returns their ids.
   virtual core::Result<std::vector<std::string>> expire_before(std::int64_t cutoff_ms,
                                                                std::int64_t now_ms) = 0;
+  // Webhooks due now: finished jobs with a pending delivery whose next attempt time has come.
+  virtual core::Result<std::vector<Job>> due_webhooks(std::int64_t now_ms, int limit) = 0;
+  // Records a delivery attempt: status "delivered", "failed" (given up) or "pending" (retry at
+  // next_ms).
+  virtual core::Result<void> record_webhook(std::string_view id, std::string_view status,
+                                            int attempts, std::int64_t next_ms,
+                                            std::string_view error) = 0;
   // For per-key limits: jobs queued or processing, and jobs created since a time.
   virtual core::Result<int> count_active(std::string_view key_id) = 0;
   virtual core::Result<int> count_created_since(std::string_view key_id, std::int64_t since_ms) = 0;

@@ -1,13 +1,14 @@
 """Runs every curl example in README.md and docs/*.md against a real server.
 
 An example is a ```sh block that starts with `curl`, preceded by `<!-- expect: STATUS -->`.
-Examples use $REELGEN for the base URL and $KEY for an admin key.
+Examples use $REELGEN for the base URL, $KEY for an admin key and $VIDEO_ID for a completed video.
 """
 
 import glob
 import os
 import re
 import subprocess
+import time
 import unittest
 
 from harness import Server
@@ -25,6 +26,14 @@ class DocExamples(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = Server()
+        status, _, doc = cls.server.json("POST", "/api/v1/videos", {"script": "A video for the docs.", "test": True})
+        assert status == 202, doc
+        cls.video_id = doc["video_id"]
+        deadline = time.monotonic() + 120
+        while doc["status"] != "completed" and time.monotonic() < deadline:
+            time.sleep(0.1)
+            _, _, doc = cls.server.json("GET", "/api/v1/videos/" + cls.video_id)
+        assert doc["status"] == "completed", doc
 
     @classmethod
     def tearDownClass(cls):
@@ -37,7 +46,7 @@ class DocExamples(unittest.TestCase):
                              f"{path}: a curl example lacks its <!-- expect: STATUS --> marker")
 
     def test_examples_answer_as_documented(self):
-        env = dict(os.environ, REELGEN=self.server.url, KEY=self.server.key)
+        env = dict(os.environ, REELGEN=self.server.url, KEY=self.server.key, VIDEO_ID=self.video_id)
         count = 0
         for path in documents():
             for expected, command in EXAMPLE.findall(open(path, encoding="utf-8").read()):

@@ -14,7 +14,8 @@ using core::ErrorCode;
 constexpr const char* kColumns =
     "id, key_id, status, stage, progress, priority, attempts, max_attempts, lease_owner, "
     "lease_expires_ms, not_before_ms, cancel_requested, payload, result, error, idempotency_key, "
-    "payload_hash, created_ms, updated_ms, started_ms, finished_ms";
+    "payload_hash, created_ms, updated_ms, started_ms, finished_ms, callback_url, callback_id, "
+    "webhook_status, webhook_attempts, webhook_next_ms, webhook_error";
 
 Job read_job(const Statement& s) {
   sqlite3_stmt* st = s.get();
@@ -40,6 +41,12 @@ Job read_job(const Statement& s) {
   job.updated_ms = sqlite3_column_int64(st, 18);
   job.started_ms = sqlite3_column_int64(st, 19);
   job.finished_ms = sqlite3_column_int64(st, 20);
+  job.callback_url = s.text(21);
+  job.callback_id = s.text(22);
+  job.webhook_status = s.text(23);
+  job.webhook_attempts = sqlite3_column_int(st, 24);
+  job.webhook_next_ms = sqlite3_column_int64(st, 25);
+  job.webhook_error = s.text(26);
   return job;
 }
 
@@ -67,8 +74,8 @@ class SqliteJobs final : public JobStore {
     }
     Statement s(db_,
                 "INSERT INTO jobs (id, key_id, status, stage, progress, priority, max_attempts, "
-                "payload, idempotency_key, payload_hash, created_ms, updated_ms) "
-                "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)");
+                "payload, idempotency_key, payload_hash, created_ms, updated_ms, callback_url, "
+                "callback_id) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, job.id);
     s.bind(2, job.key_id);
     s.bind(3, to_string(job.status));
@@ -80,8 +87,25 @@ class SqliteJobs final : public JobStore {
     s.bind(9, job.payload_hash);
     s.bind(10, job.created_ms);
     s.bind(11, job.created_ms);
+    s.bind(12, job.callback_url);
+    s.bind(13, job.callback_id);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("create job"));
     return job;
+  }
+
+  core::Result<std::optional<Job>> find_by_idempotency_key(
+      std::string_view key_id, std::string_view idempotency_key) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_,
+                (std::string("SELECT ") + kColumns +
+                 " FROM jobs WHERE key_id = ? AND idempotency_key = ? AND idempotency_key != ''")
+                    .c_str());
+    s.bind(1, key_id);
+    s.bind(2, idempotency_key);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return std::optional<Job>();
+    if (rc != SQLITE_ROW) return std::unexpected(failure("find job"));
+    return std::optional<Job>(read_job(s));
   }
 
   core::Result<std::optional<Job>> get(std::string_view id, std::string_view key_id) override {
@@ -99,15 +123,16 @@ class SqliteJobs final : public JobStore {
 
   core::Result<std::vector<Job>> list(const JobFilter& f) override {
     std::lock_guard lock(mutex_);
-    // Newest first; the cursor is the last id of the previous page, ordered by (created, id).
+    // Newest first (rowid breaks ties within a millisecond); the cursor is the last id of the
+    // previous page.
     Statement s(
         db_, (std::string("SELECT ") + kColumns +
               " FROM jobs WHERE key_id = ?1"
               " AND (?2 = '' OR status = ?2)"
               " AND (?3 = 0 OR created_ms > ?3)"
               " AND (?4 = 0 OR created_ms < ?4)"
-              " AND (?5 = '' OR (created_ms, id) < (SELECT created_ms, id FROM jobs WHERE id = ?5))"
-              " ORDER BY created_ms DESC, id DESC LIMIT ?6")
+              " AND (?5 = '' OR (created_ms, rowid) < (SELECT created_ms, rowid FROM jobs WHERE id = ?5))"
+              " ORDER BY created_ms DESC, rowid DESC LIMIT ?6")
                  .c_str());
     s.bind(1, f.key_id);
     s.bind(2, f.status ? to_string(*f.status) : std::string_view());
@@ -222,6 +247,25 @@ class SqliteJobs final : public JobStore {
     return read_job(g);
   }
 
+  core::Result<void> remove(std::string_view id, std::string_view key_id) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_,
+                "DELETE FROM jobs WHERE id = ?1 AND key_id = ?2"
+                " AND status NOT IN ('queued', 'processing')");
+    s.bind(1, id);
+    s.bind(2, key_id);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("remove job"));
+    if (sqlite3_changes(db_) == 1) return {};
+    Statement g(db_, "SELECT status FROM jobs WHERE id = ?1 AND key_id = ?2");
+    g.bind(1, id);
+    g.bind(2, key_id);
+    if (g.step() == SQLITE_ROW) {
+      return core::fail(ErrorCode::conflict,
+                        "video '" + std::string(id) + "' is " + g.text(0) + "; cancel it first");
+    }
+    return core::fail(ErrorCode::not_found, "no video with id '" + std::string(id) + "'");
+  }
+
   core::Result<std::vector<std::string>> expire_before(std::int64_t cutoff_ms,
                                                        std::int64_t now_ms) override {
     std::lock_guard lock(mutex_);
@@ -236,6 +280,36 @@ class SqliteJobs final : public JobStore {
     while ((rc = s.step()) == SQLITE_ROW) ids.push_back(s.text(0));
     if (rc != SQLITE_DONE) return std::unexpected(failure("expire jobs"));
     return ids;
+  }
+
+  core::Result<std::vector<Job>> due_webhooks(std::int64_t now_ms, int limit) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_, (std::string("SELECT ") + kColumns +
+                      " FROM jobs WHERE webhook_status = 'pending' AND webhook_next_ms <= ?1"
+                      " ORDER BY webhook_next_ms LIMIT ?2")
+                         .c_str());
+    s.bind(1, now_ms);
+    s.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<Job> jobs;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) jobs.push_back(read_job(s));
+    if (rc != SQLITE_DONE) return std::unexpected(failure("due webhooks"));
+    return jobs;
+  }
+
+  core::Result<void> record_webhook(std::string_view id, std::string_view status, int attempts,
+                                    std::int64_t next_ms, std::string_view error) override {
+    std::lock_guard lock(mutex_);
+    Statement s(db_,
+                "UPDATE jobs SET webhook_status = ?2, webhook_attempts = ?3, webhook_next_ms = ?4,"
+                " webhook_error = ?5 WHERE id = ?1");
+    s.bind(1, id);
+    s.bind(2, status);
+    s.bind(3, static_cast<std::int64_t>(attempts));
+    s.bind(4, next_ms);
+    s.bind(5, error);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("record webhook"));
+    return {};
   }
 
   core::Result<int> count_active(std::string_view key_id) override {
@@ -258,7 +332,10 @@ class SqliteJobs final : public JobStore {
     Statement s(db_,
                 "UPDATE jobs SET status = ?3, error = ?4, result = ?5, finished_ms = ?6,"
                 " updated_ms = ?6, lease_owner = '', lease_expires_ms = 0,"
-                " stage = ?3, progress = CASE WHEN ?7 < 0 THEN progress ELSE ?7 END"
+                " stage = ?3, progress = CASE WHEN ?7 < 0 THEN progress ELSE ?7 END,"
+                " webhook_status = CASE WHEN callback_url != '' AND ?3 IN ('completed', 'failed')"
+                "   THEN 'pending' ELSE webhook_status END,"
+                " webhook_next_ms = ?6"
                 " WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
     s.bind(1, id);
     s.bind(2, owner);

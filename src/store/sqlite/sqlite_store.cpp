@@ -54,6 +54,15 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX jobs_by_key ON jobs (key_id, created_ms DESC, id DESC);
     CREATE UNIQUE INDEX jobs_idempotency ON jobs (key_id, idempotency_key) WHERE idempotency_key != '';
     )sql",
+    R"sql(
+    ALTER TABLE jobs ADD COLUMN callback_url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN callback_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN webhook_status TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN webhook_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN webhook_next_ms INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN webhook_error TEXT NOT NULL DEFAULT '';
+    CREATE INDEX jobs_webhooks ON jobs (webhook_status, webhook_next_ms);
+    )sql",
 };
 
 ApiKey read_key(const Statement& s) {

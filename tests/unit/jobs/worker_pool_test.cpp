@@ -185,3 +185,43 @@ TEST_F(WorkerPoolTest, GivesUpOnAJobThatKeepsKillingItsWorkers) {
 
 }  // namespace
 }  // namespace reelgen::jobs
+
+namespace reelgen::jobs {
+namespace {
+
+TEST_F(WorkerPoolTest, ExpiresFinishedJobsAndRemovesTheirFiles) {
+  runner.script = [](const store::Job&, ProgressSink&) -> core::Result<std::string> {
+    return std::string("{}");
+  };
+  config.retention = 10'000ms;
+  config.sweep_interval = 1ms;
+  submit("j1");
+  start();
+  wait_for("j1", JobStatus::completed);
+  const int removals_before = runner.removals.load();
+  clock.advance(11'000ms);
+  pool->wake();
+  wait_for("j1", JobStatus::expired);
+  EXPECT_GT(runner.removals.load(), removals_before);
+  EXPECT_EQ(pool->stats().expired.load(), 1u);
+}
+
+TEST_F(WorkerPoolTest, StoppingHandsARunningJobBackAtOnce) {
+  std::atomic<bool> started{false};
+  runner.script = [&](const store::Job&, ProgressSink& p) -> core::Result<std::string> {
+    started.store(true);
+    while (!p.cancelled()) std::this_thread::sleep_for(1ms);
+    return core::fail(core::ErrorCode::unavailable, "stopped");
+  };
+  submit("j1");
+  start();
+  while (!started.load()) std::this_thread::sleep_for(1ms);
+  pool->stop();
+  auto job = db->jobs().get("j1", "").value().value();
+  EXPECT_EQ(job.status, JobStatus::queued);
+  EXPECT_EQ(job.error, "interrupted by a shutdown");
+  EXPECT_LE(job.not_before_ms, now_ms());
+}
+
+}  // namespace
+}  // namespace reelgen::jobs

@@ -227,3 +227,18 @@ TEST_F(JobStoreTest, ExpiresFinishedJobsPastTheCutoff) {
 
 }  // namespace
 }  // namespace reelgen::store
+
+namespace reelgen::store {
+namespace {
+
+TEST_F(JobStoreTest, RemoveDeletesOnlyFinishedJobsOfTheKey) {
+  ASSERT_TRUE(jobs().create(make("j1")));
+  EXPECT_EQ(jobs().remove("j1", "key_a").error().code, core::ErrorCode::conflict);
+  ASSERT_TRUE(jobs().cancel("j1", "key_a", 2000));
+  EXPECT_EQ(jobs().remove("j1", "key_b").error().code, core::ErrorCode::not_found);
+  ASSERT_TRUE(jobs().remove("j1", "key_a"));
+  EXPECT_FALSE(jobs().get("j1", "").value());
+}
+
+}  // namespace
+}  // namespace reelgen::store

@@ -1,0 +1,111 @@
+#include "api/file_response.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <optional>
+
+#include "api/services.hpp"
+#include "core/clock.hpp"
+
+namespace reelgen::api {
+namespace {
+
+using core::ErrorCode;
+
+struct ByteRange {
+  std::uintmax_t first = 0, last = 0;  // inclusive
+};
+
+std::optional<std::uintmax_t> parse_number(std::string_view s) {
+  std::uintmax_t n = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
+  return n;
+}
+
+// One range of "bytes=a-b", "bytes=a-" or "bytes=-n". nullopt: unsatisfiable or not understood;
+// several ranges are answered with the whole file (allowed by RFC 9110).
+enum class RangeKind { none, satisfiable, unsatisfiable };
+RangeKind parse_range(std::string_view header, std::uintmax_t size, ByteRange& out) {
+  if (header.empty() || !header.starts_with("bytes=")) return RangeKind::none;
+  const std::string_view spec = header.substr(6);
+  if (spec.find(',') != std::string_view::npos) return RangeKind::none;
+  const auto dash = spec.find('-');
+  if (dash == std::string_view::npos) return RangeKind::none;
+  const auto first = parse_number(spec.substr(0, dash));
+  const auto last = parse_number(spec.substr(dash + 1));
+  if (!first && !last) return RangeKind::none;
+  if (!first) {  // suffix: the last n bytes
+    if (*last == 0 || size == 0) return RangeKind::unsatisfiable;
+    out.first = *last >= size ? 0 : size - *last;
+    out.last = size - 1;
+    return RangeKind::satisfiable;
+  }
+  if (*first >= size) return RangeKind::unsatisfiable;
+  out.first = *first;
+  out.last = last ? std::min(*last, size - 1) : size - 1;
+  if (out.last < out.first) return RangeKind::none;
+  return RangeKind::satisfiable;
+}
+
+std::string hex(std::uintmax_t v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, 16);
+  return std::string(buf, r.ptr);
+}
+
+}  // namespace
+
+http::Response file_response(const http::Request& request, const http::Context& ctx,
+                             const std::filesystem::path& path, std::string content_type) {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const auto mtime = std::filesystem::last_write_time(path, ec);
+  if (ec) {
+    return problem(ctx, core::Error::make(ErrorCode::not_found, "the file is no longer available"));
+  }
+  const auto modified = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+      std::chrono::file_clock::to_sys(mtime));
+  const std::string etag =
+      "\"" + hex(size) + "-" + hex(static_cast<std::uintmax_t>(core::unix_ms(modified))) + "\"";
+
+  http::Response res;
+  res.content_type = std::move(content_type);
+  res.set_header("ETag", etag);
+  res.set_header("Last-Modified", core::http_date(modified));
+  res.set_header("Accept-Ranges", "bytes");
+  res.set_header("Cache-Control", "private, max-age=3600");
+  if (request.header("If-None-Match") == etag) {
+    res.status = 304;
+    return res;
+  }
+  ByteRange range{0, size == 0 ? 0 : size - 1};
+  const std::string_view if_range = request.header("If-Range");
+  const bool range_applies = if_range.empty() || if_range == etag;
+  const RangeKind kind =
+      range_applies ? parse_range(request.header("Range"), size, range) : RangeKind::none;
+  if (kind == RangeKind::unsatisfiable) {
+    auto err = problem(ctx, core::Error::make(ErrorCode::range_not_satisfiable,
+                                              "the range is outside the file's " +
+                                                  std::to_string(size) + " bytes"));
+    err.set_header("Content-Range", "bytes */" + std::to_string(size));
+    return err;
+  }
+  const std::uintmax_t length = size == 0 ? 0 : range.last - range.first + 1;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return problem(ctx, core::Error::make(ErrorCode::internal, "cannot read the file"));
+  in.seekg(static_cast<std::streamoff>(range.first));
+  res.body.resize(length);
+  in.read(res.body.data(), static_cast<std::streamsize>(length));
+  if (static_cast<std::uintmax_t>(in.gcount()) != length) {
+    return problem(ctx, core::Error::make(ErrorCode::internal, "the file changed while reading"));
+  }
+  if (kind == RangeKind::satisfiable) {
+    res.status = 206;
+    res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                        std::to_string(range.last) + "/" + std::to_string(size));
+  }
+  return res;
+}
+
+}  // namespace reelgen::api

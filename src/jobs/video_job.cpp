@@ -1,0 +1,158 @@
+#include "jobs/video_job.hpp"
+
+#include <atomic>
+#include <boost/json.hpp>
+
+#include "core/json.hpp"
+
+namespace reelgen::jobs {
+namespace {
+
+using core::ErrorCode;
+
+constexpr std::string_view kResolutions[] = {"720p", "1080p"};
+constexpr std::string_view kAspects[] = {"16:9", "9:16", "1:1"};
+constexpr std::string_view kQualities[] = {"low", "medium", "high"};
+constexpr std::string_view kFormats[] = {"mp4", "webm"};
+constexpr std::string_view kPositions[] = {"top", "center", "bottom"};
+constexpr std::string_view kSubtitleStyles[] = {"outline", "box"};
+
+void read_subtitles(core::ObjectReader& in, video::SubtitleOptions& out,
+                    std::vector<core::FieldError>& errors) {
+  const boost::json::object* object = in.object("subtitles");
+  if (object == nullptr) return;
+  core::ObjectReader sub(*object, "subtitles", errors);
+  if (auto v = sub.boolean("enabled")) out.enabled = *v;
+  if (auto v = sub.boolean("burn_in")) out.enabled = out.enabled && *v;
+  if (auto v = sub.choice("position", kPositions)) {
+    out.position = static_cast<video::SubtitlePosition>(*v);
+  }
+  if (auto v = sub.choice("style", kSubtitleStyles))
+    out.style = static_cast<video::SubtitleStyle>(*v);
+  if (auto v = sub.boolean("highlight")) out.highlight = *v;
+  sub.reject_unknown();
+}
+
+// The format's codec name (as ffprobe says it) for an encoder name: libx264 and h264_nvenc are
+// h264.
+std::string codec_name(std::string_view encoder) {
+  if (encoder.find("264") != std::string_view::npos) return "h264";
+  if (encoder.find("vp9") != std::string_view::npos) return "vp9";
+  if (encoder.find("opus") != std::string_view::npos) return "opus";
+  if (encoder.find("aac") != std::string_view::npos) return "aac";
+  return std::string(encoder);
+}
+
+}  // namespace
+
+core::Result<video::RenderRequest> parse_video_request(const boost::json::object& body) {
+  std::vector<core::FieldError> errors;
+  core::ObjectReader in(body, "", errors);
+  video::RenderRequest r;
+  r.write_sidecars = true;
+  if (auto v = in.text("script", true, 1, video::kMaxScriptChars)) r.script = std::move(*v);
+  if (auto v = in.text("avatar_id", false, 1, 64)) r.avatar_id = std::move(*v);
+  if (auto v = in.text("voice_id", false, 1, 64)) r.voice_id = std::move(*v);
+  if (auto v = in.text("language", false, 2, 16)) r.language = std::move(*v);
+  if (auto v = in.number("speed", 0.5, 2.0)) r.speed = *v;
+  if (auto v = in.number("pitch", 0.5, 2.0)) r.pitch = *v;
+  if (auto v = in.choice("resolution", kResolutions)) {
+    r.resolution = *v == 0 ? video::Resolution::p720 : video::Resolution::p1080;
+  }
+  if (auto v = in.choice("aspect_ratio", kAspects)) {
+    static constexpr video::Aspect aspects[] = {video::Aspect::landscape, video::Aspect::portrait,
+                                                video::Aspect::square};
+    r.aspect = aspects[*v];
+  }
+  if (auto v = in.choice("quality", kQualities)) r.quality = static_cast<video::Quality>(*v);
+  if (auto v = in.choice("output_format", kFormats)) r.format = static_cast<video::Format>(*v);
+  if (auto v = in.text("background", false, 4, 64)) {
+    if (!v->starts_with("#") && !v->starts_with("gradient:")) {
+      in.add_error("background", "format", "must be \"#rrggbb\" or \"gradient:#rrggbb:#rrggbb\"");
+    } else {
+      r.background = std::move(*v);
+    }
+  }
+  read_subtitles(in, r.subtitles, errors);
+  if (auto v = in.boolean("test"); v && *v) {
+    // A fast draft: lowest resolution and encoder settings; the video says it is a draft.
+    r.draft = true;
+    r.resolution = video::Resolution::p360;
+    r.quality = video::Quality::low;
+  }
+  // Job fields, read by the API; named here so they are not unknown.
+  in.text("title", false, 0, 200);
+  in.integer("priority", 0, 10);
+  in.text("callback_url", false, 1, 2048);
+  in.text("callback_id", false, 0, 128);
+  in.reject_unknown();
+  if (errors.empty()) {
+    if (auto valid = video::validate(r); !valid) return std::unexpected(valid.error());
+    return r;
+  }
+  core::Error e{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message,
+                std::move(errors)};
+  if (e.fields.size() > 1) e.message = "the request has invalid fields";
+  return std::unexpected(std::move(e));
+}
+
+VideoFiles video_files(const std::filesystem::path& dir, std::string_view job_id,
+                       video::Format format) {
+  const std::string stem = std::string(job_id);
+  VideoFiles f;
+  f.video = dir / (stem + (format == video::Format::webm ? ".webm" : ".mp4"));
+  f.thumbnail = dir / (stem + ".jpg");
+  f.srt = dir / (stem + ".srt");
+  f.vtt = dir / (stem + ".vtt");
+  return f;
+}
+
+core::Result<std::string> VideoRunner::run(const store::Job& job, ProgressSink& progress) {
+  auto doc = core::parse_json(job.payload);
+  if (!doc || !doc->is_object()) {
+    return core::fail(ErrorCode::invalid_argument, "the stored request is not a JSON object");
+  }
+  auto request = parse_video_request(doc->get_object());
+  if (!request) return std::unexpected(request.error());
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  const VideoFiles files = video_files(dir_, job.id, request->format);
+  std::atomic<bool> cancel{false};
+  auto summary = video::render(
+      *request, files.video,
+      [&](std::string_view stage, double percent) {
+        progress.report(stage, percent);
+        if (progress.cancelled()) cancel.store(true);
+      },
+      &cancel);
+  if (!summary) return std::unexpected(summary.error());
+  boost::json::object result{{"duration", summary->duration_s},
+                             {"speech_duration", summary->speech_s},
+                             {"file_size", summary->bytes},
+                             {"frames", summary->frames},
+                             {"fps", summary->fps},
+                             {"width", summary->width},
+                             {"height", summary->height},
+                             {"video_codec", codec_name(summary->video_codec)},
+                             {"audio_codec", codec_name(summary->audio_codec)},
+                             {"video_encoder", summary->video_codec},
+                             {"voice_id", summary->voice_id},
+                             {"avatar_id", summary->avatar_id},
+                             {"format", request->format == video::Format::webm ? "webm" : "mp4"},
+                             {"render_seconds", summary->elapsed_s}};
+  return boost::json::serialize(result);
+}
+
+void VideoRunner::remove_outputs(const store::Job& job) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir_, ec)) return;
+  // Every file named after the job: the video, its sidecars and any temporary file.
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(job.id + ".") || name.starts_with("." + job.id)) {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
+}
+
+}  // namespace reelgen::jobs

@@ -1,0 +1,375 @@
+#include "jobs/webhooks.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/hmac.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/json.hpp>
+#include <cstring>
+#include <memory>
+
+#include "core/json.hpp"
+#include "core/log.hpp"
+
+namespace reelgen::jobs {
+namespace {
+
+using core::ErrorCode;
+using Clock = std::chrono::steady_clock;
+
+bool is_public(const sockaddr* addr) {
+  if (addr->sa_family == AF_INET) {
+    const auto ip = ntohl(reinterpret_cast<const sockaddr_in*>(addr)->sin_addr.s_addr);
+    const auto in = [ip](std::uint32_t net, int bits) {
+      return (ip >> (32 - bits)) == (net >> (32 - bits));
+    };
+    return !(in(0x00000000, 8) || in(0x0A000000, 8) || in(0x64400000, 10) || in(0x7F000000, 8) ||
+             in(0xA9FE0000, 16) || in(0xAC100000, 12) || in(0xC0A80000, 16) || in(0xE0000000, 4) ||
+             in(0xF0000000, 4));
+  }
+  if (addr->sa_family == AF_INET6) {
+    const auto& a = reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr;
+    if (IN6_IS_ADDR_LOOPBACK(&a) || IN6_IS_ADDR_UNSPECIFIED(&a) || IN6_IS_ADDR_LINKLOCAL(&a) ||
+        IN6_IS_ADDR_MULTICAST(&a) || IN6_IS_ADDR_SITELOCAL(&a)) {
+      return false;
+    }
+    if ((a.s6_addr[0] & 0xFE) == 0xFC) return false;  // unique local fc00::/7
+    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+      sockaddr_in v4{};
+      v4.sin_family = AF_INET;
+      std::memcpy(&v4.sin_addr, &a.s6_addr[12], 4);
+      return is_public(reinterpret_cast<const sockaddr*>(&v4));
+    }
+    return true;
+  }
+  return false;
+}
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Waits until fd is readable or writable, or the deadline passes.
+bool wait_fd(int fd, short events, Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  if (left.count() <= 0) return false;
+  pollfd p{fd, events, 0};
+  return ::poll(&p, 1, static_cast<int>(left.count())) == 1;
+}
+
+core::Result<int> connect_to(const CallbackUrl& url, bool allow_private,
+                             Clock::time_point deadline) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (const int rc = ::getaddrinfo(url.host.c_str(), url.port.c_str(), &hints, &found); rc != 0) {
+    return core::fail(ErrorCode::unavailable,
+                      "cannot resolve " + url.host + ": " + gai_strerror(rc));
+  }
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, freeaddrinfo);
+  std::string why = "no address";
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    // Checked on the address actually connected to, so DNS cannot swap in a private one later.
+    if (!allow_private && !is_public(a->ai_addr)) {
+      why = "refusing a loopback, private or link-local address";
+      continue;
+    }
+    const int fd =
+        ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0 ||
+        (errno == EINPROGRESS && wait_fd(fd, POLLOUT, deadline))) {
+      int err = 0;
+      socklen_t len = sizeof err;
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err == 0) return fd;
+      why = std::strerror(err);
+    } else {
+      why = "connect timed out";
+    }
+    ::close(fd);
+  }
+  return core::fail(ErrorCode::unavailable, "cannot connect to " + url.host + ": " + why);
+}
+
+// Blocking-with-deadline I/O over a plain socket or TLS.
+class Connection {
+ public:
+  Connection(int fd, Clock::time_point deadline) : deadline_(deadline) { fd_.fd = fd; }
+  ~Connection() {
+    if (ssl_ != nullptr) SSL_free(ssl_);
+    if (ctx_ != nullptr) SSL_CTX_free(ctx_);
+  }
+
+  core::Result<void> start_tls(const std::string& host) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    if (ctx_ == nullptr) return core::fail(ErrorCode::internal, "TLS is unavailable");
+    SSL_CTX_set_default_verify_paths(ctx_);  // honours SSL_CERT_FILE / SSL_CERT_DIR
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_.fd);
+    SSL_set_tlsext_host_name(ssl_, host.c_str());
+    SSL_set1_host(ssl_, host.c_str());
+    for (;;) {
+      const int rc = SSL_connect(ssl_);
+      if (rc == 1) return {};
+      if (!retry(rc)) {
+        return core::fail(ErrorCode::unavailable,
+                          "TLS handshake with " + host + " failed: " + last_tls_error());
+      }
+    }
+  }
+
+  core::Result<void> write_all(std::string_view data) {
+    while (!data.empty()) {
+      const long n = ssl_ ? SSL_write(ssl_, data.data(), static_cast<int>(data.size()))
+                          : ::send(fd_.fd, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n > 0) {
+        data.remove_prefix(static_cast<std::size_t>(n));
+      } else if (!retry(static_cast<int>(n))) {
+        return core::fail(ErrorCode::unavailable, "sending the webhook failed");
+      }
+    }
+    return {};
+  }
+
+  // Reads until the status line is complete; the rest of the response is not needed.
+  core::Result<int> read_status() {
+    std::string head;
+    std::array<char, 1024> buf{};
+    while (head.find("\r\n") == std::string::npos && head.size() < 8192) {
+      const long n = ssl_ ? SSL_read(ssl_, buf.data(), static_cast<int>(buf.size()))
+                          : ::recv(fd_.fd, buf.data(), buf.size(), 0);
+      if (n > 0) {
+        head.append(buf.data(), static_cast<std::size_t>(n));
+      } else if (n == 0 || !retry(static_cast<int>(n))) {
+        break;
+      }
+    }
+    const auto space = head.find(' ');
+    if (!head.starts_with("HTTP/1.") || space == std::string::npos || head.size() < space + 4) {
+      return core::fail(ErrorCode::unavailable, "the receiver sent no HTTP response");
+    }
+    return std::atoi(head.c_str() + space + 1);
+  }
+
+ private:
+  // After a failed call: waits for the socket when the call would block and says whether to retry.
+  bool retry(int rc) {
+    short events = 0;
+    if (ssl_ != nullptr) {
+      const int err = SSL_get_error(ssl_, rc);
+      if (err == SSL_ERROR_WANT_READ) events = POLLIN;
+      if (err == SSL_ERROR_WANT_WRITE) events = POLLOUT;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+      events = POLLIN | POLLOUT;
+    }
+    return events != 0 && wait_fd(fd_.fd, events, deadline_);
+  }
+  static std::string last_tls_error() {
+    char buf[256];
+    ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+    return buf;
+  }
+
+  Fd fd_;
+  Clock::time_point deadline_;
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+};
+
+}  // namespace
+
+bool is_public_address(const std::string& ip_literal) {
+  sockaddr_in v4{};
+  sockaddr_in6 v6{};
+  if (::inet_pton(AF_INET, ip_literal.c_str(), &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    return is_public(reinterpret_cast<const sockaddr*>(&v4));
+  }
+  if (::inet_pton(AF_INET6, ip_literal.c_str(), &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    return is_public(reinterpret_cast<const sockaddr*>(&v6));
+  }
+  return false;
+}
+
+core::Result<CallbackUrl> parse_callback_url(std::string_view url) {
+  auto bad = [](std::string message) {
+    return std::unexpected(core::Error::invalid("callback_url", "url", std::move(message)));
+  };
+  if (url.size() > 2048) return bad("must be at most 2048 characters");
+  CallbackUrl out;
+  if (url.starts_with("https://")) {
+    out.tls = true;
+    url.remove_prefix(8);
+  } else if (url.starts_with("http://")) {
+    url.remove_prefix(7);
+  } else {
+    return bad("must start with http:// or https://");
+  }
+  const auto slash = url.find_first_of("/?");
+  std::string_view authority = url.substr(0, slash);
+  out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+  if (out.target.front() == '?') out.target.insert(0, "/");
+  if (authority.find('@') != std::string_view::npos) return bad("must not contain credentials");
+  if (authority.starts_with("[")) {  // IPv6 literal
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return bad("has an unterminated IPv6 address");
+    out.host = std::string(authority.substr(1, close - 1));
+    authority.remove_prefix(close + 1);
+    if (!authority.empty() && authority.front() != ':') return bad("is not a valid URL");
+    if (!authority.empty()) out.port = std::string(authority.substr(1));
+  } else {
+    const auto colon = authority.rfind(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) out.port = std::string(authority.substr(colon + 1));
+  }
+  if (out.host.empty()) return bad("has no host");
+  if (out.port.empty()) out.port = out.tls ? "443" : "80";
+  for (const char c : out.port) {
+    if (c < '0' || c > '9') return bad("has an invalid port");
+  }
+  for (const char c : out.target) {
+    if (static_cast<unsigned char>(c) <= ' ')
+      return bad("must not contain spaces or control characters");
+  }
+  return out;
+}
+
+std::string webhook_signature(std::string_view secret, std::int64_t timestamp,
+                              std::string_view body) {
+  const std::string message = std::to_string(timestamp) + "." + std::string(body);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xF]);
+  }
+  return out;
+}
+
+core::Result<int> post_json(const CallbackUrl& url, std::string_view body, const Headers& headers,
+                            std::chrono::milliseconds timeout, bool allow_private) {
+  const auto deadline = Clock::now() + timeout;
+  auto fd = connect_to(url, allow_private, deadline);
+  if (!fd) return std::unexpected(fd.error());
+  Connection conn(*fd, deadline);
+  if (url.tls) {
+    if (auto r = conn.start_tls(url.host); !r) return std::unexpected(r.error());
+  }
+  const bool default_port = url.port == (url.tls ? "443" : "80");
+  std::string request =
+      "POST " + url.target + " HTTP/1.1\r\nHost: " + url.host +
+      (default_port ? "" : ":" + url.port) +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  request += "\r\n";
+  request += body;
+  if (auto r = conn.write_all(request); !r) return std::unexpected(r.error());
+  return conn.read_status();
+}
+
+WebhookSender::WebhookSender(store::JobStore& jobs, WebhookConfig config, const core::Clock& clock)
+    : jobs_(jobs), config_(std::move(config)), clock_(clock) {}
+
+WebhookSender::~WebhookSender() { stop(); }
+
+void WebhookSender::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void WebhookSender::stop() {
+  stopping_.store(true);
+  wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void WebhookSender::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+std::int64_t WebhookSender::now_ms() const { return core::unix_ms(clock_.wall()); }
+
+std::string WebhookSender::payload(const store::Job& job) {
+  boost::json::object doc{
+      {"event", job.status == store::JobStatus::completed ? "video.completed" : "video.failed"},
+      {"video_id", job.id},
+      {"callback_id", job.callback_id},
+      {"status", store::to_string(job.status)},
+      {"finished_at", core::iso8601(std::chrono::system_clock::time_point(
+                          std::chrono::milliseconds(job.finished_ms)))}};
+  if (!job.error.empty() && job.status != store::JobStatus::completed) doc["error"] = job.error;
+  if (auto result = core::parse_json(job.result); result && result->is_object()) {
+    doc["result"] = *result;
+  }
+  return boost::json::serialize(doc);
+}
+
+void WebhookSender::loop() {
+  while (!stopping_.load()) {
+    auto due = jobs_.due_webhooks(now_ms(), 16);
+    if (due) {
+      for (const auto& job : *due) {
+        if (stopping_.load()) return;
+        deliver(job);
+      }
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, config_.poll_interval, [this] { return woken_ || stopping_.load(); });
+    woken_ = false;
+  }
+}
+
+void WebhookSender::deliver(const store::Job& job) {
+  const int attempt = job.webhook_attempts + 1;
+  std::string error;
+  if (auto url = parse_callback_url(job.callback_url); !url) {
+    error = url.error().message;
+  } else {
+    const std::string body = payload(job);
+    const std::int64_t timestamp = now_ms() / 1000;
+    const Headers headers{
+        {"User-Agent", "reelgen-webhooks"},
+        {"Reelgen-Event",
+         job.status == store::JobStatus::completed ? "video.completed" : "video.failed"},
+        {"Reelgen-Delivery", job.id + "-" + std::to_string(attempt)},
+        {"Reelgen-Timestamp", std::to_string(timestamp)},
+        {"Reelgen-Signature", "v1=" + webhook_signature(config_.secret, timestamp, body)}};
+    auto status = post_json(*url, body, headers, config_.timeout, config_.allow_private);
+    if (status && *status >= 200 && *status < 300) {
+      jobs_.record_webhook(job.id, "delivered", attempt, 0, "");
+      return;
+    }
+    error = status ? "the receiver answered " + std::to_string(*status) : status.error().message;
+  }
+  if (attempt >= config_.max_attempts) {
+    jobs_.record_webhook(job.id, "failed", attempt, 0, error);
+    core::log_warn("webhook failed for good", {{"video_id", job.id}, {"error", error}});
+    return;
+  }
+  const auto delay = config_.backoff.count() * (std::int64_t{1} << std::min(attempt - 1, 10));
+  jobs_.record_webhook(job.id, "pending", attempt, now_ms() + delay, error);
+}
+
+}  // namespace reelgen::jobs

@@ -1,0 +1,83 @@
+#pragma once
+// Webhooks: when a job with a callback_url completes or fails, its result is POSTed there with an
+// HMAC-SHA256 signature, retried with backoff. Deliveries live in the jobs table, so they survive
+// restarts. Loopback, private and link-local addresses are refused unless allowed.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "store/store.hpp"
+
+namespace reelgen::jobs {
+
+struct WebhookConfig {
+  std::string secret;                         // WEBHOOK_SECRET: the HMAC key
+  bool allow_private = false;                 // WEBHOOK_ALLOW_PRIVATE: loopback, 10/8, …
+  int max_attempts = 6;                       // then the delivery is "failed"
+  std::chrono::milliseconds backoff{5'000};   // first retry delay; doubles per attempt
+  std::chrono::milliseconds timeout{10'000};  // connect + send + response
+  std::chrono::milliseconds poll_interval{500};
+};
+
+struct CallbackUrl {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string target;  // path and query
+};
+
+// http:// or https:// URL without credentials, at most 2,048 characters.
+core::Result<CallbackUrl> parse_callback_url(std::string_view url);
+
+// False for loopback, private, link-local, shared, multicast and unspecified IPv4/IPv6 literals.
+bool is_public_address(const std::string& ip_literal);
+
+// Lower-case hex HMAC-SHA256 of "<timestamp>.<body>" with secret.
+std::string webhook_signature(std::string_view secret, std::int64_t timestamp,
+                              std::string_view body);
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// POSTs body and returns the response status. Refuses non-public addresses unless allow_private.
+core::Result<int> post_json(const CallbackUrl& url, std::string_view body, const Headers& headers,
+                            std::chrono::milliseconds timeout, bool allow_private);
+
+class WebhookSender {
+ public:
+  WebhookSender(store::JobStore& jobs, WebhookConfig config, const core::Clock& clock);
+  ~WebhookSender();
+  WebhookSender(const WebhookSender&) = delete;
+  WebhookSender& operator=(const WebhookSender&) = delete;
+
+  void start();
+  void stop();
+  void wake();
+  // The JSON body sent for a finished job.
+  static std::string payload(const store::Job& job);
+
+ private:
+  void loop();
+  void deliver(const store::Job& job);
+  std::int64_t now_ms() const;
+
+  store::JobStore& jobs_;
+  WebhookConfig config_;
+  const core::Clock& clock_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace reelgen::jobs

@@ -1,0 +1,385 @@
+"""/api/v1/videos over real HTTP: jobs rendered by the real pipeline, files checked with ffprobe."""
+
+import datetime
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+from harness import Server, ServerTestCase
+
+SHORT = {"script": "Hello there. This is a quick test of reelgen.", "test": True}
+
+
+def ffprobe(path):
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", path],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def wait_for(server, video_id, statuses, key=None, timeout=180):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, _, doc = server.json("GET", f"/api/v1/videos/{video_id}", key=key)
+        assert status == 200, doc
+        if doc["status"] in statuses:
+            return doc
+        time.sleep(0.1)
+    raise AssertionError(f"{video_id} never reached {statuses}: {doc}")
+
+
+class Videos(ServerTestCase):
+    env = {"JOB_WORKERS": "1"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        status, headers, doc = cls.server.json("POST", "/api/v1/videos", SHORT)
+        assert status == 202, doc
+        cls.location = headers["location"]
+        cls.video = wait_for(cls.server, doc["video_id"], {"completed", "failed"})
+        assert cls.video["status"] == "completed", cls.video
+        created = cls.server.cli("keys", "create", "--name", "stranger")
+        cls.other_key = created.stdout.strip().splitlines()[-1]
+
+    def path(self, suffix=""):
+        return f"/api/v1/videos/{self.video['video_id']}{suffix}"
+
+    def test_completed_video_reports_its_file(self):
+        v = self.video
+        self.assertEqual(self.location, self.path())
+        self.assertEqual(v["progress"], 100)
+        self.assertGreater(v["duration"], 1)
+        self.assertGreater(v["file_size"], 1000)
+        self.assertEqual(v["video_codec"], "h264")
+        self.assertEqual(v["urls"]["file"], self.path("/file"))
+        for field in ("created_at", "started_at", "finished_at"):
+            self.assertRegex(v[field], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+    def test_download_is_a_real_mp4(self):
+        status, headers, body = self.server.request("GET", self.path("/file"), key=self.server.key)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "video/mp4")
+        self.assertEqual(headers["accept-ranges"], "bytes")
+        self.assertEqual(len(body), self.video["file_size"])
+        with tempfile.NamedTemporaryFile(suffix=".mp4") as f:
+            f.write(body)
+            f.flush()
+            probe = ffprobe(f.name)
+        codecs = sorted(s["codec_name"] for s in probe["streams"])
+        self.assertEqual(codecs, ["aac", "h264"])
+        self.assertAlmostEqual(float(probe["format"]["duration"]), self.video["duration"], delta=0.1)
+
+    def test_ranges_etags_and_head(self):
+        _, full_headers, full = self.server.request("GET", self.path("/file"), key=self.server.key)
+        size = len(full)
+        status, headers, part = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                    headers={"Range": "bytes=0-99"})
+        self.assertEqual(status, 206)
+        self.assertEqual(headers["content-range"], f"bytes 0-99/{size}")
+        self.assertEqual(part, full[:100])
+        status, headers, tail = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                    headers={"Range": "bytes=-50"})
+        self.assertEqual(status, 206)
+        self.assertEqual(tail, full[-50:])
+        status, headers, body = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                    headers={"Range": f"bytes={size}-"})
+        self.assertProblem(status, headers, body, 416)
+        self.assertEqual(headers["content-range"], f"bytes */{size}")
+        status, headers, body = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                    headers={"If-None-Match": full_headers["etag"]})
+        self.assertEqual(status, 304)
+        self.assertEqual(body, b"")
+        status, headers, body = self.server.request("HEAD", self.path("/file"), key=self.server.key)
+        self.assertEqual(status, 200)
+        self.assertEqual(int(headers["content-length"]), size)
+        self.assertEqual(body, b"")
+
+    def test_thumbnail_and_subtitles(self):
+        status, headers, body = self.server.request("GET", self.path("/thumbnail"), key=self.server.key)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "image/jpeg")
+        self.assertEqual(body[:2], b"\xff\xd8")
+        status, headers, srt = self.server.request("GET", self.path("/subtitles.srt"), key=self.server.key)
+        self.assertEqual(status, 200)
+        self.assertIn(b"-->", srt)
+        self.assertIn(b"quick", srt.lower())
+        status, headers, vtt = self.server.request("GET", self.path("/subtitles.vtt"), key=self.server.key)
+        self.assertEqual(status, 200)
+        self.assertTrue(vtt.startswith(b"WEBVTT"))
+
+    def test_another_key_sees_nothing(self):
+        for method, suffix in (("GET", ""), ("GET", "/file"), ("GET", "/thumbnail"), ("DELETE", "")):
+            status, headers, body = self.server.request(method, self.path(suffix), key=self.other_key)
+            self.assertProblem(status, headers, body, 404)
+        status, _, doc = self.server.json("GET", "/api/v1/videos", key=self.other_key)
+        self.assertEqual(doc["videos"], [])
+
+    def test_list_paginates_newest_first_and_filters(self):
+        ids = []
+        for i in range(3):
+            status, _, doc = self.server.json("POST", "/api/v1/videos", dict(SHORT, title=f"clip {i}"))
+            self.assertEqual(status, 202, doc)
+            ids.append(doc["video_id"])
+        status, _, page = self.server.json("GET", "/api/v1/videos?limit=2")
+        self.assertEqual(status, 200)
+        self.assertEqual([v["video_id"] for v in page["videos"]], [ids[2], ids[1]])
+        self.assertEqual(page["videos"][0]["title"], "clip 2")
+        status, _, rest = self.server.json("GET", f"/api/v1/videos?limit=2&cursor={page['next_cursor']}")
+        self.assertEqual(rest["videos"][0]["video_id"], ids[0])
+        for video_id in ids:
+            wait_for(self.server, video_id, {"completed"})
+        status, _, done = self.server.json("GET", "/api/v1/videos?status=completed&limit=100")
+        self.assertGreaterEqual(len(done["videos"]), 4)
+        status, headers, body = self.server.request("GET", "/api/v1/videos?status=nope", key=self.server.key)
+        self.assertProblem(status, headers, body, 422)
+
+    def test_idempotency_key(self):
+        headers = {"Idempotency-Key": "order-42"}
+        body = dict(SHORT, title="idempotent")
+        s1, _, first = self.server.json("POST", "/api/v1/videos", body, headers=headers)
+        s2, _, second = self.server.json("POST", "/api/v1/videos", body, headers=headers)
+        self.assertEqual((s1, s2), (202, 202))
+        self.assertEqual(first["video_id"], second["video_id"])
+        status, hdrs, problem = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                                    body=dict(body, title="different"), headers=headers)
+        self.assertProblem(status, hdrs, problem, 409)
+        wait_for(self.server, first["video_id"], {"completed"})
+
+    def test_bad_fields_are_422_naming_each(self):
+        cases = [
+            ({}, "script", "required"),
+            ({"script": ""}, "script", "min_length"),
+            ({"script": "x" * 5001}, "script", "max_length"),
+            ({"script": "hi", "aspect_ratio": "4:3"}, "aspect_ratio", "enum"),
+            ({"script": "hi", "resolution": "480p"}, "resolution", "enum"),
+            ({"script": "hi", "speed": 3}, "speed", "range"),
+            ({"script": "hi", "quality": "ultra"}, "quality", "enum"),
+            ({"script": "hi", "subtitles": {"position": "left"}}, "subtitles.position", "enum"),
+            ({"script": "hi", "subtitles": "yes"}, "subtitles", "type"),
+            ({"script": "hi", "background": "blue"}, "background", "format"),
+            ({"script": "hi", "priority": 11}, "priority", "maximum"),
+            ({"script": "hi", "webhook": "http://example.test/"}, "webhook", "unknown_field"),
+        ]
+        for body, field, rule in cases:
+            with self.subTest(body=str(body)[:60]):
+                status, headers, raw = self.server.request("POST", "/api/v1/videos", key=self.server.key, body=body)
+                doc = self.assertProblem(status, headers, raw, 422)
+                self.assertIn((field, rule), [(e["field"], e["rule"]) for e in doc["errors"]])
+        status, headers, raw = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                                   body={"script": "hi", "avatar_id": "nobody"})
+        doc = self.assertProblem(status, headers, raw, 422)
+        self.assertEqual(doc["errors"][0]["field"], "avatar_id")
+
+    def test_delete_removes_a_finished_video(self):
+        status, _, doc = self.server.json("POST", "/api/v1/videos", SHORT)
+        video_id = doc["video_id"]
+        wait_for(self.server, video_id, {"completed"})
+        status, _, _ = self.server.request("DELETE", f"/api/v1/videos/{video_id}", key=self.server.key)
+        self.assertEqual(status, 204)
+        self.assertEqual(self.server.request("GET", f"/api/v1/videos/{video_id}", key=self.server.key)[0], 404)
+        leftovers = [f for f in os.listdir(os.path.join(self.server.data_dir, "videos")) if video_id in f]
+        self.assertEqual(leftovers, [])
+
+    def test_catalog(self):
+        status, _, doc = self.server.json("GET", "/api/v1/avatars")
+        self.assertEqual(status, 200)
+        self.assertGreaterEqual(len(doc["avatars"]), 4)
+        preview = doc["avatars"][0]["preview_url"]
+        status, headers, png = self.server.request("GET", preview, key=self.server.key)
+        self.assertEqual(status, 200)
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        status, _, doc = self.server.json("GET", "/api/v1/voices")
+        self.assertEqual(status, 200)
+        self.assertTrue({"kal", "slt"} <= {v["voice_id"] for v in doc["voices"]})
+
+
+LONG_SCRIPT = " ".join(["Every great reel starts with a story worth telling, and this one keeps going."] * 12)
+
+
+class Events(ServerTestCase):
+    env = {"JOB_WORKERS": "1"}
+
+    def test_sse_reports_progress_then_the_final_state(self):
+        status, _, doc = self.server.json("POST", "/api/v1/videos", SHORT)
+        video_id = doc["video_id"]
+        with self.server.connect(timeout=120) as sock:
+            sock.sendall(b"GET /api/v1/videos/%s/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+                         % (video_id.encode(), self.server.key.encode()))
+            data = b""
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        head, body = data.split(b"\r\n\r\n", 1)
+        self.assertIn(b"200 OK", head.split(b"\r\n")[0])
+        self.assertIn(b"Content-Type: text/event-stream", head)
+        events = [e for e in body.decode().split("\n\n") if e.startswith("event:")]
+        names = [e.splitlines()[0].split(": ", 1)[1] for e in events]
+        self.assertEqual(names[-1], "completed")
+        self.assertGreaterEqual(names.count("progress"), 2)
+        progress = [json.loads(e.splitlines()[2][len("data: "):])["progress"] for e in events]
+        self.assertEqual(progress, sorted(progress))
+        self.assertEqual(progress[-1], 100)
+
+    def test_sse_for_another_keys_video_is_404(self):
+        created = self.server.cli("keys", "create", "--name", "other")
+        other = created.stdout.strip().splitlines()[-1]
+        status, _, doc = self.server.json("POST", "/api/v1/videos", SHORT)
+        status, headers, body = self.server.request("GET", f"/api/v1/videos/{doc['video_id']}/events", key=other)
+        self.assertProblem(status, headers, body, 404)
+
+
+class Receiver:
+    """A local webhook receiver that fails its first `failures` deliveries with 500."""
+
+    def __init__(self, failures=0):
+        import http.server
+        import threading
+        self.deliveries = []
+        self.failures = failures
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.deliveries.append((dict(self.headers), body))
+                failing = len(outer.deliveries) <= outer.failures
+                self.send_response(500 if failing else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hooks/reelgen"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Webhooks(ServerTestCase):
+    env = {"JOB_WORKERS": "1", "WEBHOOK_SECRET": "whsec_test", "WEBHOOK_ALLOW_PRIVATE": "true",
+           "WEBHOOK_BACKOFF_MS": "200"}
+
+    def test_signed_delivery_retried_until_the_receiver_accepts(self):
+        import hashlib
+        import hmac
+        receiver = Receiver(failures=1)
+        try:
+            status, _, doc = self.server.json("POST", "/api/v1/videos",
+                                              dict(SHORT, callback_url=receiver.url, callback_id="order-7"))
+            self.assertEqual(status, 202, doc)
+            wait_for(self.server, doc["video_id"], {"completed"})
+            deadline = time.monotonic() + 20
+            while len(receiver.deliveries) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(len(receiver.deliveries), 2)
+            headers, body = receiver.deliveries[-1]
+            timestamp = headers["Reelgen-Timestamp"]
+            expected = hmac.new(b"whsec_test", timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+            self.assertEqual(headers["Reelgen-Signature"], "v1=" + expected)
+            self.assertEqual(headers["Reelgen-Event"], "video.completed")
+            self.assertLess(abs(int(timestamp) - time.time()), 60)
+            event = json.loads(body)
+            self.assertEqual(event["video_id"], doc["video_id"])
+            self.assertEqual(event["callback_id"], "order-7")
+            self.assertEqual(event["status"], "completed")
+            self.assertGreater(event["result"]["file_size"], 0)
+        finally:
+            receiver.close()
+
+
+class WebhookAddresses(ServerTestCase):
+    def test_local_callback_urls_are_refused_by_default(self):
+        for url in ("http://127.0.0.1:9/x", "http://localhost/x", "http://169.254.169.254/latest",
+                    "http://10.0.0.5/hook", "http://[::1]/x", "ftp://example.com/x"):
+            status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                                        body=dict(SHORT, callback_url=url))
+            doc = self.assertProblem(status, headers, body, 422)
+            self.assertEqual(doc["errors"][0]["field"], "callback_url", url)
+
+
+class Cancel(ServerTestCase):
+    env = {"JOB_WORKERS": "1"}
+
+    def test_cancel_stops_a_render_within_a_second_and_removes_files(self):
+        status, _, doc = self.server.json("POST", "/api/v1/videos", {"script": LONG_SCRIPT})
+        video_id = doc["video_id"]
+        deadline = time.monotonic() + 60
+        while not (doc["status"] == "processing" and doc["progress"] > 10) and time.monotonic() < deadline:
+            time.sleep(0.02)
+            _, _, doc = self.server.json("GET", f"/api/v1/videos/{video_id}")
+        status, _, requested = self.server.json("DELETE", f"/api/v1/videos/{video_id}")
+        self.assertEqual(status, 202)
+        done = wait_for(self.server, video_id, {"cancelled", "completed"}, timeout=10)
+        self.assertEqual(done["status"], "cancelled")
+        # Measured on the server's clock: from the cancel request to the render's end.
+        def ms(stamp):
+            return datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000
+        self.assertLessEqual(ms(done["finished_at"]) - ms(requested["updated_at"]), 1000)
+        leftovers = [f for f in os.listdir(os.path.join(self.server.data_dir, "videos")) if video_id in f]
+        self.assertEqual(leftovers, [])
+
+
+class Quotas(ServerTestCase):
+    env = {"JOB_WORKERS": "1", "VIDEO_MAX_ACTIVE_PER_KEY": "1", "VIDEO_DAILY_QUOTA": "2"}
+
+    def test_active_and_daily_limits(self):
+        status, _, first = self.server.json("POST", "/api/v1/videos", SHORT)
+        self.assertEqual(status, 202)
+        status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key, body=SHORT)
+        self.assertProblem(status, headers, body, 429)
+        self.assertIn("retry-after", headers)
+        wait_for(self.server, first["video_id"], {"completed"})
+        status, _, second = self.server.json("POST", "/api/v1/videos", SHORT)
+        self.assertEqual(status, 202)
+        wait_for(self.server, second["video_id"], {"completed"})
+        status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key, body=SHORT)
+        doc = self.assertProblem(status, headers, body, 429)
+        self.assertIn("quota", doc["detail"])
+
+
+class Recovery(unittest.TestCase):
+    def test_a_job_survives_kill_9_during_its_render(self):
+        env = {"JOB_WORKERS": "1", "JOB_LEASE_MS": "2000"}
+        first = Server(env=env)
+        data_dir, key = first.data_dir, first.key
+        try:
+            status, _, doc = first.json("POST", "/api/v1/videos", {"script": LONG_SCRIPT, "quality": "low"})
+            self.assertEqual(status, 202)
+            video_id = doc["video_id"]
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                _, _, doc = first.json("GET", f"/api/v1/videos/{video_id}")
+                if doc["status"] == "processing" and doc["progress"] > 5:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(doc["status"], "processing")
+            first.proc.send_signal(signal.SIGKILL)
+            first.proc.wait()
+            second = Server(env=env, data_dir=data_dir)
+            second.key = key
+            try:
+                done = wait_for(second, video_id, {"completed", "failed"}, key=key)
+                self.assertEqual(done["status"], "completed", done)
+                self.assertEqual(done["attempts"], 2)
+                files = sorted(os.listdir(os.path.join(data_dir, "videos")))
+                self.assertEqual([f for f in files if f.startswith(".")], [], "partial files remain")
+                probe = ffprobe(os.path.join(data_dir, "videos", video_id + ".mp4"))
+                self.assertEqual(sorted(s["codec_name"] for s in probe["streams"]), ["aac", "h264"])
+            finally:
+                second.close()
+        finally:
+            first.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
