@@ -142,7 +142,9 @@ core::Result<void> App::open_store() {
   services_->store = std::move(*store);
   services_->auth = std::make_unique<Authenticator>(services_->store->keys(), services_->clock);
   services_->videos_dir = std::filesystem::path(services_->config.data_dir) / "videos";
-  services_->runner = std::make_unique<jobs::VideoRunner>(services_->videos_dir);
+  services_->uploads_dir = std::filesystem::path(services_->config.data_dir) / "uploads";
+  services_->runner =
+      std::make_unique<jobs::VideoRunner>(services_->videos_dir, services_->uploads_dir);
   const auto& v = services_->config.video;
   jobs::WorkerConfig workers;
   workers.workers = v.workers;

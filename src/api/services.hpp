@@ -55,6 +55,7 @@ struct Services {
 
   // Video jobs: rendered by in-process workers into videos_dir.
   std::filesystem::path videos_dir;
+  std::filesystem::path uploads_dir;  // <uploads_dir>/<key id>/<upload id>.<png|jpg>
   std::unique_ptr<jobs::VideoRunner> runner;
   std::unique_ptr<jobs::WorkerPool> workers;
   std::unique_ptr<jobs::WebhookSender> webhooks;

@@ -4,11 +4,15 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 
+#include "api/caption_dto.hpp"
 #include "api/file_response.hpp"
+#include "api/image_info.hpp"
 #include "api/services.hpp"
 #include "core/hash.hpp"
 #include "core/json.hpp"
+#include "http/problem.hpp"
 #include "jobs/video_job.hpp"
 #include "video/catalog.hpp"
 
@@ -105,72 +109,69 @@ core::Result<void> check_callback(const Services& s, std::string_view text) {
   return {};
 }
 
-// 429 when the key has too many videos in progress or used its daily quota.
-std::optional<http::Response> check_quotas(Services& s, const http::Context& ctx,
-                                           std::int64_t now) {
+// rate_limited when the key has too many videos in progress or used its daily quota.
+core::Result<void> check_quotas(Services& s, const http::Context& ctx, std::int64_t now) {
   auto& jobs = s.store->jobs();
   auto active = jobs.count_active(ctx.key_id);
-  if (!active) return problem(ctx, active.error());
-  RateDecision refused;
-  refused.allowed = false;
+  if (!active) return std::unexpected(active.error());
   if (*active >= s.config.video.max_active_per_key) {
-    refused.retry_after = std::chrono::seconds(10);
-    return rate_limited(ctx, refused,
-                        "this key has " + std::to_string(*active) +
-                            " videos queued or rendering, the most allowed at once");
+    return core::fail(ErrorCode::rate_limited,
+                      "this key has " + std::to_string(*active) +
+                          " videos queued or rendering, the most allowed at once");
   }
   auto today = jobs.count_created_since(ctx.key_id, now - 86'400'000);
-  if (!today) return problem(ctx, today.error());
+  if (!today) return std::unexpected(today.error());
   if (*today >= s.config.video.daily_quota) {
-    refused.retry_after = std::chrono::seconds(3600);
-    return rate_limited(ctx, refused,
-                        "this key reached its quota of " +
-                            std::to_string(s.config.video.daily_quota) + " videos a day");
+    return core::fail(ErrorCode::rate_limited, "this key reached its quota of " +
+                                                   std::to_string(s.config.video.daily_quota) +
+                                                   " videos a day");
   }
-  return std::nullopt;
+  return {};
 }
 
-http::Response create_video(Services& s, http::Request& req, http::Context& ctx) {
-  auto doc = core::parse_json(req.body);
-  if (!doc) return problem(ctx, doc.error());
-  if (!doc->is_object()) {
-    return problem(
-        ctx, core::Error::make(ErrorCode::malformed, "the request body must be a JSON object"));
-  }
-  auto request = jobs::parse_video_request(doc->get_object());
-  if (!request) return problem(ctx, request.error());
-  const std::string_view idempotency_key = req.header("Idempotency-Key");
+jobs::UploadResolver uploads_of(const Services& s, const http::Context& ctx) {
+  return [&s, key = ctx.key_id](std::string_view id) {
+    return jobs::find_upload(s.uploads_dir, key, id);
+  };
+}
+
+// Validates one video request and queues it as a job. payload is what the worker will render
+// (the request's JSON); the same checks run for single, batch and reel submissions.
+core::Result<Job> submit_video(Services& s, const http::Context& ctx,
+                               const boost::json::object& fields, std::string payload,
+                               std::string_view idempotency_key) {
+  auto request = jobs::parse_video_request(fields, uploads_of(s, ctx));
+  if (!request) return std::unexpected(request.error());
   if (idempotency_key.size() > 255) {
-    return problem(ctx, core::Error::invalid("Idempotency-Key", "max_length",
-                                             "must be at most 255 characters"));
+    return std::unexpected(
+        core::Error::invalid("Idempotency-Key", "max_length", "must be at most 255 characters"));
   }
   auto& jobs = s.store->jobs();
   const auto now = now_ms(s);
   // Replaying an idempotent request returns its job, whatever the quotas say now.
-  std::optional<Job> replay;
+  bool replay = false;
   if (!idempotency_key.empty()) {
     auto found = jobs.find_by_idempotency_key(ctx.key_id, idempotency_key);
-    if (!found) return problem(ctx, found.error());
-    replay = std::move(*found);
+    if (!found) return std::unexpected(found.error());
+    replay = found->has_value();
   }
   if (!replay) {
-    if (auto refused = check_quotas(s, ctx, now)) return std::move(*refused);
+    if (auto allowed = check_quotas(s, ctx, now); !allowed) return std::unexpected(allowed.error());
   }
   Job job;
   job.id = "vid_" + core::random_token(16);
   job.key_id = ctx.key_id;
-  job.payload = req.body;
-  job.payload_hash = core::sha256_hex(req.body);
+  job.payload_hash = core::sha256_hex(payload);
+  job.payload = std::move(payload);
   job.idempotency_key = std::string(idempotency_key);
   job.created_ms = now;
   job.max_attempts = s.config.video.max_attempts;
-  const auto& fields = doc->get_object();
   if (const auto* p = fields.if_contains("priority"); p && p->is_int64()) {
     job.priority = static_cast<int>(p->get_int64());
   }
   if (const auto* url = fields.if_contains("callback_url"); url && url->is_string()) {
     if (auto checked = check_callback(s, url->get_string()); !checked) {
-      return problem(ctx, checked.error());
+      return std::unexpected(checked.error());
     }
     job.callback_url = std::string(url->get_string());
   }
@@ -178,11 +179,80 @@ http::Response create_video(Services& s, http::Request& req, http::Context& ctx)
     job.callback_id = std::string(id->get_string());
   }
   auto created = jobs.create(job);
-  if (!created) return problem(ctx, created.error());
-  if (s.workers) s.workers->wake();
-  auto res = json(202, video_json(s, *created));
-  res.set_header("Location", "/api/v1/videos/" + created->id);
+  if (created && s.workers) s.workers->wake();
+  return created;
+}
+
+// A problem response; quota refusals also say when to try again.
+http::Response submit_problem(const http::Context& ctx, const core::Error& error) {
+  auto res = problem(ctx, error);
+  if (error.code == ErrorCode::rate_limited) res.set_header("Retry-After", "60");
   return res;
+}
+
+core::Result<boost::json::object> parse_object(std::string_view body) {
+  auto doc = core::parse_json(body);
+  if (!doc) return std::unexpected(doc.error());
+  if (!doc->is_object()) {
+    return core::fail(ErrorCode::malformed, "the request body must be a JSON object");
+  }
+  return std::move(doc->get_object());
+}
+
+http::Response create_video(Services& s, http::Request& req, http::Context& ctx) {
+  auto fields = parse_object(req.body);
+  if (!fields) return problem(ctx, fields.error());
+  auto job = submit_video(s, ctx, *fields, req.body, req.header("Idempotency-Key"));
+  if (!job) return submit_problem(ctx, job.error());
+  auto res = json(202, video_json(s, *job));
+  res.set_header("Location", "/api/v1/videos/" + job->id);
+  return res;
+}
+
+// Field errors inside an item are prefixed with the item's path ("videos[2].script").
+core::Error prefixed(core::Error error, const std::string& prefix) {
+  for (auto& f : error.fields) f.field = f.field.empty() ? prefix : prefix + "." + f.field;
+  if (!error.fields.empty())
+    error.message = error.fields.front().field + ": " + error.fields.front().message;
+  return error;
+}
+
+http::Response create_batch(Services& s, http::Request& req, http::Context& ctx) {
+  auto fields = parse_object(req.body);
+  if (!fields) return problem(ctx, fields.error());
+  std::vector<core::FieldError> errors;
+  core::ObjectReader in(*fields, "", errors);
+  const boost::json::array* videos = in.array("videos", 1, 10);
+  in.reject_unknown();
+  if (!errors.empty()) {
+    return problem(
+        ctx, core::Error{ErrorCode::invalid_argument,
+                         errors.front().field + ": " + errors.front().message, std::move(errors)});
+  }
+  boost::json::array results;
+  std::size_t accepted = 0;
+  for (std::size_t i = 0; i < videos->size(); ++i) {
+    const std::string prefix = "videos[" + std::to_string(i) + "]";
+    const auto& item = (*videos)[i];
+    core::Result<Job> job =
+        item.is_object() ? submit_video(s, ctx, item.get_object(), boost::json::serialize(item), "")
+                         : core::fail(ErrorCode::invalid_argument, "must be an object");
+    if (job) {
+      ++accepted;
+      results.push_back({{"index", i}, {"status", 202}, {"video", video_json(s, *job)}});
+      continue;
+    }
+    core::Error error = job.error();
+    if (!item.is_object()) error = core::Error::invalid(prefix, "type", "must be an object");
+    error = prefixed(std::move(error), prefix);
+    results.push_back({{"index", i},
+                       {"status", http::status_of(error.code)},
+                       {"problem", boost::json::parse(problem(ctx, error).body)}});
+  }
+  return json(accepted > 0 ? 202 : 422, {{"batch_id", ctx.request_id},
+                                         {"total", videos->size()},
+                                         {"accepted", accepted},
+                                         {"results", std::move(results)}});
 }
 
 http::Response get_video(Services& s, http::Request&, http::Context& ctx) {
@@ -363,6 +433,114 @@ http::Response video_events(Services& s, http::Request&, http::Context& ctx) {
   return res;
 }
 
+// A reel is a video job whose payload also holds a caption request ("reel"); the caption is
+// written (or found in the cache) whenever the reel is shown, so it always matches the request.
+core::Result<boost::json::value> reel_caption(Services& s, const Job& job) {
+  auto payload = core::parse_json(job.payload);
+  const boost::json::value* reel =
+      payload && payload->is_object() ? payload->get_object().if_contains("reel") : nullptr;
+  if (reel == nullptr || !reel->is_object()) {
+    return core::fail(ErrorCode::not_found, "video '" + job.id + "' is not a reel");
+  }
+  std::vector<core::FieldError> errors;
+  auto request = read_caption_request(reel->get_object(), "caption", errors);
+  if (!request) return core::fail(ErrorCode::internal, "the stored caption request is invalid");
+  auto generated = s.captions->generate(*request);
+  if (!generated) return std::unexpected(generated.error());
+  return boost::json::parse("{" + generated->fragment + "}");
+}
+
+http::Response reel_response(Services& s, const http::Context& ctx, const Job& job, int status) {
+  auto caption = reel_caption(s, job);
+  if (!caption) return problem(ctx, caption.error());
+  return json(status, {{"reel_id", job.id},
+                       {"status", store::to_string(job.status)},
+                       {"ready", job.status == JobStatus::completed},
+                       {"video", video_json(s, job)},
+                       {"caption", std::move(*caption)}});
+}
+
+http::Response create_reel(Services& s, http::Request& req, http::Context& ctx) {
+  if (!s.engine_ready.load()) {
+    return problem(
+        ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
+  }
+  auto fields = parse_object(req.body);
+  if (!fields) return problem(ctx, fields.error());
+  std::vector<core::FieldError> errors;
+  core::ObjectReader in(*fields, "", errors);
+  const boost::json::object* video = in.object("video");
+  const boost::json::object* caption = in.object("caption");
+  if (video == nullptr && errors.empty()) in.add_error("video", "required", "is required");
+  if (caption == nullptr && errors.empty()) in.add_error("caption", "required", "is required");
+  in.reject_unknown();
+  if (caption != nullptr) read_caption_request(*caption, "caption", errors);
+  if (!errors.empty()) {
+    return problem(
+        ctx, core::Error{ErrorCode::invalid_argument,
+                         errors.front().field + ": " + errors.front().message, std::move(errors)});
+  }
+  boost::json::object payload = *video;
+  payload["reel"] = *caption;
+  auto job =
+      submit_video(s, ctx, payload, boost::json::serialize(payload), req.header("Idempotency-Key"));
+  if (!job) return submit_problem(ctx, prefixed(job.error(), "video"));
+  auto res = reel_response(s, ctx, *job, 202);
+  res.set_header("Location", "/api/v1/reels/" + job->id);
+  return res;
+}
+
+http::Response get_reel(Services& s, http::Request&, http::Context& ctx) {
+  if (!s.engine_ready.load()) {
+    return problem(
+        ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
+  }
+  auto job = find_job(s, ctx);
+  if (!job) return problem(ctx, job.error());
+  return reel_response(s, ctx, *job, 200);
+}
+
+http::Response create_upload(Services& s, http::Request& req, http::Context& ctx) {
+  if (req.body.size() > video::kMaxImageBytes) {
+    return problem(ctx, core::Error::make(ErrorCode::payload_too_large,
+                                          "images may be at most " +
+                                              std::to_string(video::kMaxImageBytes) + " bytes"));
+  }
+  auto image = sniff_image(req.body);
+  if (!image) return problem(ctx, image.error());
+  if (image->width < 1 || image->height < 1 || image->width > video::kMaxImageSide ||
+      image->height > video::kMaxImageSide) {
+    return problem(
+        ctx, core::Error::invalid("body", "max_pixels",
+                                  "the image must be 1 to " + std::to_string(video::kMaxImageSide) +
+                                      " pixels on each side"));
+  }
+  const std::string id = "upl_" + core::random_token(16);
+  const auto dir = s.uploads_dir / ctx.key_id;
+  const auto path = dir / (id + "." + image->extension);
+  const auto temp = dir / ("." + id + ".partial");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(req.body.data(), static_cast<std::streamsize>(req.body.size()));
+    if (!out) ec = std::make_error_code(std::errc::io_error);
+  }
+  if (!ec) std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    return problem(ctx, core::Error::make(ErrorCode::internal, "the upload could not be stored"));
+  }
+  auto res = json(201, {{"upload_id", id},
+                        {"content_type", image->content_type},
+                        {"bytes", req.body.size()},
+                        {"width", image->width},
+                        {"height", image->height},
+                        {"use_as", {{"background", "upload:" + id}, {"portrait_upload_id", id}}}});
+  res.set_header("Location", "/api/v1/uploads/" + id);
+  return res;
+}
+
 http::Response avatars(Services&, http::Request&, http::Context&) {
   boost::json::array list;
   for (const auto& a : video::catalog().avatars) {
@@ -407,6 +585,7 @@ http::Response voices(Services&, http::Request&, http::Context&) {
 
 void add_video_routes(http::Router& router, Services& s) {
   router.add("POST", "/api/v1/videos", bind_handler<create_video>(s));
+  router.add("POST", "/api/v1/videos/batch", bind_handler<create_batch>(s));
   router.add("GET", "/api/v1/videos", bind_handler<list_videos>(s));
   router.add("GET", "/api/v1/videos/{id}", bind_handler<get_video>(s));
   router.add("DELETE", "/api/v1/videos/{id}", bind_handler<delete_video>(s));
@@ -415,6 +594,9 @@ void add_video_routes(http::Router& router, Services& s) {
   router.add("GET", "/api/v1/videos/{id}/thumbnail", bind_handler<video_thumbnail>(s));
   router.add("GET", "/api/v1/videos/{id}/subtitles.srt", bind_handler<video_srt>(s));
   router.add("GET", "/api/v1/videos/{id}/subtitles.vtt", bind_handler<video_vtt>(s));
+  router.add("POST", "/api/v1/reels", bind_handler<create_reel>(s));
+  router.add("GET", "/api/v1/reels/{id}", bind_handler<get_reel>(s));
+  router.add("POST", "/api/v1/uploads", bind_handler<create_upload>(s));
   router.add("GET", "/api/v1/avatars", bind_handler<avatars>(s));
   router.add("GET", "/api/v1/avatars/{id}/preview.png", bind_handler<avatar_preview>(s));
   router.add("GET", "/api/v1/voices", bind_handler<voices>(s));

@@ -18,11 +18,13 @@ namespace reelgen::core {
 using Millis = std::chrono::milliseconds;
 
 struct ServerConfig {
-  std::string host = "127.0.0.1";        // HOST
-  std::uint16_t port = 8140;             // PORT (0 = pick a free port)
-  int threads = 0;                       // REELGEN_THREADS; 0 = one I/O thread per core
-  std::size_t header_limit = 16 * 1024;  // HEADER_LIMIT bytes; larger header blocks get 431
-  std::size_t body_limit = 1 << 20;      // BODY_LIMIT bytes; larger bodies get 413
+  std::string host = "127.0.0.1";            // HOST
+  std::uint16_t port = 8140;                 // PORT (0 = pick a free port)
+  int threads = 0;                           // REELGEN_THREADS; 0 = one I/O thread per core
+  std::size_t header_limit = 16 * 1024;      // HEADER_LIMIT bytes; larger header blocks get 431
+  std::size_t body_limit = 1 << 20;          // BODY_LIMIT bytes; larger bodies get 413
+  std::size_t upload_body_limit = 20 << 20;  // UPLOAD_LIMIT bytes, under upload_path_prefix
+  std::string upload_path_prefix = "/api/v1/uploads";
   Millis header_timeout{10'000};         // HEADER_TIMEOUT_MS: time to send a whole header block
   Millis body_timeout{30'000};           // BODY_TIMEOUT_MS: time to send the body
   Millis idle_timeout{60'000};           // IDLE_TIMEOUT_MS: keep-alive wait for the next request

@@ -230,9 +230,20 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
 
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
-    parser.body_limit(config.body_limit);
+    parser.body_limit(std::max(config.body_limit, config.upload_body_limit));
     stream.expires_after(config.header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
+    std::size_t body_limit = config.body_limit;
+    if (!hec) {
+      // Uploads may be larger than other bodies; the header says where the body goes.
+      if (parser.get().target().starts_with(config.upload_path_prefix)) {
+        body_limit = config.upload_body_limit;
+      }
+      parser.body_limit(body_limit);
+      if (parser.content_length() && *parser.content_length() > body_limit) {
+        hec = bhttp::error::body_limit;
+      }
+    }
     if (!hec && parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       stream.expires_after(config.write_timeout);
@@ -254,9 +265,9 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
             version);
       } else if (ec == bhttp::error::body_limit) {
         stats.body_too_large.fetch_add(1);
-        co_await write_problem(
-            stream, ErrorCode::payload_too_large,
-            "the request body exceeds " + std::to_string(config.body_limit) + " bytes", version);
+        co_await write_problem(stream, ErrorCode::payload_too_large,
+                               "the request body exceeds " + std::to_string(body_limit) + " bytes",
+                               version);
       } else if (ec == beast::error::timeout) {
         stats.timeouts.fetch_add(1);
       } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <cctype>
 
 #include "core/json.hpp"
 
@@ -45,7 +46,24 @@ std::string codec_name(std::string_view encoder) {
 
 }  // namespace
 
-core::Result<video::RenderRequest> parse_video_request(const boost::json::object& body) {
+std::optional<std::filesystem::path> find_upload(const std::filesystem::path& dir,
+                                                 std::string_view key_id,
+                                                 std::string_view upload_id) {
+  // Ids are ours ("upl_" + base62); anything else could walk out of the directory.
+  if (!upload_id.starts_with("upl_") || upload_id.size() > 64) return std::nullopt;
+  for (const char c : upload_id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return std::nullopt;
+  }
+  for (const char* ext : {".png", ".jpg"}) {
+    auto path = dir / std::string(key_id) / (std::string(upload_id) + ext);
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) return path;
+  }
+  return std::nullopt;
+}
+
+core::Result<video::RenderRequest> parse_video_request(const boost::json::object& body,
+                                                       const UploadResolver& uploads) {
   std::vector<core::FieldError> errors;
   core::ObjectReader in(body, "", errors);
   video::RenderRequest r;
@@ -67,10 +85,39 @@ core::Result<video::RenderRequest> parse_video_request(const boost::json::object
   if (auto v = in.choice("quality", kQualities)) r.quality = static_cast<video::Quality>(*v);
   if (auto v = in.choice("output_format", kFormats)) r.format = static_cast<video::Format>(*v);
   if (auto v = in.text("background", false, 4, 64)) {
-    if (!v->starts_with("#") && !v->starts_with("gradient:")) {
-      in.add_error("background", "format", "must be \"#rrggbb\" or \"gradient:#rrggbb:#rrggbb\"");
+    if (v->starts_with("upload:")) {
+      if (auto path = uploads(v->substr(7))) {
+        r.background = path->string();
+      } else {
+        in.add_error("background", "upload", "names no upload of this key");
+      }
+    } else if (!v->starts_with("#") && !v->starts_with("gradient:")) {
+      in.add_error("background", "format",
+                   "must be \"#rrggbb\", \"gradient:#rrggbb:#rrggbb\" or \"upload:ID\"");
     } else {
       r.background = std::move(*v);
+    }
+  }
+  if (auto v = in.text("portrait_upload_id", false, 1, 64)) {
+    if (auto path = uploads(*v)) {
+      r.portrait_path = path->string();
+    } else {
+      in.add_error("portrait_upload_id", "upload", "names no upload of this key");
+    }
+  }
+  if (const boost::json::object* box = in.object("mouth_box")) {
+    core::ObjectReader b(*box, "mouth_box", errors);
+    for (const char* name : {"x", "y", "width", "height"}) {
+      if (!box->contains(name)) b.add_error(name, "required", "is required");
+    }
+    const auto x = b.integer("x", 0, video::kMaxImageSide);
+    const auto y = b.integer("y", 0, video::kMaxImageSide);
+    const auto w = b.integer("width", 1, video::kMaxImageSide);
+    const auto h = b.integer("height", 1, video::kMaxImageSide);
+    b.reject_unknown();
+    if (x && y && w && h) {
+      r.mouth_box = video::MouthBox{static_cast<int>(*x), static_cast<int>(*y),
+                                    static_cast<int>(*w), static_cast<int>(*h)};
     }
   }
   read_subtitles(in, r.subtitles, errors);
@@ -85,6 +132,7 @@ core::Result<video::RenderRequest> parse_video_request(const boost::json::object
   in.integer("priority", 0, 10);
   in.text("callback_url", false, 1, 2048);
   in.text("callback_id", false, 0, 128);
+  in.object("reel");  // a reel's caption request, read by the API
   in.reject_unknown();
   if (errors.empty()) {
     if (auto valid = video::validate(r); !valid) return std::unexpected(valid.error());
@@ -112,7 +160,9 @@ core::Result<std::string> VideoRunner::run(const store::Job& job, ProgressSink& 
   if (!doc || !doc->is_object()) {
     return core::fail(ErrorCode::invalid_argument, "the stored request is not a JSON object");
   }
-  auto request = parse_video_request(doc->get_object());
+  auto request = parse_video_request(doc->get_object(), [&](std::string_view id) {
+    return find_upload(uploads_dir_, job.key_id, id);
+  });
   if (!request) return std::unexpected(request.error());
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);

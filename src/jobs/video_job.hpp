@@ -4,6 +4,8 @@
 
 #include <boost/json/object.hpp>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/error.hpp"
@@ -12,10 +14,20 @@
 
 namespace reelgen::jobs {
 
+// Finds an uploaded image of the requesting key by its id; nullopt when there is none.
+using UploadResolver = std::function<std::optional<std::filesystem::path>(std::string_view id)>;
+
+// Uploads live in <dir>/<key id>/<upload id>.<png|jpg>: a key can only use its own.
+std::optional<std::filesystem::path> find_upload(const std::filesystem::path& dir,
+                                                 std::string_view key_id,
+                                                 std::string_view upload_id);
+
 // Reads and validates a video request. Field errors are named as in the API (script,
-// aspect_ratio, subtitles.position, ...). Fields that only concern the job (title, priority)
-// are read by the API and ignored here.
-core::Result<video::RenderRequest> parse_video_request(const boost::json::object& body);
+// aspect_ratio, subtitles.position, ...). Fields that only concern the job (title, priority,
+// callbacks) are read by the API and ignored here. Upload ids ("background": "upload:ID",
+// "portrait_upload_id") are resolved with uploads.
+core::Result<video::RenderRequest> parse_video_request(const boost::json::object& body,
+                                                       const UploadResolver& uploads);
 
 // Where a job's files live: <dir>/<job id>.<mp4|webm> plus .jpg, .srt and .vtt beside it.
 struct VideoFiles {
@@ -26,7 +38,8 @@ VideoFiles video_files(const std::filesystem::path& dir, std::string_view job_id
 
 class VideoRunner final : public Runner {
  public:
-  explicit VideoRunner(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  VideoRunner(std::filesystem::path dir, std::filesystem::path uploads_dir)
+      : dir_(std::move(dir)), uploads_dir_(std::move(uploads_dir)) {}
   // Renders the payload; the result JSON has duration, file_size, frames, width, height, fps,
   // codecs, voice_id and avatar_id.
   core::Result<std::string> run(const store::Job& job, ProgressSink& progress) override;
@@ -35,6 +48,7 @@ class VideoRunner final : public Runner {
 
  private:
   std::filesystem::path dir_;
+  std::filesystem::path uploads_dir_;
 };
 
 }  // namespace reelgen::jobs

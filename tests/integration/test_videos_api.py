@@ -307,6 +307,124 @@ class WebhookAddresses(ServerTestCase):
             self.assertEqual(doc["errors"][0]["field"], "callback_url", url)
 
 
+def png(width, height, rgb=(200, 80, 40)):
+    """A solid-colour PNG made with the standard library."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * width
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+
+
+class Batch(ServerTestCase):
+    env = {"JOB_WORKERS": "1"}
+
+    def test_batch_accepts_each_valid_item_and_explains_each_bad_one(self):
+        status, _, doc = self.server.json("POST", "/api/v1/videos/batch",
+                                          {"videos": [SHORT, {"script": ""}, dict(SHORT, title="third")]})
+        self.assertEqual(status, 202, doc)
+        self.assertEqual((doc["total"], doc["accepted"]), (3, 2))
+        self.assertEqual([r["status"] for r in doc["results"]], [202, 422, 202])
+        self.assertEqual(doc["results"][1]["problem"]["errors"][0]["field"], "videos[1].script")
+        for r in (doc["results"][0], doc["results"][2]):
+            wait_for(self.server, r["video"]["video_id"], {"completed"})
+
+    def test_batch_size_is_one_to_ten(self):
+        for videos, rule in (([], "min_items"), ([SHORT] * 11, "max_items")):
+            status, headers, body = self.server.request("POST", "/api/v1/videos/batch", key=self.server.key,
+                                                        body={"videos": videos})
+            doc = self.assertProblem(status, headers, body, 422)
+            self.assertEqual(doc["errors"][0]["rule"], rule)
+
+
+class Uploads(ServerTestCase):
+    env = {"JOB_WORKERS": "1", "UPLOAD_LIMIT": "200000"}
+
+    def upload(self, data, key=None, content_type="image/png"):
+        return self.server.request("POST", "/api/v1/uploads", body=data, key=key or self.server.key,
+                                   headers={"Content-Type": content_type})
+
+    def test_an_uploaded_image_becomes_a_background_of_its_keys_videos_only(self):
+        status, headers, body = self.upload(png(320, 180))
+        self.assertEqual(status, 201, body)
+        doc = json.loads(body)
+        self.assertEqual((doc["content_type"], doc["width"], doc["height"]), ("image/png", 320, 180))
+        status, _, video = self.server.json("POST", "/api/v1/videos", dict(SHORT, background=doc["use_as"]["background"]))
+        self.assertEqual(status, 202, video)
+        self.assertEqual(wait_for(self.server, video["video_id"], {"completed", "failed"})["status"], "completed")
+        other = self.server.cli("keys", "create", "--name", "other").stdout.strip().splitlines()[-1]
+        status, headers, body = self.server.request("POST", "/api/v1/videos", key=other,
+                                                    body=dict(SHORT, background=doc["use_as"]["background"]))
+        problem = self.assertProblem(status, headers, body, 422)
+        self.assertEqual((problem["errors"][0]["field"], problem["errors"][0]["rule"]), ("background", "upload"))
+
+    def test_a_portrait_photo_talks(self):
+        with tempfile.TemporaryDirectory() as d:
+            face = os.path.join(d, "face.jpg")
+            subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=256x320", "-frames:v", "1", face],
+                           check=True)
+            status, _, body = self.upload(open(face, "rb").read(), content_type="image/jpeg")
+        self.assertEqual(status, 201, body)
+        upload = json.loads(body)
+        self.assertEqual((upload["content_type"], upload["width"], upload["height"]), ("image/jpeg", 256, 320))
+        status, _, video = self.server.json("POST", "/api/v1/videos", dict(
+            SHORT, avatar_id="portrait", portrait_upload_id=upload["upload_id"],
+            mouth_box={"x": 96, "y": 200, "width": 64, "height": 32}))
+        self.assertEqual(status, 202, video)
+        self.assertEqual(wait_for(self.server, video["video_id"], {"completed", "failed"})["status"], "completed")
+
+    def test_bad_uploads(self):
+        status, headers, body = self.upload(b"GIF89a not supported")
+        self.assertProblem(status, headers, body, 415)
+        status, headers, body = self.upload(b"\x89PNG\r\n\x1a\n\x00\x00")
+        self.assertProblem(status, headers, body, 422)
+        status, headers, body = self.upload(png(5000, 2))
+        doc = self.assertProblem(status, headers, body, 422)
+        self.assertEqual(doc["errors"][0]["rule"], "max_pixels")
+        status, headers, body = self.upload(b"\x89PNG" + b"\x00" * 300000)
+        self.assertProblem(status, headers, body, 413)
+        status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                                    body=dict(SHORT, background="upload:upl_missing"))
+        self.assertProblem(status, headers, body, 422)
+
+
+class Reels(ServerTestCase):
+    env = {"JOB_WORKERS": "1"}
+
+    def test_a_reel_is_a_video_with_its_caption(self):
+        body = {"video": SHORT, "caption": {"content_description": "Sunset over the ocean", "style": "inspirational",
+                                            "hashtag_count": 5}}
+        status, headers, reel = self.server.json("POST", "/api/v1/reels", body)
+        self.assertEqual(status, 202, reel)
+        self.assertFalse(reel["ready"])
+        self.assertTrue(reel["caption"]["caption"])
+        self.assertEqual(len(reel["caption"]["hashtags"]), 5)
+        self.assertEqual(headers["location"], "/api/v1/reels/" + reel["reel_id"])
+        wait_for(self.server, reel["reel_id"], {"completed"})
+        status, _, done = self.server.json("GET", "/api/v1/reels/" + reel["reel_id"])
+        self.assertEqual(status, 200)
+        self.assertTrue(done["ready"])
+        self.assertEqual(done["caption"]["caption"], reel["caption"]["caption"])
+        self.assertIn("file", done["video"]["urls"])
+
+    def test_each_part_is_validated(self):
+        status, headers, raw = self.server.request("POST", "/api/v1/reels", key=self.server.key, body={
+            "video": {"script": ""}, "caption": {"content_description": "Sunset over the ocean"}})
+        doc = self.assertProblem(status, headers, raw, 422)
+        self.assertEqual(doc["errors"][0]["field"], "video.script")
+        status, headers, raw = self.server.request("POST", "/api/v1/reels", key=self.server.key, body={
+            "video": SHORT, "caption": {"content_description": "Sunset", "style": "grumpy"}})
+        doc = self.assertProblem(status, headers, raw, 422)
+        self.assertEqual(doc["errors"][0]["field"], "caption.style")
+        status, _, video = self.server.json("POST", "/api/v1/videos", SHORT)
+        status, headers, raw = self.server.request("GET", "/api/v1/reels/" + video["video_id"], key=self.server.key)
+        self.assertProblem(status, headers, raw, 404)
+
+
 class Cancel(ServerTestCase):
     env = {"JOB_WORKERS": "1"}
 
