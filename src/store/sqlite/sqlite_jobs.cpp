@@ -52,14 +52,13 @@ Job read_job(const Statement& s) {
 
 class SqliteJobs final : public JobStore {
  public:
-  SqliteJobs(sqlite3* db, std::mutex& mutex) : db_(db), mutex_(mutex) {}
+  SqliteJobs(sqlite3* db, std::mutex& mutex) : db_(db), mutex_(mutex), cache_(db) {}
 
   core::Result<Job> create(const Job& job) override {
     std::lock_guard lock(mutex_);
     if (!job.idempotency_key.empty()) {
-      Statement s(db_, (std::string("SELECT ") + kColumns +
-                        " FROM jobs WHERE key_id = ? AND idempotency_key = ?")
-                           .c_str());
+      Statement s(cache_, (std::string("SELECT ") + kColumns +
+                           " FROM jobs WHERE key_id = ? AND idempotency_key = ?"));
       s.bind(1, job.key_id);
       s.bind(2, job.idempotency_key);
       if (s.step() == SQLITE_ROW) {
@@ -72,7 +71,7 @@ class SqliteJobs final : public JobStore {
         return existing;
       }
     }
-    Statement s(db_,
+    Statement s(cache_,
                 "INSERT INTO jobs (id, key_id, status, stage, progress, priority, max_attempts, "
                 "payload, idempotency_key, payload_hash, created_ms, updated_ms, callback_url, "
                 "callback_id) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -96,10 +95,9 @@ class SqliteJobs final : public JobStore {
   core::Result<std::optional<Job>> find_by_idempotency_key(
       std::string_view key_id, std::string_view idempotency_key) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_,
+    Statement s(cache_,
                 (std::string("SELECT ") + kColumns +
-                 " FROM jobs WHERE key_id = ? AND idempotency_key = ? AND idempotency_key != ''")
-                    .c_str());
+                 " FROM jobs WHERE key_id = ? AND idempotency_key = ? AND idempotency_key != ''"));
     s.bind(1, key_id);
     s.bind(2, idempotency_key);
     const int rc = s.step();
@@ -110,9 +108,8 @@ class SqliteJobs final : public JobStore {
 
   core::Result<std::optional<Job>> get(std::string_view id, std::string_view key_id) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_, (std::string("SELECT ") + kColumns +
-                      " FROM jobs WHERE id = ?1 AND (?2 = '' OR key_id = ?2)")
-                         .c_str());
+    Statement s(cache_, (std::string("SELECT ") + kColumns +
+                         " FROM jobs WHERE id = ?1 AND (?2 = '' OR key_id = ?2)"));
     s.bind(1, id);
     s.bind(2, key_id);
     const int rc = s.step();
@@ -125,15 +122,14 @@ class SqliteJobs final : public JobStore {
     std::lock_guard lock(mutex_);
     // Newest first (rowid breaks ties within a millisecond); the cursor is the last id of the
     // previous page.
-    Statement s(
-        db_, (std::string("SELECT ") + kColumns +
-              " FROM jobs WHERE key_id = ?1"
-              " AND (?2 = '' OR status = ?2)"
-              " AND (?3 = 0 OR created_ms > ?3)"
-              " AND (?4 = 0 OR created_ms < ?4)"
-              " AND (?5 = '' OR (created_ms, rowid) < (SELECT created_ms, rowid FROM jobs WHERE id = ?5))"
-              " ORDER BY created_ms DESC, rowid DESC LIMIT ?6")
-                 .c_str());
+    Statement s(cache_, (std::string("SELECT ") + kColumns +
+                         " FROM jobs WHERE key_id = ?1"
+                         " AND (?2 = '' OR status = ?2)"
+                         " AND (?3 = 0 OR created_ms > ?3)"
+                         " AND (?4 = 0 OR created_ms < ?4)"
+                         " AND (?5 = '' OR (created_ms, rowid) < (SELECT created_ms, rowid FROM "
+                         "jobs WHERE id = ?5))"
+                         " ORDER BY created_ms DESC, rowid DESC LIMIT ?6"));
     s.bind(1, f.key_id);
     s.bind(2, f.status ? to_string(*f.status) : std::string_view());
     s.bind(3, f.created_after_ms.value_or(0));
@@ -150,7 +146,7 @@ class SqliteJobs final : public JobStore {
   core::Result<std::optional<Job>> claim(std::string_view owner, std::int64_t now_ms,
                                          std::int64_t lease_ms) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_,
+    Statement s(cache_,
                 (std::string("UPDATE jobs SET status = 'processing', lease_owner = ?1,"
                              " lease_expires_ms = ?2 + ?3, attempts = attempts + 1,"
                              " started_ms = CASE started_ms WHEN 0 THEN ?2 ELSE started_ms END,"
@@ -160,8 +156,7 @@ class SqliteJobs final : public JobStore {
                              "      OR (status = 'processing' AND lease_expires_ms < ?2)"
                              "   ORDER BY priority DESC, created_ms, id LIMIT 1)"
                              " RETURNING ") +
-                 kColumns)
-                    .c_str());
+                 kColumns));
     s.bind(1, owner);
     s.bind(2, now_ms);
     s.bind(3, lease_ms);
@@ -178,7 +173,7 @@ class SqliteJobs final : public JobStore {
                                double progress, std::int64_t now_ms,
                                std::int64_t lease_ms) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_,
+    Statement s(cache_,
                 "UPDATE jobs SET stage = ?3, progress = ?4, lease_expires_ms = ?5 + ?6,"
                 " updated_ms = ?5 WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
     s.bind(1, id);
@@ -210,7 +205,7 @@ class SqliteJobs final : public JobStore {
                                  std::string_view error, std::int64_t not_before_ms,
                                  std::int64_t now_ms) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_,
+    Statement s(cache_,
                 "UPDATE jobs SET status = 'queued', lease_owner = '', lease_expires_ms = 0,"
                 " not_before_ms = ?3, error = ?4, stage = 'waiting to retry', progress = 0,"
                 " updated_ms = ?5 WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
@@ -227,7 +222,7 @@ class SqliteJobs final : public JobStore {
                            std::int64_t now_ms) override {
     std::lock_guard lock(mutex_);
     Statement s(
-        db_,
+        cache_,
         "UPDATE jobs SET"
         " status = CASE status WHEN 'queued' THEN 'cancelled' ELSE status END,"
         " finished_ms = CASE status WHEN 'queued' THEN ?3 ELSE finished_ms END,"
@@ -241,7 +236,7 @@ class SqliteJobs final : public JobStore {
     if (sqlite3_changes(db_) == 0) {
       return core::fail(ErrorCode::not_found, "no video with id '" + std::string(id) + "'");
     }
-    Statement g(db_, (std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?").c_str());
+    Statement g(cache_, (std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?"));
     g.bind(1, id);
     if (g.step() != SQLITE_ROW) return std::unexpected(failure("read cancelled job"));
     return read_job(g);
@@ -249,14 +244,14 @@ class SqliteJobs final : public JobStore {
 
   core::Result<void> remove(std::string_view id, std::string_view key_id) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_,
+    Statement s(cache_,
                 "DELETE FROM jobs WHERE id = ?1 AND key_id = ?2"
                 " AND status NOT IN ('queued', 'processing')");
     s.bind(1, id);
     s.bind(2, key_id);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("remove job"));
     if (sqlite3_changes(db_) == 1) return {};
-    Statement g(db_, "SELECT status FROM jobs WHERE id = ?1 AND key_id = ?2");
+    Statement g(cache_, "SELECT status FROM jobs WHERE id = ?1 AND key_id = ?2");
     g.bind(1, id);
     g.bind(2, key_id);
     if (g.step() == SQLITE_ROW) {
@@ -269,7 +264,7 @@ class SqliteJobs final : public JobStore {
   core::Result<std::vector<std::string>> expire_before(std::int64_t cutoff_ms,
                                                        std::int64_t now_ms) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_,
+    Statement s(cache_,
                 "UPDATE jobs SET status = 'expired', updated_ms = ?2"
                 " WHERE status IN ('completed', 'failed', 'cancelled') AND finished_ms > 0"
                 " AND finished_ms < ?1 RETURNING id");
@@ -284,10 +279,9 @@ class SqliteJobs final : public JobStore {
 
   core::Result<std::vector<Job>> due_webhooks(std::int64_t now_ms, int limit) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_, (std::string("SELECT ") + kColumns +
-                      " FROM jobs WHERE webhook_status = 'pending' AND webhook_next_ms <= ?1"
-                      " ORDER BY webhook_next_ms LIMIT ?2")
-                         .c_str());
+    Statement s(cache_, (std::string("SELECT ") + kColumns +
+                         " FROM jobs WHERE webhook_status = 'pending' AND webhook_next_ms <= ?1"
+                         " ORDER BY webhook_next_ms LIMIT ?2"));
     s.bind(1, now_ms);
     s.bind(2, static_cast<std::int64_t>(limit));
     std::vector<Job> jobs;
@@ -300,7 +294,7 @@ class SqliteJobs final : public JobStore {
   core::Result<void> record_webhook(std::string_view id, std::string_view status, int attempts,
                                     std::int64_t next_ms, std::string_view error) override {
     std::lock_guard lock(mutex_);
-    Statement s(db_,
+    Statement s(cache_,
                 "UPDATE jobs SET webhook_status = ?2, webhook_attempts = ?3, webhook_next_ms = ?4,"
                 " webhook_error = ?5 WHERE id = ?1");
     s.bind(1, id);
@@ -329,7 +323,7 @@ class SqliteJobs final : public JobStore {
                             std::string_view error, std::string_view result, std::int64_t now_ms,
                             double progress) {
     std::lock_guard lock(mutex_);
-    Statement s(db_,
+    Statement s(cache_,
                 "UPDATE jobs SET status = ?3, error = ?4, result = ?5, finished_ms = ?6,"
                 " updated_ms = ?6, lease_owner = '', lease_expires_ms = 0,"
                 " stage = ?3, progress = CASE WHEN ?7 < 0 THEN progress ELSE ?7 END,"
@@ -350,7 +344,7 @@ class SqliteJobs final : public JobStore {
 
   core::Result<int> count(const char* sql, std::string_view key_id, std::int64_t value) {
     std::lock_guard lock(mutex_);
-    Statement s(db_, sql);
+    Statement s(cache_, sql);
     s.bind(1, key_id);
     s.bind(2, value);
     if (s.step() != SQLITE_ROW) return std::unexpected(failure("count jobs"));
@@ -364,6 +358,7 @@ class SqliteJobs final : public JobStore {
 
   sqlite3* db_;
   std::mutex& mutex_;
+  StatementCache cache_;
 };
 
 }  // namespace
