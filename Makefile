@@ -25,10 +25,10 @@ bench: deps
 	bench/load/run.sh
 
 asan:
-	$(MAKE) test PRESET=asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp $(MAKE) test PRESET=asan
 
 tsan:
-	$(MAKE) test PRESET=tsan
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/sanitizers/tsan.supp halt_on_error=1" $(MAKE) test PRESET=tsan
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'bench/*.cpp')

@@ -114,6 +114,7 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   std::uint16_t port = 0;
   asio::io_context control{1};
+  asio::steady_timer drain_timer{control};
 
   Task<> accept_loop(IoThread& io);
   Task<> session(IoThread& io, Socket socket, bool over_capacity);
@@ -125,6 +126,8 @@ struct Server::Impl {
                             bool keep_alive, bool head);
   Task<> write_problem(Stream& stream, ErrorCode code, std::string message, unsigned version);
   void begin_stop();
+  // Polls until every connection has finished or the deadline passes, then stops the threads.
+  void drain(std::chrono::steady_clock::time_point deadline);
 };
 
 Task<> Server::Impl::accept_loop(IoThread& io) {
@@ -299,6 +302,17 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
   stats.connections_open.fetch_sub(1);
 }
 
+void Server::Impl::drain(std::chrono::steady_clock::time_point deadline) {
+  if (stats.connections_open.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    for (auto& io : threads) io->ioc.stop();
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(10));
+  drain_timer.async_wait([this, deadline](boost::system::error_code ec) {
+    if (!ec) drain(deadline);
+  });
+}
+
 void Server::Impl::begin_stop() {
   if (stopping.exchange(true)) return;
   core::log_info("shutting down", {{"open_connections", stats.connections_open.load()}});
@@ -311,22 +325,7 @@ void Server::Impl::begin_stop() {
       }
     });
   }
-  // Drain: poll until every connection has finished, or the grace period ends.
-  auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
-  auto timer = std::make_shared<asio::steady_timer>(control);
-  auto poll = std::make_shared<std::function<void()>>();
-  *poll = [this, deadline, timer, poll] {
-    if (stats.connections_open.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-      for (auto& io : threads) io->ioc.stop();
-      *poll = nullptr;  // break the self-reference
-      return;
-    }
-    timer->expires_after(std::chrono::milliseconds(10));
-    timer->async_wait([poll](boost::system::error_code) {
-      if (*poll) (*poll)();
-    });
-  };
-  (*poll)();
+  drain(std::chrono::steady_clock::now() + config.shutdown_grace);
 }
 
 Server::Server(core::ServerConfig config, RequestHandler handler)
