@@ -8,13 +8,18 @@ they are compiled into the binary (no parsing into maps at start-up):
   noun_exc.tsv   irregular plural \t singular
   verb_exc.tsv   irregular verb form \t base form
   emoji.tsv      keyword \t emoji [space emoji ...], best match first, at most MAX_EMOJI_PER_KEYWORD
+  emoji_LL.tsv   the same from the CLDR annotations of language LL (es, fr, de, it, pt)
+  relatives.tsv  noun lemma \t synonyms and same-file hypernyms of its most frequent sense
+  lexfile.tsv    noun lemma \t WordNet lexicographer file of its most frequent sense
+                 (noun.food, noun.animal, ...): the analyzer's niche fallback
 
-Usage: gen-lexicon.py --wordnet DIR --cldr FILE --curated FILE --out DIR
+Usage: gen-lexicon.py --wordnet DIR --cldr FILE --curated FILE --out DIR [--languages es,fr]
 """
 
 import argparse
 import os
 import re
+import struct
 import sys
 import xml.etree.ElementTree as ET
 
@@ -99,7 +104,109 @@ def keyword_of(text):
     return "_".join(text.lower().replace("’", "'").split())
 
 
-def build_emoji(cldr_path, curated_path):
+# WordNet 3.0 lexnames numbers of the noun files specific enough to say what a post is about;
+# the rest (artifact, act, location, ...) span every niche and would only add noise.
+LEXFILE_NAMES = {5: "animal", 13: "food", 20: "plant"}
+
+
+def build_lexfiles(wordnet_dir):
+    """noun lemma -> lexicographer file of its first (most frequent) sense."""
+    lexfile_at = {}
+    with open(os.path.join(wordnet_dir, "data.noun"), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith(" "):
+                continue
+            fields = line.split(" ", 2)
+            lexfile_at[fields[0]] = int(fields[1])
+    lines = []
+    with open(os.path.join(wordnet_dir, "index.noun"), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith(" "):
+                continue
+            fields = line.split()
+            lemma = fields[0]
+            if not LEMMA_RE.match(lemma) or lemma.count("_") >= MAX_COLLOCATION_WORDS:
+                continue
+            synsets = int(fields[2])
+            first_offset = fields[len(fields) - synsets]
+            name = LEXFILE_NAMES.get(lexfile_at.get(first_offset, -1))
+            if name:
+                lines.append(f"{lemma}\t{name}")
+    lines.sort(key=lambda line: byte_key(line.split("\t", 1)[0]))
+    return lines
+
+
+# Hypernyms too general to say anything about a post ("#entity", "#hour").
+GENERIC_HYPERNYMS = {
+    "entity", "object", "whole", "thing", "artifact", "artefact", "act", "activity", "event",
+    "time", "hour", "period", "state", "attribute", "abstraction", "group", "unit", "matter",
+    "substance", "part", "piece", "organism", "being", "person", "individual", "someone",
+    "somebody", "instrumentality", "instrumentation", "device", "container", "structure",
+    "location", "region", "area", "quality", "property", "content", "idea", "point",
+    "material", "commodity", "goods", "article", "creation", "product", "implement",
+    "way", "action", "change", "happening", "occurrence", "phenomenon", "process",
+    "formation", "java", "religion", "system", "collection", "arrangement", "situation",
+    "bar", "block", "speculation", "leavening", "leaven", "woods", "vegetation", "breadstuff",
+    "downfall", "precipitation", "snowfall",
+}
+MAX_RELATIVES = 3
+MIN_RELATIVE_TAGGED = 1
+
+
+def build_relatives(wordnet_dir):
+    """noun lemma -> up to MAX_RELATIVES synonyms and hypernyms of its most frequent sense, for
+    hashtags one step away from the description ("puppy" -> "dog", "sunset" -> "sundown")."""
+    synsets = {}
+    with open(os.path.join(wordnet_dir, "data.noun"), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith(" "):
+                continue
+            fields = line.split(" ")
+            words = int(fields[3], 16)
+            lemmas = [fields[4 + 2 * i].lower() for i in range(words)]
+            k = 4 + 2 * words
+            pointers = int(fields[k])
+            hypernyms = []
+            for p in range(pointers):
+                symbol, offset, pos = fields[k + 1 + 4 * p: k + 4 + 4 * p]
+                if symbol in ("@", "@i") and pos == "n":
+                    hypernyms.append(offset)
+            synsets[fields[0]] = (lemmas, hypernyms, int(fields[1]))
+    # Relatives must be words people use: seen in WordNet's tagged corpus at least this often.
+    tagged_count = {lemma: tagged for lemma, _, tagged in read_index(
+        os.path.join(wordnet_dir, "index.noun"))}
+    lines = []
+    with open(os.path.join(wordnet_dir, "index.noun"), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith(" "):
+                continue
+            fields = line.split()
+            lemma = fields[0]
+            tagged = int(fields[5 + int(fields[3])])
+            if tagged == 0 or not LEMMA_RE.match(lemma) or lemma.count("_") >= MAX_COLLOCATION_WORDS:
+                continue
+            synset_count = int(fields[2])
+            first = fields[len(fields) - synset_count]
+            if first not in synsets:
+                continue
+            lemmas, hypernyms, lexfile = synsets[first]
+            related = [w for w in lemmas if w != lemma and "_" not in w and LEMMA_RE.match(w)
+                       and w not in GENERIC_HYPERNYMS]
+            for h in hypernyms[:1]:
+                h_lemmas, _, h_lexfile = synsets.get(h, ([], [], -1))
+                if h_lexfile == lexfile:
+                    related += [w for w in h_lemmas[:2]
+                                if "_" not in w and w not in GENERIC_HYPERNYMS and LEMMA_RE.match(w)]
+            related = [w for i, w in enumerate(related)
+                       if w not in related[:i] and w != lemma
+                       and tagged_count.get(w, 0) >= MIN_RELATIVE_TAGGED]
+            if related:
+                lines.append(lemma + "\t" + " ".join(related[:MAX_RELATIVES]))
+    lines.sort(key=lambda line: byte_key(line.split("\t", 1)[0]))
+    return lines
+
+
+def build_emoji(cldr_path, curated_path, language="en"):
     root = ET.parse(cldr_path).getroot()
     keywords_of = {}
     tts_of = {}
@@ -128,7 +235,11 @@ def build_emoji(cldr_path, curated_path):
             if not line or line.startswith("#"):
                 continue
             fields = line.split()
-            curated[keyword_of(fields[0])] = [e.replace("\uFE0F", "") for e in fields[1:]]
+            # "es:atardecer 🌅" is a Spanish override; unprefixed lines are English.
+            lang, _, word = fields[0].rpartition(":")
+            if (lang or "en") != language:
+                continue
+            curated[keyword_of(word)] = [e.replace("\uFE0F", "") for e in fields[1:]]
 
     lines = []
     for kw in sorted(set(candidates) | set(curated), key=byte_key):
@@ -148,12 +259,58 @@ def build_emoji(cldr_path, curated_path):
     return lines
 
 
+INDEX_MAGIC = b"RGIX"
+INDEX_VERSION = 2
+# Tables this long also get a two-byte bucket table: 9 probes instead of 14 in the lexicon.
+PAIR_BUCKETS_FROM = 20000
+
+
 def write_lines(path, lines):
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines))
-        f.write("\n")
-    os.replace(tmp, path)
+    """Writes the sorted table and, next to it, PATH.idx: the binary index the engine maps in
+    place instead of scanning the text at start-up (SortedLines::map). Layout, little endian:
+    "RGIX", u32 version, u32 count, u32 has_pairs, u32 first_byte[257] (entries whose key starts
+    below each byte value), u32 pairs[65537] only when has_pairs (entries whose first two bytes,
+    a missing second byte counting as 0, are below each pair value), then count x (u32 offset of
+    the line, u32 key length)."""
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    entries = []
+    pos = 0
+    for line in lines:
+        raw = line.encode("utf-8")
+        key_len = len(raw)
+        for sep in (b"\t", b" "):
+            cut = raw.find(sep)
+            if cut >= 0:
+                key_len = min(key_len, cut)
+        key = raw[:key_len]
+        entries.append((pos, key_len, key[0] if key else 0,
+                        (key[0] << 8 | (key[1] if len(key) > 1 else 0)) if key else 0))
+        pos += len(raw) + 1
+    keys = [data[start:start + size] for start, size, _, _ in entries]
+    if keys != sorted(keys):
+        sys.exit(f"gen-lexicon: {path} is not sorted by bytes")
+
+    def cumulative(values, buckets):
+        table, i = [], 0
+        for b in range(buckets + 1):
+            while i < len(values) and values[i] < b:
+                i += 1
+            table.append(i)
+        return table
+
+    has_pairs = len(entries) >= PAIR_BUCKETS_FROM
+    index = bytearray(INDEX_MAGIC)
+    index += struct.pack("<III", INDEX_VERSION, len(entries), 1 if has_pairs else 0)
+    index += struct.pack("<257I", *cumulative([e[2] for e in entries], 256))
+    if has_pairs:
+        index += struct.pack("<65537I", *cumulative([e[3] for e in entries], 65536))
+    for start, size, _, _ in entries:
+        index += struct.pack("<II", start, size)
+    for target, blob in ((path, data), (path + ".idx", bytes(index))):
+        tmp = target + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, target)
 
 
 def main():
@@ -162,6 +319,7 @@ def main():
     parser.add_argument("--cldr", default="/usr/share/unicode/cldr/common/annotations/en.xml")
     parser.add_argument("--curated", required=True, help="data/captions/emoji_keywords.txt")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--languages", default="", help="more CLDR languages, e.g. es,fr,de")
     args = parser.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
@@ -177,6 +335,14 @@ def main():
     if len(emoji) < 1000:
         sys.exit(f"gen-lexicon: only {len(emoji)} emoji keywords read from {args.cldr}")
     write_lines(os.path.join(args.out, "emoji.tsv"), emoji)
+    write_lines(os.path.join(args.out, "lexfile.tsv"), build_lexfiles(args.wordnet))
+    write_lines(os.path.join(args.out, "relatives.tsv"), build_relatives(args.wordnet))
+    cldr_dir = os.path.dirname(args.cldr)
+    for lang in filter(None, args.languages.split(",")):
+        lines = build_emoji(os.path.join(cldr_dir, lang + ".xml"), args.curated, lang)
+        if len(lines) < 1000:
+            sys.exit(f"gen-lexicon: only {len(lines)} emoji keywords for {lang}")
+        write_lines(os.path.join(args.out, f"emoji_{lang}.tsv"), lines)
 
 
 if __name__ == "__main__":

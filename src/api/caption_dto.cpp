@@ -56,6 +56,8 @@ void append_caption(std::string& out, const captions::Caption& c) {
   append_string(out, "tone", c.tone);
   append_number(out, "word_count", c.word_count, "%.0f");
   append_number(out, "character_count", c.character_count, "%.0f");
+  append_string(out, "niche", c.niche);
+  append_number(out, "niche_confidence", c.niche_confidence, "%.2f");
 }
 
 }  // namespace
@@ -97,6 +99,11 @@ std::optional<CaptionRequest> read_caption_request(const boost::json::object& ob
   if (auto v = in.text("brand_voice", false, 0, 200)) r.brand_voice = std::move(*v);
   if (auto v = in.integer("variants", 1, 5)) r.variants = static_cast<int>(*v);
   if (auto v = in.integer("seed", 0, INT64_MAX)) r.seed = static_cast<std::uint64_t>(*v);
+  if (auto v = in.choice("length", captions::kLengthNames)) r.length = static_cast<captions::Length>(*v);
+  if (auto v = in.choice("emoji", captions::kEmojiDensityNames)) {
+    r.emoji = static_cast<captions::EmojiDensity>(*v);
+  }
+  if (auto v = in.boolean("cta")) r.cta = *v;
   in.text("client_id", false, 0, 128);  // accepted for the caller's bookkeeping; not part of the output
   in.reject_unknown();
   if (errors.size() != errors_before) return std::nullopt;
@@ -137,6 +144,9 @@ std::string render_caption_fragment(const CaptionRequest& request,
   append_string(out, "content_type", captions::name_of(request.content_type, captions::kContentTypeNames));
   append_string(out, "optimization_level",
                 captions::name_of(request.optimization_level, captions::kOptimizationLevelNames));
+  append_string(out, "length", captions::name_of(request.length, captions::kLengthNames));
+  append_string(out, "emoji", captions::name_of(request.emoji, captions::kEmojiDensityNames));
+  out += request.cta ? "\"cta\":true," : "\"cta\":false,";
   append_string(out, "api_version", kCaptionApiVersion);
   out.pop_back();  // the last comma
   return out;

@@ -197,6 +197,7 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   add_video_commands(cli, exit_code);
+  add_eval_command(cli, exit_code);
   CLI11_PARSE(cli, argc, argv);
 
   if (serve_cmd->parsed()) return serve(config);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "captions/tokenizer.hpp"
 
@@ -51,7 +52,250 @@ void add_unique(std::vector<std::string>& list, std::string_view item) {
   if (std::find(list.begin(), list.end(), item) == list.end()) list.emplace_back(item);
 }
 
+void sort_unique(std::vector<std::string>& list) {
+  std::sort(list.begin(), list.end());
+  list.erase(std::unique(list.begin(), list.end()), list.end());
+}
+
+// "playas" -> "playa", "fleurs" -> "fleur": enough to match triggers and emoji keywords.
+std::string_view strip_plural(std::string_view w) {
+  if (w.size() > 3 && w.back() == 's' && w[w.size() - 2] != 's') return w.substr(0, w.size() - 1);
+  return w;
+}
+
 }  // namespace
+
+bool Analysis::mentions(std::string_view word) const {
+  return std::binary_search(cues.begin(), cues.end(), word,
+                            [](std::string_view a, std::string_view b) { return a < b; });
+}
+
+Analysis Analyzer::analyze(std::string_view description, const std::vector<std::string>& keywords,
+                           std::string_view audience, const LanguagePack& language) const {
+  if (!language.english()) return analyze_other(description, keywords, audience, language);
+  Analysis out = analyze(description, keywords, audience);
+  if (!out.noun_phrases.empty()) {
+    std::string_view head = out.noun_phrases[0].head;
+    std::string last(
+        head.substr(head.rfind(' ') == std::string_view::npos ? 0 : head.rfind(' ') + 1));
+    for (char& c : last) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.subject.mass = language.is_mass(last) || language.is_mass(strip_plural(last));
+  }
+  return out;
+}
+
+Analysis Analyzer::analyze_other(std::string_view description,
+                                 const std::vector<std::string>& keywords,
+                                 std::string_view audience, const LanguagePack& language) const {
+  Analysis out;
+  out.language = language_index(language.code());
+  thread_local std::vector<Word> words;
+  tokenize(description, words);
+  struct Token {
+    std::string lower;
+    std::string_view surface;
+    bool stop = false;
+    bool capitalized = false;
+    bool sentence_start = false;
+    const ArticleInfo* article = nullptr;
+    bool elided_article = false;  // "l'" before the word
+  };
+  std::vector<Token> tokens;
+  tokens.reserve(words.size());
+  for (const Word& w : words) {
+    Token t;
+    t.lower = w.lower;
+    t.surface = w.surface;
+    t.capitalized = w.capitalized;
+    t.sentence_start = w.sentence_start;
+    // French and Italian elision: "l'océan", "dell'isola", "d'été" are two words.
+    std::size_t apostrophe = w.surface.find('\'');
+    std::size_t width = 1;
+    if (apostrophe == std::string_view::npos) {
+      apostrophe = w.surface.find("\xE2\x80\x99");
+      width = 3;
+    }
+    if (apostrophe != std::string_view::npos && apostrophe > 0 &&
+        apostrophe + width < w.surface.size()) {
+      std::string prefix = t.lower.substr(0, apostrophe);
+      if (language.stopwords().contains(prefix) || prefix == "l" || prefix == "un") {
+        t.lower.erase(0, apostrophe);
+        t.surface = w.surface.substr(apostrophe + width);
+        t.capitalized = false;
+        t.elided_article = prefix == "l" || prefix.ends_with("ll") || prefix == "un";
+        t.sentence_start = false;
+      }
+    }
+    t.stop = language.stopwords().contains(t.lower) || all_digits(t.lower);
+    t.article = language.article(t.lower);
+    tokens.push_back(std::move(t));
+  }
+  const bool german = language.capitalized_nouns();
+  auto content = [&](const Token& t) {
+    return !t.stop && !t.lower.empty() && !language.is_gerund(t.lower);
+  };
+  // German capitalizes nouns, and every first word: "Hausgemachtes Brot" starts with an
+  // adjective, told by its ending and the capitalized noun after it.
+  auto german_adjective_start = [&](std::size_t i) {
+    const Token& t = tokens[i];
+    if (!t.sentence_start || i + 1 >= tokens.size() || !tokens[i + 1].capitalized ||
+        !content(tokens[i + 1])) {
+      return false;
+    }
+    for (std::string_view e : {"e", "er", "es", "en", "em"}) {
+      if (t.lower.size() > e.size() + 2 && t.lower.ends_with(e)) return true;
+    }
+    return false;
+  };
+  std::vector<bool> noun_flags(tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    noun_flags[i] =
+        content(tokens[i]) && (!german || (tokens[i].capitalized && !german_adjective_start(i)));
+  }
+  auto noun_like = [&](const Token& t) {
+    return noun_flags[static_cast<std::size_t>(&t - tokens.data())];
+  };
+
+  // The subject: the first noun-like word with what follows it ("puesta de sol", "tarte aux
+  // pommes"); in German just the noun, which carries its own compounds.
+  std::size_t first = tokens.size();
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (noun_like(tokens[i])) {
+      first = i;
+      break;
+    }
+  }
+  if (first < tokens.size()) {
+    Subject& s = out.subject;
+    s.found = true;
+    std::size_t last = first;
+    if (!german) {
+      std::size_t content_words = 1;
+      for (std::size_t k = first + 1; k < tokens.size() && content_words < 3; ++k) {
+        if (content(tokens[k]) && !tokens[k].article) {
+          last = k;
+          ++content_words;
+        } else if (language.is_linker(tokens[k].lower) && k + 1 < tokens.size() &&
+                   content(tokens[k + 1]) && !tokens[k + 1].elided_article) {
+          // "puesta de sol", "tarte aux pommes": the complement closes the phrase.
+          last = k + 1;
+          break;
+        } else {
+          break;
+        }
+      }
+    }
+    const Token& head = tokens[first];
+    s.proper = !german && head.capitalized && !head.sentence_start;
+    for (std::size_t k = first; k <= last; ++k) {
+      if (!s.text.empty()) s.text += ' ';
+      bool keep_case = german || (tokens[k].capitalized && !tokens[k].sentence_start);
+      if (german && k == first) keep_case = true;
+      s.text += keep_case ? std::string(tokens[k].surface) : tokens[k].lower;
+    }
+    if (german && !s.text.empty() && s.text[0] >= 'a' && s.text[0] <= 'z') {
+      s.text[0] = static_cast<char>(s.text[0] - 32);
+    }
+    const ArticleInfo* article = first > 0 ? tokens[first - 1].article : nullptr;
+    if (article != nullptr) {
+      s.gender = article->gender;
+      s.plural = article->plural;
+    } else {
+      std::string_view single = language.plural_s() ? strip_plural(head.lower) : head.lower;
+      s.plural = !head.elided_article && single.size() != head.lower.size();
+      s.gender = language.gender_of(single);
+    }
+    NounPhrase phrase;
+    phrase.head = s.text;
+    phrase.compound = last > first;
+    phrase.score = 1;
+    out.noun_phrases.push_back(std::move(phrase));
+  }
+  for (const Token& t : tokens) {
+    if (!content(t)) continue;
+    std::string text = german && t.capitalized ? std::string(t.surface) : t.lower;
+    add_unique(out.keywords, text);
+    if (noun_like(t)) add_unique(out.nouns, text);
+    out.cues.push_back(t.lower);
+    if (language.plural_s()) out.cues.emplace_back(strip_plural(t.lower));
+  }
+  thread_local std::vector<Word> extra;
+  for (const std::string& k : keywords) {
+    tokenize(k, extra);
+    for (const Word& w : extra) out.cues.push_back(w.lower);
+  }
+  sort_unique(out.cues);
+
+  thread_local std::vector<double> scores;
+  scores.assign(niches_.size(), 0.0);
+  const std::size_t lang = out.language;
+  const double n = static_cast<double>(std::max<std::size_t>(tokens.size(), 1));
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (!content(t)) continue;
+    double weight = (noun_like(t) ? 1.5 : 1.0) * (1.5 - static_cast<double>(i) / n);
+    if (niches_.is_trigger(t.lower, lang)) {
+      niches_.vote(t.lower, weight, scores, lang);
+      continue;
+    }
+    std::string_view single = language.plural_s() ? strip_plural(t.lower) : t.lower;
+    if (single != t.lower && niches_.is_trigger(single, lang)) {
+      niches_.vote(single, weight, scores, lang);
+      continue;
+    }
+    if (german) {
+      // Plurals ("Welpen", "Berge") and compounds: "Schokoladenkuchen" is a "kuchen",
+      // "Urlaubstag" starts with "urlaub".
+      std::string_view w = t.lower;
+      bool voted = false;
+      for (std::string_view ending : {"en", "n", "e", "s", "er"}) {
+        if (w.size() > ending.size() + 3 && w.ends_with(ending)) {
+          std::string_view stem = w.substr(0, w.size() - ending.size());
+          if (niches_.is_trigger(stem, lang)) {
+            niches_.vote(stem, weight, scores, lang);
+            voted = true;
+            break;
+          }
+        }
+      }
+      constexpr std::size_t kMinPart = 4;
+      for (std::size_t k = kMinPart; !voted && k + kMinPart <= w.size(); ++k) {
+        if (niches_.is_trigger(w.substr(k), lang)) {
+          niches_.vote(w.substr(k), weight * 0.75, scores, lang);
+          voted = true;
+        } else if (niches_.is_trigger(w.substr(0, w.size() - k), lang)) {
+          niches_.vote(w.substr(0, w.size() - k), weight * 0.75, scores, lang);
+          voted = true;
+        }
+      }
+    }
+  }
+  for (const std::string& keyword : keywords) {
+    tokenize(keyword, extra);
+    for (const Word& w : extra) niches_.vote(w.lower, 1.0, scores, lang);
+  }
+  tokenize(audience, extra);
+  for (const Word& w : extra) niches_.vote(w.lower, 0.5, scores, lang);
+  decide(out, scores);
+  return out;
+}
+
+void Analyzer::decide(Analysis& out, const std::vector<double>& scores) const {
+  std::size_t best = niches_.fallback();
+  double best_score = 0.0, second = 0.0;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (scores[i] > best_score) {
+      second = best_score;
+      best_score = scores[i];
+      best = i;
+    } else if (scores[i] > second) {
+      second = scores[i];
+    }
+  }
+  out.niche = best;
+  // Strong and unrivalled evidence approaches 1; one weak vote, or a tie, stays near 0.5.
+  out.niche_confidence = best_score <= 0 ? 0.0 : best_score / (best_score + second + 1.0);
+}
 
 void Analyzer::tag(std::vector<Term>& terms) const {
   for (std::size_t i = 0; i < terms.size(); ++i) {
@@ -220,19 +464,53 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
   for (const Term& t : out.terms) {
     if (!t.stop && t.pos == Pos::adjective) add_unique(out.adjectives, t.text);
   }
-  out.niche = classify(out, keywords, audience);
+  if (!out.noun_phrases.empty()) {
+    out.subject.found = true;
+    out.subject.text = out.noun_phrases[0].head;
+    // A name keeps its own capital and takes no article.
+    for (const Term& t : out.terms) {
+      if (t.proper && out.subject.text.ends_with(t.text)) out.subject.proper = true;
+    }
+  }
+  out.cues.reserve(out.terms.size() + 4);
+  for (const Term& t : out.terms) {
+    if (t.stop) continue;
+    out.cues.push_back(t.lemma);
+    if (t.compound) {
+      std::string_view rest = t.lemma;
+      for (std::size_t us = rest.find('_'); us != std::string_view::npos; us = rest.find('_')) {
+        out.cues.emplace_back(rest.substr(0, us));
+        rest.remove_prefix(us + 1);
+      }
+      out.cues.emplace_back(rest);
+    }
+  }
+  thread_local std::vector<Word> kw;
+  for (const std::string& k : keywords) {
+    tokenize(k, kw);
+    for (const Word& w : kw) out.cues.emplace_back(strip_plural(w.lower));
+  }
+  sort_unique(out.cues);
+  classify(out, keywords, audience);
   return out;
 }
 
-std::size_t Analyzer::classify(const Analysis& analysis, const std::vector<std::string>& keywords,
-                               std::string_view audience) const {
+void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keywords,
+                        std::string_view audience) const {
   thread_local std::vector<double> scores;
   scores.assign(niches_.size(), 0.0);
   thread_local std::vector<Word> words;
-  for (const Term& t : analysis.terms) {
+  const double n = static_cast<double>(std::max<std::size_t>(analysis.terms.size(), 1));
+  thread_local std::vector<const Term*> unmatched_nouns;
+  unmatched_nouns.clear();
+  for (std::size_t i = 0; i < analysis.terms.size(); ++i) {
+    const Term& t = analysis.terms[i];
     if (t.stop) continue;
-    double weight = t.pos == Pos::noun ? 1.5 : 1.0;
-    niches_.vote(t.lemma, weight, scores);
+    // The subject usually comes first: "yoga on the beach" is about yoga, not the beach.
+    double weight = (t.pos == Pos::noun ? 1.5 : 1.0) * (1.5 - static_cast<double>(i) / n);
+    if (!niches_.vote(t.lemma, weight, scores) && t.pos == Pos::noun) {
+      unmatched_nouns.push_back(&t);
+    }
     if (t.compound) {
       // "beach_towel" also speaks for "beach".
       std::string_view rest = t.lemma;
@@ -243,21 +521,19 @@ std::size_t Analyzer::classify(const Analysis& analysis, const std::vector<std::
       niches_.vote(rest, 0.5, scores);
     }
   }
+  // No trigger at all: WordNet may still know what the nouns are ("croissant" is noun.food).
+  if (std::all_of(scores.begin(), scores.end(), [](double v) { return v <= 0; })) {
+    for (const Term* t : unmatched_nouns) {
+      if (auto file = lexfiles_.find(t->lemma)) niches_.vote_lexfile(*file, 0.75, scores);
+    }
+  }
   for (const std::string& keyword : keywords) {
     tokenize(keyword, words);
     for (const Word& w : words) niches_.vote(lexicon_.singular(w.lower), 1.0, scores);
   }
   tokenize(audience, words);
   for (const Word& w : words) niches_.vote(lexicon_.singular(w.lower), 0.5, scores);
-  std::size_t best = niches_.fallback();
-  double best_score = 0.0;
-  for (std::size_t i = 0; i < scores.size(); ++i) {
-    if (scores[i] > best_score) {
-      best_score = scores[i];
-      best = i;
-    }
-  }
-  return best;
+  decide(analysis, scores);
 }
 
 }  // namespace reelgen::captions::detail

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "captions/language.hpp"
 #include "captions/lexicon.hpp"
 #include "captions/niches.hpp"
 #include "captions/sorted_lines.hpp"
@@ -30,6 +31,16 @@ struct NounPhrase {
   bool compound = false;  // the head has more than one word
 };
 
+// What the caption talks about, with what the grammar of its language needs to write it.
+struct Subject {
+  std::string text;  // "golden retriever", "puesta de sol", "Sonnenuntergang"
+  Gender gender = Gender::masculine;
+  bool plural = false;
+  bool proper = false;  // a name: no article ("this Paris" reads wrong)
+  bool mass = false;    // English mass noun: no "a" ("a cozy coffee" reads wrong)
+  bool found = false;   // false when the description has no noun
+};
+
 struct Analysis {
   std::vector<Term> terms;
   std::vector<NounPhrase> noun_phrases;  // best first
@@ -37,25 +48,43 @@ struct Analysis {
   std::vector<std::string> adjectives;   // unique, in order of appearance
   std::vector<std::string> keywords;     // unique lemmas (nouns, adjectives, verbs), best first
   std::size_t niche = 0;                 // index into the NicheSet
+  double niche_confidence = 0;           // 0..1; 0 when the fallback niche was taken
+  Subject subject;
+  std::vector<std::string> cues;  // sorted lower-case words and lemmas, keywords included
+  std::size_t language = 0;       // index into kLanguages
+
+  bool mentions(std::string_view word) const;
 };
 
 class Analyzer {
  public:
-  Analyzer(const Lexicon& lexicon, const SortedLines& stopwords, const NicheSet& niches)
-      : lexicon_(lexicon), stopwords_(stopwords), niches_(niches) {}
+  Analyzer(const Lexicon& lexicon, const SortedLines& stopwords, const NicheSet& niches,
+           const SortedLines& lexfiles)
+      : lexicon_(lexicon), stopwords_(stopwords), niches_(niches), lexfiles_(lexfiles) {}
 
-  // keywords and audience only steer the niche; they are not part of the description's terms.
+  // English, through WordNet. keywords and audience only steer the niche; they are not part of
+  // the description's terms.
   Analysis analyze(std::string_view description, const std::vector<std::string>& keywords,
                    std::string_view audience) const;
 
+  // Any language: English goes through WordNet, the others through their language pack (stop
+  // words, articles, gender rules) and the niche triggers of that language.
+  Analysis analyze(std::string_view description, const std::vector<std::string>& keywords,
+                   std::string_view audience, const LanguagePack& language) const;
+
  private:
   void tag(std::vector<Term>& terms) const;
-  std::size_t classify(const Analysis& analysis, const std::vector<std::string>& keywords,
-                       std::string_view audience) const;
+  Analysis analyze_other(std::string_view description, const std::vector<std::string>& keywords,
+                         std::string_view audience, const LanguagePack& language) const;
+  void classify(Analysis& analysis, const std::vector<std::string>& keywords,
+                std::string_view audience) const;
+  // Picks the best niche from scores and fills analysis.niche and niche_confidence.
+  void decide(Analysis& analysis, const std::vector<double>& scores) const;
 
   const Lexicon& lexicon_;
   const SortedLines& stopwords_;
   const NicheSet& niches_;
+  const SortedLines& lexfiles_;
 };
 
 }  // namespace reelgen::captions::detail

@@ -26,15 +26,25 @@ inline constexpr std::array<std::string_view, 9> kStyleNames = {
     "promotional", "luxury",       "storytelling",  "call_to_action"};
 
 enum class OptimizationLevel { ultra_fast, balanced, quality };
-inline constexpr std::array<std::string_view, 3> kOptimizationLevelNames = {"ultra_fast", "balanced",
-                                                                            "quality"};
+inline constexpr std::array<std::string_view, 3> kOptimizationLevelNames = {"ultra_fast",
+                                                                            "balanced", "quality"};
 
 enum class ContentType { post, story, reel, carousel };
 inline constexpr std::array<std::string_view, 4> kContentTypeNames = {"post", "story", "reel",
                                                                       "carousel"};
 
+// Caption length: short stays within 80 characters, long writes a second body paragraph.
+enum class Length { short_, medium, long_ };
+inline constexpr std::array<std::string_view, 3> kLengthNames = {"short", "medium", "long"};
+inline constexpr std::size_t kShortCaptionChars = 80;
+
+// Emoji density; automatic follows the style (and the content type's cap).
+enum class EmojiDensity { automatic, none, few, many };
+inline constexpr std::array<std::string_view, 4> kEmojiDensityNames = {"auto", "none", "few",
+                                                                       "many"};
+
 // Languages the builtin engine writes.
-inline constexpr std::array<std::string_view, 1> kLanguages = {"en"};
+inline constexpr std::array<std::string_view, 6> kLanguages = {"en", "es", "fr", "de", "it", "pt"};
 
 // Instagram's hard limits.
 inline constexpr std::size_t kMaxCaptionChars = 2200;
@@ -47,12 +57,15 @@ struct CaptionRequest {
   int hashtag_count = 15;  // 0..30
   OptimizationLevel optimization_level = OptimizationLevel::balanced;
   std::string language = "en";
-  std::string audience;                // free text, may be empty
+  std::string audience;  // free text, may be empty
   ContentType content_type = ContentType::post;
-  std::vector<std::string> keywords;   // each must appear in the caption, <= 20
-  std::string brand_voice;             // free text adjectives, may be empty
-  int variants = 1;                    // 1..5: the caption plus variants-1 alternatives
-  std::uint64_t seed = 0;              // same request + same seed => same caption
+  std::vector<std::string> keywords;  // each must appear in the caption, <= 20
+  std::string brand_voice;            // free text adjectives, may be empty
+  int variants = 1;                   // 1..5: the caption plus variants-1 alternatives
+  std::uint64_t seed = 0;             // same request + same seed => same caption
+  Length length = Length::medium;
+  EmojiDensity emoji = EmojiDensity::automatic;
+  bool cta = true;  // end with a call to action
 };
 
 // One written caption with its analysis.
@@ -66,7 +79,9 @@ struct Caption {
   std::string sentiment;              // positive | neutral | negative
   std::string tone;                   // e.g. "warm", "confident", "uplifting"
   int word_count = 0;
-  int character_count = 0;            // code points of text
+  int character_count = 0;      // code points of text
+  std::string niche;            // detected niche, e.g. "food"; "lifestyle" when unsure
+  double niche_confidence = 0;  // 0..1
 };
 
 struct CaptionResult {

@@ -11,6 +11,7 @@
 #include "captions/analyzer.hpp"
 #include "captions/caption.hpp"
 #include "captions/emojis.hpp"
+#include "captions/language.hpp"
 #include "captions/niches.hpp"
 #include "captions/phrase_bank.hpp"
 #include "captions/rng.hpp"
@@ -24,6 +25,9 @@ struct Choice {
   int cta = -1;
 };
 
+// The register the audience asks for; lines tagged for the other register are never used.
+enum class Register : std::uint8_t { neutral, formal, casual };
+
 struct ComposeInput {
   const Analysis& analysis;
   const StyleBank& style;
@@ -31,6 +35,10 @@ struct ComposeInput {
   const CaptionRequest& request;
   const EmojiChoice& emojis;
   std::string_view brand_adjective;  // from brand_voice, preferred for {quality}; may be empty
+  const LanguagePack& language;
+  std::size_t emoji_budget;                     // emojis to place, already capped by content type
+  const std::vector<std::string_view>& voices;  // template tags the brand voice asks for
+  Register register_ = Register::neutral;
 };
 
 struct Draft {

@@ -35,6 +35,28 @@ EmojiChoice pick_emojis(const EmojiTable& table, const Analysis& analysis, const
     return true;
   };
   if (count == 0) return choice;
+  // Other languages have no parts of speech: the subject as a whole ("coucher_de_soleil"),
+  // then the content words in order, each also without a plural "s" ("playas" -> "playa").
+  static const std::vector<std::string> kNone;
+  if (analysis.terms.empty() && analysis.subject.found) {
+    std::string key = analysis.subject.text;
+    for (char& c : key) {
+      if (c == ' ') c = '_';
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    if (key.find('_') != std::string::npos && add(table.best(key))) ++choice.from_description;
+  }
+  for (const std::string& word : analysis.terms.empty() ? analysis.keywords : kNone) {
+    std::string key = word;
+    for (char& c : key) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    std::string_view emoji = table.best(key);
+    if (emoji.empty() && key.size() > 3 && key.back() == 's') {
+      emoji = table.best(std::string_view(key).substr(0, key.size() - 1));
+    }
+    if (add(emoji)) ++choice.from_description;
+  }
   // Nouns first (most relevant first), then what happens (verbs).
   for (Pos pos : {Pos::noun, Pos::verb}) {
     for (const Term& t : analysis.terms) {

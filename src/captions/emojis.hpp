@@ -15,6 +15,7 @@ namespace reelgen::captions::detail {
 
 class EmojiTable {
  public:
+  EmojiTable() = default;
   explicit EmojiTable(SortedLines table) : table_(std::move(table)) {}
 
   // The best emoji for a lower-case keyword ('_' joins words), or "" when none fits.

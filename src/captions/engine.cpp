@@ -21,10 +21,14 @@ namespace {
 
 constexpr std::string_view kFieldSeparator = "\x1F";
 
-core::Result<SortedLines> table(std::string_view name) {
+// Generated tables come with a binary index (NAME.idx) that is mapped in place; curated files
+// are small and indexed by one pass.
+core::Result<SortedLines> table(const std::string& name) {
   auto blob = embedded::caption_data(name);
-  if (!blob)
-    return core::fail(core::ErrorCode::internal, "caption data missing: " + std::string(name));
+  if (!blob) return core::fail(core::ErrorCode::internal, "caption data missing: " + name);
+  if (auto index = embedded::caption_data(name + ".idx")) {
+    return SortedLines::map(*blob, *index, name);
+  }
   return SortedLines::index(*blob, name);
 }
 
@@ -70,70 +74,133 @@ void fit_limit(Caption& c) {
 
 }  // namespace
 
-Engine::Engine(Lexicon lexicon, SortedLines stopwords, SortedLines sentiment, SortedLines banned,
-               EmojiTable emoji, NicheSet niches, std::array<StyleBank, 9> styles)
-    : lexicon_(std::move(lexicon)),
-      stopwords_(std::move(stopwords)),
-      sentiment_(std::move(sentiment)),
-      banned_(std::move(banned)),
-      emoji_(std::move(emoji)),
-      niches_(std::move(niches)),
-      styles_(std::move(styles)),
-      analyzer_(lexicon_, stopwords_, niches_) {}
+Engine::Engine(EngineTables tables)
+    : t_(std::move(tables)),
+      analyzer_(*t_.lexicon, t_.languages[0].stopwords(), t_.niches, t_.lexfiles) {}
+
+namespace {
+
+core::Result<std::string_view> blob(std::string_view name) {
+  auto text = embedded::caption_data(name);
+  if (!text)
+    return core::fail(core::ErrorCode::internal, "caption data missing: " + std::string(name));
+  return *text;
+}
+
+// Emojis per caption for the request: the style's density unless the caller chose, capped by
+// what the content type carries.
+std::size_t emoji_budget(const CaptionRequest& r, const StyleBank& style) {
+  const auto density = static_cast<std::size_t>(std::max(style.emoji_density, 0));
+  std::size_t budget = density;
+  switch (r.emoji) {
+    case EmojiDensity::automatic:
+      if (r.content_type == ContentType::story) budget = std::min<std::size_t>(budget, 1);
+      if (r.content_type == ContentType::reel) budget = std::min<std::size_t>(budget, 2);
+      break;
+    case EmojiDensity::none:
+      budget = 0;
+      break;
+    case EmojiDensity::few:
+      budget = 1;
+      break;
+    case EmojiDensity::many:
+      budget = std::max<std::size_t>(density + 2, 4);
+      if (r.content_type == ContentType::story) budget = 2;
+      break;
+  }
+  return budget;
+}
+
+}  // namespace
 
 core::Result<std::unique_ptr<Engine>> Engine::load() {
   try {
+    EngineTables t;
     auto words = table("lexicon.tsv");
     if (!words) return std::unexpected(words.error());
     auto noun_exc = table("noun_exc.tsv");
     if (!noun_exc) return std::unexpected(noun_exc.error());
     auto verb_exc = table("verb_exc.tsv");
     if (!verb_exc) return std::unexpected(verb_exc.error());
-    auto emoji = table("emoji.tsv");
-    if (!emoji) return std::unexpected(emoji.error());
-    auto stopwords = table("stopwords_en.txt");
-    if (!stopwords) return std::unexpected(stopwords.error());
-    auto sentiment = table("sentiment_en.txt");
-    if (!sentiment) return std::unexpected(sentiment.error());
+    t.lexicon =
+        std::make_unique<Lexicon>(std::move(*words), std::move(*noun_exc), std::move(*verb_exc));
+    auto lexfiles = table("lexfile.tsv");
+    if (!lexfiles) return std::unexpected(lexfiles.error());
+    t.lexfiles = std::move(*lexfiles);
+    auto relatives = table("relatives.tsv");
+    if (!relatives) return std::unexpected(relatives.error());
+    t.relatives = std::move(*relatives);
     auto banned = table("banned_hashtags.txt");
     if (!banned) return std::unexpected(banned.error());
-    auto niche_text = embedded::caption_data("niches.txt");
-    if (!niche_text)
-      return core::fail(core::ErrorCode::internal, "caption data missing: niches.txt");
+    t.banned = std::move(*banned);
+    auto niche_text = blob("niches.txt");
+    if (!niche_text) return std::unexpected(niche_text.error());
     auto niches = NicheSet::parse(*niche_text);
     if (!niches) return std::unexpected(niches.error());
-    std::array<StyleBank, 9> styles;
-    for (std::size_t i = 0; i < kStyleNames.size(); ++i) {
-      std::string name = "styles/" + std::string(kStyleNames[i]) + ".txt";
-      auto text = embedded::caption_data(name);
-      if (!text) return core::fail(core::ErrorCode::internal, "caption data missing: " + name);
-      auto bank = parse_style_bank(*text, kStyleNames[i]);
-      if (!bank) return std::unexpected(bank.error());
-      styles[i] = std::move(*bank);
+    t.niches = std::move(*niches);
+    auto voice_text = blob("voices.txt");
+    if (!voice_text) return std::unexpected(voice_text.error());
+    auto voices = VoiceMap::parse(*voice_text);
+    if (!voices) return std::unexpected(voices.error());
+    t.voices = std::move(*voices);
+
+    for (std::size_t lang = 0; lang < kLanguageCount; ++lang) {
+      const std::string code(kLanguages[lang]);
+      auto emoji = table(lang == 0 ? "emoji.tsv" : "emoji_" + code + ".tsv");
+      if (!emoji) return std::unexpected(emoji.error());
+      t.emoji[lang] = EmojiTable(std::move(*emoji));
+      auto stopwords = table("stopwords_" + code + ".txt");
+      if (!stopwords) return std::unexpected(stopwords.error());
+      auto sentiment = table("sentiment_" + code + ".txt");
+      if (!sentiment) return std::unexpected(sentiment.error());
+      auto text = blob("languages/" + code + ".txt");
+      if (!text) return std::unexpected(text.error());
+      auto pack = LanguagePack::parse(kLanguages[lang], *text, std::move(*stopwords),
+                                      std::move(*sentiment));
+      if (!pack) return std::unexpected(pack.error());
+      t.languages[lang] = std::move(*pack);
+      for (std::size_t i = 0; i < kStyleCount; ++i) {
+        std::string name = lang == 0
+                               ? "styles/" + std::string(kStyleNames[i]) + ".txt"
+                               : "styles/" + code + "/" + std::string(kStyleNames[i]) + ".txt";
+        auto style_text = blob(name);
+        if (!style_text) return std::unexpected(style_text.error());
+        auto bank =
+            parse_style_bank(*style_text, kStyleNames[i], lang == 0 ? nullptr : &t.styles[0][i]);
+        if (!bank) return std::unexpected(bank.error());
+        t.styles[lang][i] = std::move(*bank);
+      }
     }
-    return std::unique_ptr<Engine>(
-        new Engine(Lexicon(std::move(*words), std::move(*noun_exc), std::move(*verb_exc)),
-                   std::move(*stopwords), std::move(*sentiment), std::move(*banned),
-                   EmojiTable(std::move(*emoji)), std::move(*niches), std::move(styles)));
+    return std::unique_ptr<Engine>(new Engine(std::move(t)));
   } catch (const std::exception& e) {
     return core::fail(core::ErrorCode::internal, std::string("caption engine load: ") + e.what());
   }
 }
 
 std::size_t Engine::memory_bytes() const {
-  return lexicon_.memory_bytes() + stopwords_.memory_bytes() + sentiment_.memory_bytes() +
-         banned_.memory_bytes() + emoji_.memory_bytes();
+  std::size_t bytes = t_.lexicon->memory_bytes() + t_.banned.memory_bytes() +
+                      t_.lexfiles.memory_bytes() + t_.relatives.memory_bytes();
+  for (const EmojiTable& e : t_.emoji) bytes += e.memory_bytes();
+  for (const LanguagePack& l : t_.languages) {
+    bytes += l.stopwords().memory_bytes() + l.sentiment().memory_bytes();
+  }
+  return bytes;
 }
 
 Caption Engine::write(const CaptionRequest& request, const Analysis& analysis,
-                      const StyleBank& style, const Niche& niche, std::string_view brand_adjective,
+                      const StyleBank& style, const Niche& niche, const Steering& steering,
                       std::vector<Choice>& taken, std::size_t variant, std::uint64_t seed) const {
-  EmojiChoice emojis = pick_emojis(emoji_, analysis, niche, style,
-                                   static_cast<std::size_t>(std::max(style.emoji_density, 1)));
+  const std::size_t budget = emoji_budget(request, style);
+  EmojiChoice emojis = pick_emojis(t_.emoji[analysis.language], analysis, niche, style,
+                                   std::max<std::size_t>(budget, 1));
   HashtagPick tags = pick_hashtags(
-      HashtagSources{analysis, style, niche, niches_.reach_hashtags(), request.keywords, banned_},
+      HashtagSources{analysis, style, niche, t_.niches.reach_hashtags(analysis.language),
+                     request.keywords, t_.banned, analysis.language == 0 ? &t_.relatives : nullptr},
       request.hashtag_count, variant);
-  ComposeInput input{analysis, style, niche, request, emojis, brand_adjective};
+  const LanguagePack& language = t_.languages[analysis.language];
+  ComposeInput input{
+      analysis, style,  niche,           request,           emojis, steering.brand_adjective,
+      language, budget, steering.voices, steering.register_};
   std::size_t relevant_emojis = emojis.from_description + niche.emojis.size();
 
   Caption best;
@@ -150,10 +217,15 @@ Caption Engine::write(const CaptionRequest& request, const Analysis& analysis,
     Draft draft = compose(input, rng, taken);
     Caption c;
     c.text = std::move(draft.text);
-    c.hashtags = tags.tags;
+    // The last draft may take the tags; earlier ones copy them.
+    if (k + 1 == candidates) {
+      c.hashtags = std::move(tags.tags);
+    } else {
+      c.hashtags = tags.tags;
+    }
     fit_limit(c);
     c.emojis = emojis_in(c.text);
-    score(ScoreInput{draft, style, request, sentiment_, tags.relevant,
+    score(ScoreInput{draft, style, request, language, budget, tags.relevant,
                      std::min(relevant_emojis, c.emojis.size())},
           c);
     if (!have_best || c.quality_score > best.quality_score) {
@@ -162,33 +234,47 @@ Caption Engine::write(const CaptionRequest& request, const Analysis& analysis,
       have_best = true;
     }
   }
+  best.niche.assign(niche.name);
+  best.niche_confidence = analysis.niche_confidence;
   taken.push_back(best_choice);
   return best;
 }
 
 core::Result<CaptionResult> Engine::generate(const CaptionRequest& request) const {
   try {
-    const StyleBank& style = styles_[static_cast<std::size_t>(request.style)];
-    Analysis analysis =
-        analyzer_.analyze(request.content_description, request.keywords, request.audience);
-    const Niche& niche = niches_.at(analysis.niche);
+    const std::size_t lang = language_index(request.language);
+    const LanguagePack& language = t_.languages[lang];
+    const StyleBank& style = t_.styles[lang][static_cast<std::size_t>(request.style)];
+    Analysis analysis = analyzer_.analyze(request.content_description, request.keywords,
+                                          request.audience, language);
+    const Niche& niche = t_.niches.at(analysis.niche);
 
-    std::string brand_adjective;
+    Steering steering;
+    steering.register_ = t_.voices.register_for(request.audience);
+    t_.voices.tags_for(request.brand_voice, steering.voices);
     thread_local std::vector<Word> words;
-    tokenize(request.brand_voice, words);
-    for (const Word& w : words) {
-      if (stopwords_.contains(w.lower)) continue;
-      WordSense sense = lexicon_.lookup(w.lower);
-      if (sense.known && sense.dominant == Pos::adjective) {
-        brand_adjective = w.lower;
-        break;
+    thread_local std::string brand_adjective;
+    brand_adjective.clear();
+    if (language.english()) {
+      tokenize(request.brand_voice, words);
+      for (const Word& w : words) {
+        if (language.stopwords().contains(w.lower)) continue;
+        WordSense sense = t_.lexicon->lookup(w.lower);
+        if (sense.known && sense.dominant == Pos::adjective) {
+          brand_adjective = w.lower;
+          break;
+        }
       }
     }
+    steering.brand_adjective = brand_adjective;
 
     std::string key = core::normalize_space(request.content_description);
     for (std::string_view part :
          {name_of(request.style, kStyleNames), name_of(request.content_type, kContentTypeNames),
-          std::string_view(request.audience), std::string_view(request.brand_voice)}) {
+          std::string_view(request.audience), std::string_view(request.brand_voice),
+          std::string_view(request.language), name_of(request.length, kLengthNames),
+          name_of(request.emoji, kEmojiDensityNames),
+          request.cta ? std::string_view("cta") : std::string_view("no-cta")}) {
       key += kFieldSeparator;
       key += part;
     }
@@ -201,10 +287,9 @@ core::Result<CaptionResult> Engine::generate(const CaptionRequest& request) cons
     CaptionResult result;
     std::vector<Choice> taken;
     const std::size_t outputs = static_cast<std::size_t>(std::clamp(request.variants, 1, 5));
-    result.caption = write(request, analysis, style, niche, brand_adjective, taken, 0, seed);
+    result.caption = write(request, analysis, style, niche, steering, taken, 0, seed);
     for (std::size_t v = 1; v < outputs; ++v) {
-      result.variants.push_back(
-          write(request, analysis, style, niche, brand_adjective, taken, v, seed));
+      result.variants.push_back(write(request, analysis, style, niche, steering, taken, v, seed));
     }
     return result;
   } catch (const std::exception& e) {

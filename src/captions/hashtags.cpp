@@ -17,18 +17,38 @@ constexpr std::string_view kLatinAscii =
     "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii??jjkkkllllllllllnnnnnn?nnoooooo??"
     "rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 
+std::vector<std::string_view> split_words(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (!text.empty()) {
+    std::size_t space = text.find(' ');
+    if (space != 0) out.push_back(text.substr(0, space));
+    if (space == std::string_view::npos) break;
+    text.remove_prefix(space + 1);
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string hashtag_body(std::string_view phrase) {
+std::string hashtag_body(std::string_view phrase, bool keep_accents) {
   std::string out;
   std::size_t i = 0;
   while (i < phrase.size() && out.size() < kMaxTagBody) {
+    std::size_t start = i;
     char32_t cp = next_code_point(phrase, i);
     char c = 0;
     if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '_') {
       c = static_cast<char>(cp);
     } else if (cp >= 'A' && cp <= 'Z') {
       c = static_cast<char>(cp + 32);
+    } else if (keep_accents && cp >= 0xC0 && cp < 0x250 && cp != 0xD7 && cp != 0xF7) {
+      if (cp >= 0xC0 && cp <= 0xDE) {
+        char32_t l = cp + 0x20;
+        out += static_cast<char>(0xC0 | (l >> 6));
+        out += static_cast<char>(0x80 | (l & 0x3F));
+      } else {
+        out.append(phrase.substr(start, i - start));
+      }
     } else if (cp == 0xC6 || cp == 0xE6) {
       out += "ae";
     } else if (cp == 0x152 || cp == 0x153) {
@@ -49,36 +69,92 @@ std::string hashtag_body(std::string_view phrase) {
   return out;
 }
 
+bool valid_hashtag(std::string_view tag) {
+  if (tag.starts_with('#')) tag.remove_prefix(1);
+  if (tag.empty()) return false;
+  std::size_t i = 0;
+  while (i < tag.size()) {
+    char32_t cp = next_code_point(tag, i);
+    bool ok = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+              cp == '_' || (cp >= 0xC0 && cp < 0x250 && cp != 0xD7 && cp != 0xF7);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t rotation) {
   HashtagPick pick;
   std::vector<std::string>& tags = pick.tags;
   if (count <= 0) return pick;
+  const Analysis& analysis = sources.analysis;
+  const bool accents = analysis.language != 0;
   auto limit = static_cast<std::size_t>(std::min(count, 30));
   tags.reserve(limit);
+  std::string body;
   auto add = [&](std::string_view phrase) {
     if (tags.size() >= limit) return;
-    std::string body = hashtag_body(phrase);
-    if (body.empty() || sources.banned.contains(body)) return;
+    body = hashtag_body(phrase, accents);
+    if (body.empty() || body.size() < 3 || sources.banned.contains(body)) return;
+    // Unique ignoring case; bodies are lower case already, accents included.
     for (const std::string& t : tags) {
       if (std::string_view(t).substr(1) == body) return;
     }
     tags.push_back("#" + body);
   };
+  auto applies = [&](const NicheTag& tag) {
+    return tag.applies([&](std::string_view word) { return analysis.mentions(word); });
+  };
+  // Relevance first: what the caller asked for, then the description's own phrases and nouns.
   for (const std::string& k : sources.keywords) add(k);
-  for (const NounPhrase& p : sources.analysis.noun_phrases) {
+  for (const NounPhrase& p : analysis.noun_phrases) {
     if (p.compound) add(p.head);
   }
-  for (const std::string& noun : sources.analysis.nouns) add(noun);
+  for (const std::string& noun : analysis.nouns) add(noun);
+  // One step away in WordNet: "puppy" -> #pup, "sneaker" -> #shoe, "wedding" -> #ceremony.
+  if (sources.relatives != nullptr) {
+    constexpr std::size_t kMaxNounsWithRelatives = 2;
+    std::string key;
+    for (std::size_t i = 0; i < analysis.nouns.size() && i < kMaxNounsWithRelatives; ++i) {
+      key = analysis.nouns[i];
+      std::replace(key.begin(), key.end(), ' ', '_');
+      for (char& c : key) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      }
+      auto related = sources.relatives->find(key);
+      if (!related) continue;
+      for (std::string_view word : split_words(*related)) add(word);
+    }
+  }
   pick.relevant = tags.size();
 
+  // Then the niche's community tags that fit the description (a dog never gets
+  // #catsofinstagram), tags the description spells out first.
+  const auto& niche = sources.niche.hashtags[analysis.language];
+  std::size_t before_niche = tags.size();
+  if (analysis.niche_confidence > 0) {
+    for (const NicheTag& tag : niche) {
+      if (!tag.needs.empty() && applies(tag)) add(tag.tag);
+    }
+    for (std::size_t i = 0; i < niche.size(); ++i) {
+      const NicheTag& tag = niche[(i + rotation) % niche.size()];
+      if (tag.needs.empty()) add(tag.tag);
+    }
+  }
+  pick.relevant += tags.size() - before_niche;
+
+  // Then the style's and broad reach tags to fill the requested count.
   const auto& style = sources.style.hashtags;
-  const auto& niche = sources.niche.hashtags;
   std::size_t style_first = std::min(kStyleTagsBeforeNiche, style.size());
   for (std::size_t i = 0; i < style_first; ++i) add(style[(i + rotation) % style.size()]);
-  std::size_t before_niche = tags.size();
-  for (std::size_t i = 0; i < niche.size(); ++i) add(niche[(i + rotation) % niche.size()]);
-  pick.relevant += tags.size() - before_niche;
-  for (std::string_view tag : sources.reach) add(tag);
+  if (analysis.niche_confidence <= 0) {
+    for (std::size_t i = 0; i < niche.size(); ++i) {
+      const NicheTag& tag = niche[(i + rotation) % niche.size()];
+      if (applies(tag)) add(tag.tag);
+    }
+  }
+  for (const NicheTag& tag : sources.reach) {
+    if (applies(tag)) add(tag.tag);
+  }
   for (std::size_t i = style_first; i < style.size(); ++i)
     add(style[(i + rotation) % style.size()]);
   return pick;

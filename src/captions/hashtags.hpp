@@ -1,6 +1,7 @@
 #pragma once
 // Hashtags in order of relevance: the caller's keywords, the description's noun phrases and
-// nouns, then style, niche and broad reach tags. Every tag is "#" + [a-z0-9_], unique, not banned.
+// nouns, their WordNet relatives, the niche's tags that fit, then style and broad reach tags. Every
+// tag is "#" + [a-z0-9_], unique, not banned.
 
 #include <string>
 #include <string_view>
@@ -14,17 +15,23 @@
 namespace reelgen::captions::detail {
 
 // "Golden retriever" -> "goldenretriever", "café" -> "cafe"; letters outside Latin are dropped.
+// keep_accents keeps Latin letters as they are, lower-cased ("montaña", "fußball"): tags in
+// Spanish, French, German, Italian and Portuguese are written with them.
 // Returns "" when nothing usable is left (or only digits).
-std::string hashtag_body(std::string_view phrase);
+std::string hashtag_body(std::string_view phrase, bool keep_accents = false);
 
 struct HashtagSources {
   const Analysis& analysis;
   const StyleBank& style;
   const Niche& niche;
-  const std::vector<std::string_view>& reach;
+  const std::vector<NicheTag>& reach;
   const std::vector<std::string>& keywords;
   const SortedLines& banned;
+  const SortedLines* relatives = nullptr;  // WordNet synonyms and hypernyms (English nouns)
 };
+
+// True when tag ("#montaña" or "montaña") has only letters, digits and '_' and is not empty.
+bool valid_hashtag(std::string_view tag);
 
 struct HashtagPick {
   std::vector<std::string> tags;

@@ -3,9 +3,37 @@
 #include <algorithm>
 #include <string>
 
+#include "captions/language.hpp"
 #include "captions/section_reader.hpp"
 
 namespace reelgen::captions::detail {
+namespace {
+
+std::vector<NicheTag> tag_list(std::string_view value) {
+  std::vector<NicheTag> tags;
+  for (std::string_view item : split_list(value)) {
+    std::size_t colon = item.find(':');
+    if (colon == std::string_view::npos) {
+      tags.push_back({item, {}});
+    } else {
+      tags.push_back({item.substr(0, colon), item.substr(colon + 1)});
+    }
+  }
+  return tags;
+}
+
+// "topic_es" -> ("topic", 1); "topic" -> ("topic", 0); unknown languages -> npos.
+std::pair<std::string_view, std::size_t> split_language(std::string_view key) {
+  std::size_t us = key.rfind('_');
+  if (us == std::string_view::npos || key.size() - us != 3) return {key, 0};
+  std::string_view code = key.substr(us + 1);
+  for (std::size_t i = 0; i < kLanguages.size(); ++i) {
+    if (kLanguages[i] == code) return {key.substr(0, us), i};
+  }
+  return {key, std::string_view::npos};
+}
+
+}  // namespace
 
 core::Result<NicheSet> NicheSet::parse(std::string_view text) {
   NicheSet set;
@@ -17,46 +45,99 @@ core::Result<NicheSet> NicheSet::parse(std::string_view text) {
       error = "niches.txt: expected key = value in [" + std::string(section) + "]";
       return;
     }
+    auto [base, lang] = split_language(key);
+    if (lang == std::string_view::npos) {
+      error = "niches.txt: unknown language in " + std::string(key);
+      return;
+    }
     if (section == "reach") {
-      if (key == "hashtags") set.reach_ = split_list(value);
+      if (base == "hashtags") set.reach_[lang] = tag_list(value);
       return;
     }
     if (section != current) {
       current = section;
-      set.niches_.push_back(Niche{section, section, section, {}, {}});
+      Niche niche;
+      niche.name = section;
+      niche.topic.fill(section);
+      niche.audience = section;
+      set.niches_.push_back(std::move(niche));
     }
     Niche& niche = set.niches_.back();
     auto index = static_cast<std::uint16_t>(set.niches_.size() - 1);
-    if (key == "topic")
-      niche.topic = value;
-    else if (key == "audience")
+    if (base == "topic") {
+      niche.topic[lang] = value;
+    } else if (base == "audience") {
       niche.audience = value;
-    else if (key == "hashtags")
-      niche.hashtags = split_list(value);
-    else if (key == "emojis")
+    } else if (base == "hashtags") {
+      niche.hashtags[lang] = tag_list(value);
+    } else if (base == "emojis") {
       niche.emojis = split_list(value);
-    else if (key == "triggers") {
-      for (std::string_view word : split_list(value)) set.triggers_.emplace_back(word, index);
+    } else if (base == "lexfiles") {
+      niche.lexfiles = split_list(value);
+    } else if (base == "triggers") {
+      for (std::string_view word : split_list(value)) {
+        set.triggers_.push_back({word, index, static_cast<std::uint8_t>(lang)});
+      }
     }
   });
   if (!error.empty()) return core::fail(core::ErrorCode::internal, error);
   auto lifestyle = std::find_if(set.niches_.begin(), set.niches_.end(),
                                 [](const Niche& n) { return n.name == "lifestyle"; });
-  if (set.niches_.size() < 15 || lifestyle == set.niches_.end() || set.reach_.empty()) {
+  if (set.niches_.size() < 15 || lifestyle == set.niches_.end()) {
     return core::fail(core::ErrorCode::internal,
-                      "niches.txt: needs >= 15 niches, a [lifestyle] fallback and [reach] tags");
+                      "niches.txt: needs >= 15 niches and a [lifestyle] fallback");
+  }
+  for (std::size_t lang = 0; lang < kLanguageCount; ++lang) {
+    if (set.reach_[lang].empty()) {
+      return core::fail(core::ErrorCode::internal,
+                        "niches.txt: [reach] needs hashtags for " + std::string(kLanguages[lang]));
+    }
+    for (const Niche& n : set.niches_) {
+      if (n.hashtags[lang].empty()) {
+        return core::fail(core::ErrorCode::internal, "niches.txt: [" + std::string(n.name) +
+                                                         "] has no hashtags for " +
+                                                         std::string(kLanguages[lang]));
+      }
+    }
   }
   set.fallback_ = static_cast<std::size_t>(lifestyle - set.niches_.begin());
-  std::stable_sort(set.triggers_.begin(), set.triggers_.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(set.triggers_.begin(), set.triggers_.end(), [](const auto& a, const auto& b) {
+    return a.lang != b.lang ? a.lang < b.lang : a.word < b.word;
+  });
   return set;
 }
 
-void NicheSet::vote(std::string_view lemma, double weight, std::vector<double>& scores) const {
-  auto it = std::lower_bound(triggers_.begin(), triggers_.end(), lemma,
-                             [](const auto& entry, std::string_view w) { return entry.first < w; });
+bool NicheSet::vote(std::string_view word, double weight, std::vector<double>& scores,
+                    std::size_t lang) const {
+  auto it =
+      std::lower_bound(triggers_.begin(), triggers_.end(), std::pair{lang, word},
+                       [](const Trigger& t, const std::pair<std::size_t, std::string_view>& k) {
+                         return t.lang != k.first ? t.lang < k.first : t.word < k.second;
+                       });
   // A word may trigger several niches ("beach": travel and nature); each gets the vote.
-  for (; it != triggers_.end() && it->first == lemma; ++it) scores[it->second] += weight;
+  bool found = false;
+  for (; it != triggers_.end() && it->lang == lang && it->word == word; ++it) {
+    scores[it->niche] += weight;
+    found = true;
+  }
+  return found;
+}
+
+bool NicheSet::is_trigger(std::string_view word, std::size_t lang) const {
+  auto it =
+      std::lower_bound(triggers_.begin(), triggers_.end(), std::pair{lang, word},
+                       [](const Trigger& t, const std::pair<std::size_t, std::string_view>& k) {
+                         return t.lang != k.first ? t.lang < k.first : t.word < k.second;
+                       });
+  return it != triggers_.end() && it->lang == lang && it->word == word;
+}
+
+void NicheSet::vote_lexfile(std::string_view lexfile, double weight,
+                            std::vector<double>& scores) const {
+  for (std::size_t i = 0; i < niches_.size(); ++i) {
+    const auto& files = niches_[i].lexfiles;
+    if (std::find(files.begin(), files.end(), lexfile) != files.end()) scores[i] += weight;
+  }
 }
 
 }  // namespace reelgen::captions::detail

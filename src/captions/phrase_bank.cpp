@@ -9,11 +9,19 @@
 namespace reelgen::captions::detail {
 namespace {
 
-constexpr std::array<std::string_view, kSlotCount> kSlotNames = {"subject", "noun",  "quality",
-                                                                 "topic",   "niche", "keywords"};
+constexpr std::array<std::string_view, kSlotCount> kSlotNames = {
+    "subject", "noun", "quality", "topic", "niche", "keywords", "the_subject"};
 
 core::Result<Template> parse_template(std::string_view line, std::string_view where) {
   Template t;
+  if (line.starts_with('(')) {
+    std::size_t close = line.find(')');
+    if (close == std::string_view::npos) {
+      return core::fail(core::ErrorCode::internal, std::string(where) + ": unclosed '('");
+    }
+    t.tags = split_list(line.substr(1, close - 1));
+    line = trim(line.substr(close + 1));
+  }
   while (!line.empty()) {
     std::size_t open = line.find('{');
     if (open == std::string_view::npos) {
@@ -47,10 +55,19 @@ core::Result<Template> parse_template(std::string_view line, std::string_view wh
 
 }  // namespace
 
-core::Result<StyleBank> parse_style_bank(std::string_view text, std::string_view name) {
+core::Result<StyleBank> parse_style_bank(std::string_view text, std::string_view name,
+                                         const StyleBank* base) {
   StyleBank bank;
   bank.name = name;
   std::string where = "styles/" + std::string(name) + ".txt";
+  if (base != nullptr) {
+    bank.tone_positive = base->tone_positive;
+    bank.tone_neutral = base->tone_neutral;
+    bank.tone_negative = base->tone_negative;
+    bank.emoji_density = base->emoji_density;
+    bank.adjectives = base->adjectives;
+    bank.emojis = base->emojis;
+  }
   std::string error;
   read_sections(text, [&](std::string_view section, std::string_view line) {
     if (!error.empty()) return;
@@ -95,10 +112,12 @@ core::Result<StyleBank> parse_style_bank(std::string_view text, std::string_view
     target->push_back(std::move(*parsed));
   });
   if (!error.empty()) return core::fail(core::ErrorCode::internal, error);
-  if (bank.hooks.size() < 8 || bank.bodies.size() < 8 || bank.ctas.size() < 6 ||
-      bank.carousel.empty() || bank.keyword_lines.empty() || bank.adjectives.empty() ||
-      bank.hashtags.empty() || bank.tone_positive.empty() || bank.tone_neutral.empty() ||
-      bank.tone_negative.empty()) {
+  const std::size_t min_lines = base != nullptr ? 4 : 8;
+  const std::size_t min_ctas = base != nullptr ? 3 : 6;
+  if (bank.hooks.size() < min_lines || bank.bodies.size() < min_lines ||
+      bank.ctas.size() < min_ctas || bank.carousel.empty() || bank.keyword_lines.empty() ||
+      bank.adjectives.empty() || bank.hashtags.empty() || bank.tone_positive.empty() ||
+      bank.tone_neutral.empty() || bank.tone_negative.empty()) {
     return core::fail(core::ErrorCode::internal, where + ": a section is missing or too small");
   }
   for (const Template& t : bank.keyword_lines) {

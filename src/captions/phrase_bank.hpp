@@ -10,8 +10,8 @@
 
 namespace reelgen::captions::detail {
 
-enum class Slot : std::uint8_t { subject, noun, quality, topic, niche, keywords };
-inline constexpr int kSlotCount = 6;
+enum class Slot : std::uint8_t { subject, noun, quality, topic, niche, keywords, the_subject };
+inline constexpr int kSlotCount = 7;
 
 struct Segment {
   std::string_view text;  // literal text when slot < 0
@@ -20,6 +20,9 @@ struct Segment {
 
 struct Template {
   std::vector<Segment> segments;
+  // Written "(warm casual !pets)" before the line: voice and register tags that make the line
+  // preferred (brand_voice) or excluded (the other register); "!niche" excludes a niche.
+  std::vector<std::string_view> tags;
   std::uint8_t slots = 0;        // bit (1 << Slot) for each slot used
   std::size_t literal_size = 0;  // characters outside slots, for length estimates
   bool needs(Slot s) const { return (slots & (1u << static_cast<unsigned>(s))) != 0; }
@@ -36,6 +39,9 @@ struct StyleBank {
 };
 
 // Parses one style file; fails when a section is missing or too small, or a slot is unknown.
-core::Result<StyleBank> parse_style_bank(std::string_view text, std::string_view name);
+// With a base (the English bank of the style), missing [meta] values are taken from it and the
+// sections may be smaller (a translation needs fewer lines to read well).
+core::Result<StyleBank> parse_style_bank(std::string_view text, std::string_view name,
+                                         const StyleBank* base = nullptr);
 
 }  // namespace reelgen::captions::detail

@@ -14,18 +14,64 @@ bool is_vowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
-int syllables(std::string_view word) {
+// Accented vowels of the six languages (lower case, U+00E0..U+00FF) and œ.
+bool is_vowel_cp(char32_t cp) {
+  if (cp < 0x80) return is_vowel(static_cast<char>(cp));
+  switch (cp) {
+    case 0xE0:
+    case 0xE1:
+    case 0xE2:
+    case 0xE3:
+    case 0xE4:
+    case 0xE8:
+    case 0xE9:
+    case 0xEA:
+    case 0xEB:
+    case 0xEC:
+    case 0xED:
+    case 0xEE:
+    case 0xEF:
+    case 0xF2:
+    case 0xF3:
+    case 0xF4:
+    case 0xF5:
+    case 0xF6:
+    case 0xF9:
+    case 0xFA:
+    case 0xFB:
+    case 0xFC:
+    case 0x153:
+      return true;
+    default:
+      return false;
+  }
+}
+
+int syllables(std::string_view word, ReadabilityFormula formula) {
   int count = 0;
   bool in_vowels = false;
-  for (char c : word) {
-    bool v = is_vowel(c);
+  std::size_t i = 0;
+  while (i < word.size()) {
+    auto b = static_cast<unsigned char>(word[i]);
+    bool v;
+    if (b < 0x80) {
+      ++i;
+      v = is_vowel(static_cast<char>(b));
+    } else {
+      v = is_vowel_cp(next_code_point(word, i));
+    }
     if (v && !in_vowels) ++count;
     in_vowels = v;
   }
-  // A final silent 'e' ("make"), but not "-le" ("little").
-  if (word.size() > 2 && word.back() == 'e' && !is_vowel(word[word.size() - 2]) &&
-      !(word[word.size() - 2] == 'l' && !is_vowel(word[word.size() - 3]))) {
-    --count;
+  if (formula == ReadabilityFormula::flesch) {
+    // A final silent 'e' ("make"), but not "-le" ("little").
+    if (word.size() > 2 && word.back() == 'e' && !is_vowel(word[word.size() - 2]) &&
+        !(word[word.size() - 2] == 'l' && !is_vowel(word[word.size() - 3]))) {
+      --count;
+    }
+  } else if (formula == ReadabilityFormula::kandel_moles) {
+    // French final mute 'e' and "-es" ("belle", "plages").
+    if (word.size() > 2 && (word.ends_with("e") || word.ends_with("es")) && count > 1) --count;
   }
   return std::max(count, 1);
 }
@@ -52,27 +98,48 @@ double fit(double value, double lo, double hi) {
   return std::max(0.0, 1.0 - (value - hi) / hi);
 }
 
-bool is_negator(std::string_view w) {
-  return w == "not" || w == "no" || w == "never" || w == "dont" || w == "don't" || w == "isnt" ||
-         w == "isn't" || w == "without" || w == "nothing";
-}
-
 }  // namespace
 
-double readability(std::string_view text, const std::vector<Word>& words) {
+double readability(std::string_view text, const std::vector<Word>& words,
+                   ReadabilityFormula formula) {
   if (words.empty()) return 0.0;
   int syl = 0;
-  for (const Word& w : words) syl += syllables(w.lower);
-  double n = static_cast<double>(words.size());
-  double ease = 206.835 - 1.015 * (n / sentence_count(text)) - 84.6 * (syl / n);
+  for (const Word& w : words) syl += syllables(w.lower, formula);
+  const double n = static_cast<double>(words.size());
+  const double asl = n / sentence_count(text);  // words per sentence
+  const double asw = syl / n;                   // syllables per word
+  double ease = 0;
+  switch (formula) {
+    case ReadabilityFormula::flesch:
+      ease = 206.835 - 1.015 * asl - 84.6 * asw;
+      break;
+    case ReadabilityFormula::fernandez_huerta:
+      // L = 206.84 - 0.60 P - 1.02 F, P syllables and F sentences per 100 words.
+      ease = 206.84 - 0.60 * (100.0 * asw) - 1.02 * (100.0 / asl);
+      break;
+    case ReadabilityFormula::kandel_moles:
+      ease = 207.0 - 1.015 * asl - 73.6 * asw;
+      break;
+    case ReadabilityFormula::amstad:
+      ease = 180.0 - asl - 58.5 * asw;
+      break;
+    case ReadabilityFormula::flesch_vacca:
+      // F = 206 - 0.65 S - W, S syllables per 100 words, W words per sentence.
+      ease = 206.0 - 0.65 * (100.0 * asw) - asl;
+      break;
+    case ReadabilityFormula::martins:
+      ease = 248.835 - 1.015 * asl - 84.6 * asw;
+      break;
+  }
   return clamp100(ease);
 }
 
-int sentiment_sum(const std::vector<Word>& words, const SortedLines& lexicon) {
+int sentiment_sum(const std::vector<Word>& words, const LanguagePack& language) {
+  const SortedLines& lexicon = language.sentiment();
   int sum = 0;
   int flip = 0;
   for (const Word& w : words) {
-    if (is_negator(w.lower)) {
+    if (language.is_negator(w.lower)) {
       flip = 2;
       continue;
     }
@@ -94,9 +161,9 @@ void score(const ScoreInput& in, Caption& c) {
   tokenize(text, words);
   c.word_count = static_cast<int>(words.size());
   c.character_count = static_cast<int>(core::utf8_length(text));
-  c.readability_score = readability(text, words);
+  c.readability_score = readability(text, words, in.language.readability());
 
-  int s = sentiment_sum(words, in.sentiment);
+  int s = sentiment_sum(words, in.language);
   c.sentiment = s >= 2 ? "positive" : s <= -2 ? "negative" : "neutral";
   std::string_view tone = s >= 2    ? in.style.tone_positive
                           : s <= -2 ? in.style.tone_negative
@@ -106,20 +173,25 @@ void score(const ScoreInput& in, Caption& c) {
   const CaptionRequest& req = in.request;
   const double chars = c.character_count;
   double length_fit = 0;
-  switch (req.content_type) {
-    case ContentType::story:
-      length_fit = fit(chars, 30, 120);
-      break;
-    case ContentType::reel:
-      length_fit = fit(chars, 50, 220);
-      break;
-    case ContentType::post:
-      length_fit = fit(chars, 120, 600);
-      break;
-    case ContentType::carousel:
-      length_fit = fit(chars, 150, 700);
-      break;
-  }
+  if (req.length == Length::short_) {
+    length_fit = chars <= kShortCaptionChars ? fit(chars, 25, 80) : 0.0;
+  } else if (req.length == Length::long_) {
+    length_fit = fit(chars, 250, 1500);
+  } else
+    switch (req.content_type) {
+      case ContentType::story:
+        length_fit = fit(chars, 30, 120);
+        break;
+      case ContentType::reel:
+        length_fit = fit(chars, 50, 220);
+        break;
+      case ContentType::post:
+        length_fit = fit(chars, 120, 600);
+        break;
+      case ContentType::carousel:
+        length_fit = fit(chars, 150, 700);
+        break;
+    }
   double keyword_cover = req.keywords.empty()
                              ? 1.0
                              : static_cast<double>(in.draft.keywords_present) / req.keywords.size();
@@ -131,10 +203,10 @@ void score(const ScoreInput& in, Caption& c) {
     tag_fit = 0.7 * relevant + 0.3 * filled;
   }
   double emoji_fit = 1.0;
-  if (in.style.emoji_density > 0) {
+  if (in.emoji_budget > 0) {
     double used = static_cast<double>(c.emojis.size());
     double relevant = used == 0 ? 0.0 : std::min(1.0, in.relevant_emojis / used);
-    emoji_fit = 0.5 * std::min(1.0, used / in.style.emoji_density) + 0.5 * relevant;
+    emoji_fit = 0.5 * std::min(1.0, used / static_cast<double>(in.emoji_budget)) + 0.5 * relevant;
   }
   double read_fit = std::max(0.0, 1.0 - std::abs(c.readability_score - 70.0) / 70.0);
   c.quality_score = clamp100(25 * keyword_cover + 20 * length_fit + 20 * tag_fit + 15 * emoji_fit +
@@ -158,7 +230,8 @@ void score(const ScoreInput& in, Caption& c) {
   if (in.draft.hook_chars > 0 && in.draft.hook_chars <= 60) hook_strength += 8;
   if (hook.find_first_of("!?:") != std::string_view::npos) hook_strength += 6;
   if (hook.find("you") != std::string_view::npos || hook.find("this") != std::string_view::npos ||
-      hook.find("This") != std::string_view::npos) {
+      hook.find("This") != std::string_view::npos || hook.find("tu") != std::string_view::npos ||
+      hook.find("du") != std::string_view::npos || hook.find("você") != std::string_view::npos) {
     hook_strength += 6;
   }
   c.engagement_score = clamp100(engagement + hook_strength);

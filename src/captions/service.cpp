@@ -19,7 +19,7 @@ Service::Service(const Provider& provider, cache::L1Cache& cache, Renderer rende
 std::string Service::cache_key(const CaptionRequest& r) {
   std::string key;
   key.reserve(r.content_description.size() + 96);
-  append_field(key, "v1");
+  append_field(key, "v2");  // v2: six languages, length, emoji, cta, niche
   append_field(key, r.content_description);
   append_field(key, name_of(r.style, kStyleNames));
   append_field(key, std::to_string(r.hashtag_count));
@@ -32,6 +32,9 @@ std::string Service::cache_key(const CaptionRequest& r) {
   append_field(key, r.brand_voice);
   append_field(key, std::to_string(r.variants));
   append_field(key, std::to_string(r.seed));
+  append_field(key, name_of(r.length, kLengthNames));
+  append_field(key, name_of(r.emoji, kEmojiDensityNames));
+  append_field(key, r.cta ? "cta" : "no-cta");
   return key;
 }
 

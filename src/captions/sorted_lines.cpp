@@ -33,31 +33,31 @@ core::Result<SortedLines> SortedLines::index(std::string_view blob, std::string_
   }
   SortedLines table;
   table.blob_ = blob;
-  // Generated tables are about 14 bytes a line; reserving avoids regrowth on the big one.
-  table.starts_.reserve(blob.size() / 12 + 1);
+  std::vector<Line>& starts = table.owned_;
+  starts.reserve(blob.size() / 24 + 1);
   std::size_t pos = 0;
   while (pos < blob.size()) {
     const void* nl = std::memchr(blob.data() + pos, '\n', blob.size() - pos);
     std::size_t end = nl ? static_cast<const char*>(nl) - blob.data() : blob.size();
     if (end > pos && blob[pos] != '#' && !is_separator(blob[pos]) && blob[pos] != '\r') {
-      table.starts_.push_back({static_cast<std::uint32_t>(pos),
-                               static_cast<std::uint32_t>(key_from(blob, pos).size())});
+      starts.push_back({static_cast<std::uint32_t>(pos),
+                        static_cast<std::uint32_t>(key_from(blob, pos).size())});
     }
     pos = end + 1;
   }
-  table.starts_.shrink_to_fit();
+  starts.shrink_to_fit();
   auto less = [&](const Line& a, const Line& b) { return table.key_of(a) < table.key_of(b); };
-  if (!std::is_sorted(table.starts_.begin(), table.starts_.end(), less)) {
-    std::stable_sort(table.starts_.begin(), table.starts_.end(), less);
+  if (!std::is_sorted(starts.begin(), starts.end(), less)) {
+    std::stable_sort(starts.begin(), starts.end(), less);
   }
-  if (table.starts_.empty()) {
+  if (starts.empty()) {
     return core::fail(core::ErrorCode::internal, std::string(what) + ": no entries");
   }
+  table.lines_ = starts;
   std::size_t line = 0;
   for (std::size_t b = 0; b < 256; ++b) {
     table.first_byte_[b] = static_cast<std::uint32_t>(line);
-    while (line < table.starts_.size() &&
-           static_cast<unsigned char>(table.key_of(table.starts_[line])[0]) == b) {
+    while (line < starts.size() && static_cast<unsigned char>(table.key_of(starts[line])[0]) == b) {
       ++line;
     }
   }
@@ -65,20 +65,67 @@ core::Result<SortedLines> SortedLines::index(std::string_view blob, std::string_
   return table;
 }
 
+core::Result<SortedLines> SortedLines::map(std::string_view blob, std::string_view index,
+                                           std::string_view what) {
+  constexpr std::string_view kMagic = "RGIX";
+  constexpr std::uint32_t kVersion = 2;
+  constexpr std::size_t kHeader = 4 + 4 + 4 + 4 + 257 * 4;
+  constexpr std::size_t kPairs = 65537;
+  auto bad = [&](const char* why) {
+    return core::fail(core::ErrorCode::internal, std::string(what) + ".idx: " + why);
+  };
+  if (index.size() < kHeader || index.substr(0, 4) != kMagic) return bad("not an index");
+  if (reinterpret_cast<std::uintptr_t>(index.data()) % alignof(Line) != 0) return bad("misaligned");
+  std::uint32_t version = 0, count = 0, has_pairs = 0;
+  std::memcpy(&version, index.data() + 4, 4);
+  std::memcpy(&count, index.data() + 8, 4);
+  std::memcpy(&has_pairs, index.data() + 12, 4);
+  if (version != kVersion) return bad("unknown version");
+  const std::size_t lines_at = kHeader + (has_pairs != 0 ? kPairs * 4 : 0);
+  if (count == 0 || index.size() != lines_at + std::size_t{count} * sizeof(Line)) {
+    return bad("size does not match its count");
+  }
+  SortedLines table;
+  table.blob_ = blob;
+  std::memcpy(table.first_byte_.data(), index.data() + 16, 257 * 4);
+  if (has_pairs != 0) {
+    table.pairs_ = std::span<const std::uint32_t>(
+        reinterpret_cast<const std::uint32_t*>(index.data() + kHeader), kPairs);
+    if (table.pairs_.back() != count) return bad("pair table does not cover every line");
+  }
+  table.lines_ =
+      std::span<const Line>(reinterpret_cast<const Line*>(index.data() + lines_at), count);
+  // Spot checks that the index belongs to this text; a full check would touch every page.
+  if (table.first_byte_[256] != count) return bad("first-byte table does not cover every line");
+  for (const Line& line : {table.lines_.front(), table.lines_.back()}) {
+    if (std::size_t{line.start} + line.key_size > blob.size() ||
+        key_from(blob, line.start).size() != line.key_size) {
+      return bad("does not match its table");
+    }
+  }
+  return table;
+}
+
 std::optional<std::string_view> SortedLines::find(std::string_view key) const {
   if (key.empty()) return std::nullopt;
   auto b = static_cast<unsigned char>(key[0]);
-  auto first = starts_.begin() + first_byte_[b];
-  auto last = starts_.begin() + first_byte_[b + 1];
-  auto it = std::lower_bound(
-      first, last, key, [&](const Line& line, std::string_view k) { return key_of(line) < k; });
+  auto first = lines_.begin() + first_byte_[b];
+  auto last = lines_.begin() + first_byte_[b + 1];
+  if (!pairs_.empty()) {
+    std::size_t pair =
+        std::size_t{b} << 8 | (key.size() > 1 ? static_cast<unsigned char>(key[1]) : 0);
+    first = lines_.begin() + pairs_[pair];
+    last = lines_.begin() + pairs_[pair + 1];
+  }
+  auto less = [&](const Line& line, std::string_view k) { return key_of(line) < k; };
+  auto it = std::lower_bound(first, last, key, less);
   if (it == last || key_of(*it) != key) return std::nullopt;
   return value_from(blob_, it->start, it->key_size);
 }
 
-std::string_view SortedLines::key_at(std::size_t i) const { return key_of(starts_[i]); }
+std::string_view SortedLines::key_at(std::size_t i) const { return key_of(lines_[i]); }
 std::string_view SortedLines::value_at(std::size_t i) const {
-  return value_from(blob_, starts_[i].start, starts_[i].key_size);
+  return value_from(blob_, lines_[i].start, lines_[i].key_size);
 }
 
 }  // namespace reelgen::captions::detail

@@ -64,8 +64,11 @@ bool takes_an(std::string_view word) {
   return true;
 }
 
-void polish(std::string& text) {
-  std::string out;
+void polish(std::string& text, bool english) {
+  if (text.empty()) return;
+  // Reused per thread: polish runs on every part of every draft.
+  thread_local std::string out;
+  out.clear();
   out.reserve(text.size());
   for (char c : text) {
     if (c == '{' || c == '}') continue;
@@ -107,7 +110,7 @@ void polish(std::string& text) {
     prev_len = word.size();
     text.append(word);
     // Articles are fixed when the following word is known, so look ahead now.
-    bool is_a = equal_ci(word, "a"), is_an = equal_ci(word, "an");
+    bool is_a = english && equal_ci(word, "a"), is_an = english && equal_ci(word, "an");
     if ((is_a || is_an) && i + 1 < out.size() && out[i] == ' ') {
       std::size_t next = i + 1, end = next;
       while (end < out.size() && is_word_byte(out[end])) ++end;
@@ -126,6 +129,22 @@ void polish(std::string& text) {
   bool capitalize = true;
   for (std::size_t k = 0; k < text.size(); ++k) {
     char c = text[k];
+    auto u = static_cast<unsigned char>(c);
+    if (capitalize && u == 0xC2 && k + 1 < text.size() &&
+        (static_cast<unsigned char>(text[k + 1]) == 0xBF ||
+         static_cast<unsigned char>(text[k + 1]) == 0xA1)) {
+      ++k;  // "¿" and "¡" open a Spanish sentence; the letter after them takes the capital
+      continue;
+    }
+    if (capitalize && u == 0xC3 && k + 1 < text.size()) {
+      auto next = static_cast<unsigned char>(text[k + 1]);
+      // Latin-1 small letters U+00E0..U+00FE (except U+00F7) sit 0x20 above their capitals.
+      if (next >= 0xA0 && next <= 0xBE && next != 0xB7)
+        text[k + 1] = static_cast<char>(next - 0x20);
+      capitalize = false;
+      ++k;
+      continue;
+    }
     if (capitalize && c >= 'a' && c <= 'z') {
       text[k] = static_cast<char>(c - 32);
       capitalize = false;

@@ -11,7 +11,8 @@ bool takes_an(std::string_view word);
 
 // In place: drops leftover '{' '}', collapses spaces, removes spaces before punctuation and
 // doubled punctuation, removes a word repeated right after itself ("the the"), picks a/an,
-// and capitalizes the start of every sentence.
-void polish(std::string& text);
+// and capitalizes the start of every sentence (Latin-1 letters too, after "¿" and "¡").
+// english = false skips the English-only rules (a/an).
+void polish(std::string& text, bool english = true);
 
 }  // namespace reelgen::captions::detail

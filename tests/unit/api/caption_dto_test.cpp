@@ -28,6 +28,48 @@ TEST(CaptionDto, DefaultsFollowTheBrief) {
   EXPECT_EQ(r->optimization_level, captions::OptimizationLevel::balanced);
   EXPECT_EQ(r->language, "en");
   EXPECT_EQ(r->variants, 1);
+  EXPECT_EQ(r->length, captions::Length::medium);
+  EXPECT_EQ(r->emoji, captions::EmojiDensity::automatic);
+  EXPECT_TRUE(r->cta);
+}
+
+TEST(CaptionDto, ReadsLengthEmojiCtaAndEveryLanguage) {
+  auto r = parse_caption_request(R"({"content_description":"Atardecer en la playa","language":"es",
+    "length":"short","emoji":"none","cta":false})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->language, "es");
+  EXPECT_EQ(r->length, captions::Length::short_);
+  EXPECT_EQ(r->emoji, captions::EmojiDensity::none);
+  EXPECT_FALSE(r->cta);
+  for (std::string_view lang : {"en", "es", "fr", "de", "it", "pt"}) {
+    auto ok = parse_caption_request(R"({"content_description":"hello world","language":")" +
+                                    std::string(lang) + "\"}");
+    ASSERT_TRUE(ok) << lang;
+    EXPECT_EQ(ok->language, lang);
+  }
+  EXPECT_EQ(failing_fields(R"({"content_description":"hello world","length":"huge"})"),
+            std::set<std::string>{"length:enum"});
+  EXPECT_EQ(failing_fields(R"({"content_description":"hello world","emoji":"lots"})"),
+            std::set<std::string>{"emoji:enum"});
+  EXPECT_EQ(failing_fields(R"({"content_description":"hello world","cta":"yes"})"),
+            std::set<std::string>{"cta:type"});
+}
+
+TEST(CaptionDto, FragmentCarriesNicheAndControls) {
+  captions::CaptionRequest request;
+  request.length = captions::Length::long_;
+  request.emoji = captions::EmojiDensity::many;
+  request.cta = false;
+  captions::CaptionResult result;
+  result.caption.text = "Sunset";
+  result.caption.niche = "nature";
+  result.caption.niche_confidence = 0.75;
+  auto doc = boost::json::parse("{" + render_caption_fragment(request, result) + "}").as_object();
+  EXPECT_EQ(doc["niche"].as_string(), "nature");
+  EXPECT_DOUBLE_EQ(doc["niche_confidence"].as_double(), 0.75);
+  EXPECT_EQ(doc["length"].as_string(), "long");
+  EXPECT_EQ(doc["emoji"].as_string(), "many");
+  EXPECT_FALSE(doc["cta"].as_bool());
 }
 
 TEST(CaptionDto, ReadsEveryField) {
