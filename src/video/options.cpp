@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -9,6 +10,8 @@
 #include "core/json.hpp"
 #include "core/utf8.hpp"
 #include "video/catalog.hpp"
+#include "video/field_prefix.hpp"
+#include "video/pause_marks.hpp"
 #include "video/video.hpp"
 
 namespace reelgen::video {
@@ -76,58 +79,113 @@ FrameSize frame_size(Resolution resolution, Aspect aspect) {
   return {s, s};
 }
 
-core::Result<void> validate(const RenderRequest& r) {
-  std::vector<core::FieldError> errors;
-  auto add = [&errors](std::string field, std::string rule, std::string message) {
-    errors.push_back({std::move(field), std::move(rule), std::move(message)});
-  };
-  const std::string script = core::normalize_space(r.script);
-  if (!core::is_valid_utf8(r.script)) {
-    add("script", "utf8", "must be valid UTF-8");
-  } else if (script.empty()) {
-    add("script", "required", "must not be empty");
-  } else if (core::utf8_length(r.script) > kMaxScriptChars) {
-    add("script", "max_length", "must be at most " + std::to_string(kMaxScriptChars) + " characters");
+namespace {
+
+using AddError = std::function<void(std::string field, std::string rule, std::string message)>;
+
+// Length limits are checked by the caller: per script alone, or over all scenes.
+void check_script(const std::string& prefix, const std::string& script, bool check_length, const AddError& add) {
+  const std::string field = prefix + "script";
+  if (!core::is_valid_utf8(script)) {
+    add(field, "utf8", "must be valid UTF-8");
+    return;
   }
+  if (core::normalize_space(script).empty()) {
+    add(field, "required", "must not be empty");
+    return;
+  }
+  if (check_length && core::utf8_length(script) > kMaxScriptChars) {
+    add(field, "max_length", "must be at most " + std::to_string(kMaxScriptChars) + " characters");
+    return;
+  }
+  auto parts = detail::split_pause_marks(script);
+  if (!parts) {
+    const auto& f = parts.error().fields.front();
+    add(field, f.rule, f.message);
+    return;
+  }
+  std::string words;
+  for (const auto& part : *parts) words += part.text + " ";
+  if (core::normalize_space(words).empty()) add(field, "required", "must have words besides pause marks");
+}
+
+// Who speaks: language, avatar (and its portrait) and voice.
+void check_speaker(const std::string& prefix, const std::string& language, const std::string& avatar_id,
+                   const std::string& portrait_path, const std::string& voice_id, const AddError& add) {
   const Catalog& c = catalog();
-  const bool language_ok = std::find(c.languages.begin(), c.languages.end(), r.language) != c.languages.end();
-  if (!language_ok) add("language", "one_of", "unknown language; valid: " + list_of(c.languages));
-  const bool portrait = r.avatar_id == "portrait";
-  if (!portrait && find_avatar(r.avatar_id) == nullptr) {
+  const bool language_ok = std::find(c.languages.begin(), c.languages.end(), language) != c.languages.end();
+  if (!language_ok) add(prefix + "language", "one_of", "unknown language; valid: " + list_of(c.languages));
+  const bool portrait = avatar_id == "portrait";
+  if (!portrait && find_avatar(avatar_id) == nullptr) {
     std::vector<std::string> ids;
     for (const auto& a : c.avatars) ids.push_back(a.id);
     ids.push_back("portrait");
-    add("avatar_id", "one_of", "unknown avatar; valid: " + list_of(ids));
+    add(prefix + "avatar_id", "one_of", "unknown avatar; valid: " + list_of(ids));
   }
-  if (portrait && r.portrait_path.empty()) add("portrait_path", "required", "avatar portrait needs an image");
-  if (!r.voice_id.empty()) {
-    const VoiceInfo* v = find_voice(r.voice_id);
+  if (portrait && portrait_path.empty()) add(prefix + "portrait_path", "required", "avatar portrait needs an image");
+  if (!voice_id.empty()) {
+    const VoiceInfo* v = find_voice(voice_id);
     if (v == nullptr) {
       std::vector<std::string> ids;
       for (const auto& voice : c.voices) {
-        if (!language_ok || voice.language == r.language) ids.push_back(voice.id);
+        if (!language_ok || voice.language == language) ids.push_back(voice.id);
       }
-      add("voice_id", "one_of", "unknown voice; valid: " + list_of(ids));
-    } else if (language_ok && v->language != r.language) {
+      add(prefix + "voice_id", "one_of", "unknown voice; valid: " + list_of(ids));
+    } else if (language_ok && v->language != language) {
       std::vector<std::string> ids;
       for (const auto& voice : c.voices) {
-        if (voice.language == r.language) ids.push_back(voice.id);
+        if (voice.language == language) ids.push_back(voice.id);
       }
-      add("voice_id", "language", "voice " + r.voice_id + " speaks " + v->language + ", not " + r.language +
-                                       "; valid for " + r.language + ": " + list_of(ids));
+      add(prefix + "voice_id", "language", "voice " + voice_id + " speaks " + v->language + ", not " + language +
+                                               "; valid for " + language + ": " + list_of(ids));
     }
+  }
+}
+
+void check_background(const std::string& prefix, const std::string& background, const AddError& add) {
+  if (background.empty()) add(prefix + "background", "required", "must be a colour, a gradient or an image path");
+  if (!background.empty() && background[0] != '#' && !background.starts_with("gradient:")) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(background, ec)) {
+      add(prefix + "background", "format", "must be #rrggbb, gradient:#rrggbb:#rrggbb or a readable image file");
+    }
+  }
+}
+
+}  // namespace
+
+core::Result<void> validate(const RenderRequest& r) {
+  std::vector<core::FieldError> errors;
+  const AddError add = [&errors](std::string field, std::string rule, std::string message) {
+    errors.push_back({std::move(field), std::move(rule), std::move(message)});
+  };
+  const bool scenes = !r.scenes.empty();
+  if (scenes) {
+    if (r.scenes.size() > kMaxScenes) {
+      add("scenes", "max_items", "must have at most " + std::to_string(kMaxScenes) + " scenes");
+    }
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < r.scenes.size() && i < kMaxScenes; ++i) {
+      const Scene& s = r.scenes[i];
+      const std::string prefix = detail::scene_prefix(i);
+      check_script(prefix, s.script, false, add);
+      check_speaker(prefix, s.language, s.avatar_id, s.portrait_path, s.voice_id, add);
+      check_background(prefix, s.background, add);
+      if (core::is_valid_utf8(s.script)) total += core::utf8_length(s.script);
+    }
+    if (total > kMaxScriptChars) {
+      add("scenes", "max_total_length",
+          "the scripts of all scenes must have at most " + std::to_string(kMaxScriptChars) + " characters together");
+    }
+  } else {
+    check_script("", r.script, true, add);
+    check_speaker("", r.language, r.avatar_id, r.portrait_path, r.voice_id, add);
   }
   if (!(r.speed >= 0.5 && r.speed <= 2.0)) add("speed", "range", "must be between 0.5 and 2.0");
   if (!(r.pitch >= 0.5 && r.pitch <= 2.0)) add("pitch", "range", "must be between 0.5 and 2.0");
   if (r.fps < 15 || r.fps > 60) add("fps", "range", "must be between 15 and 60");
   if (!(r.music_volume >= 0 && r.music_volume <= 1)) add("music_volume", "range", "must be between 0 and 1");
-  if (r.background.empty()) add("background", "required", "must be a colour, a gradient or an image path");
-  if (!r.background.empty() && r.background[0] != '#' && !r.background.starts_with("gradient:")) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(r.background, ec)) {
-      add("background", "format", "must be #rrggbb, gradient:#rrggbb:#rrggbb or a readable image file");
-    }
-  }
+  if (!scenes) check_background("", r.background, add);
   if (!r.music_path.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(r.music_path, ec)) add("music_path", "readable", "no such file: " + r.music_path);

@@ -1,5 +1,6 @@
 // render(): script → speech → mouth track, subtitles → frames → encoder, on two threads: this
 // one draws and converts frames while a second feeds the encoder (which has its own threads).
+// A request without scenes is rendered as a single scene made of its own fields.
 
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "core/clock.hpp"
@@ -21,7 +23,9 @@
 #include "video/catalog.hpp"
 #include "video/compositor.hpp"
 #include "video/encoder.hpp"
+#include "video/field_prefix.hpp"
 #include "video/lip_sync.hpp"
+#include "video/narration.hpp"
 #include "video/subtitles.hpp"
 #include "video/thumbnail.hpp"
 #include "video/tts.hpp"
@@ -127,6 +131,125 @@ std::uint32_t seed_of(const std::string& text) {
   return h;
 }
 
+// The scenes to render: the request's, or one made of its top-level fields.
+std::vector<Scene> scenes_of(const RenderRequest& r) {
+  if (!r.scenes.empty()) return r.scenes;
+  Scene s;
+  s.script = r.script;
+  s.avatar_id = r.avatar_id;
+  s.voice_id = r.voice_id;
+  s.language = r.language;
+  s.background = r.background;
+  s.portrait_path = r.portrait_path;
+  s.mouth_box = r.mouth_box;
+  return {std::move(s)};
+}
+
+std::string prefix_of(const RenderRequest& r, std::size_t scene) {
+  return r.scenes.empty() ? std::string() : scene_prefix(scene);
+}
+
+const VoiceInfo* voice_of(const Scene& scene) {
+  const VoiceInfo* voice = nullptr;
+  if (!scene.voice_id.empty()) {
+    voice = find_voice(scene.voice_id);
+  } else if (const AvatarInfo* a = find_avatar(scene.avatar_id); a && scene.language == "en") {
+    voice = find_voice(a->default_voice);
+  }
+  if (voice == nullptr) voice = default_voice_for(scene.language);
+  return voice;
+}
+
+core::Result<std::unique_ptr<Avatar>> make_avatar(const Scene& scene, Rect box) {
+  if (scene.avatar_id == "portrait") return make_portrait_avatar(scene.portrait_path, scene.mouth_box, box);
+  const auto& styles = avatar_styles();
+  return make_vector_avatar(*std::find_if(styles.begin(), styles.end(),
+                                          [&](const AvatarStyle& s) { return s.id == scene.avatar_id; }),
+                            box);
+}
+
+// One scene's picture: its background and avatar drawn into a base layer, and the compositor
+// that animates them. The compositor refers to the avatar, so it is declared after it.
+struct Stage {
+  std::unique_ptr<Avatar> avatar;
+  std::unique_ptr<Compositor> compositor;
+};
+
+// A draft says so in its picture, so a preview is never mistaken for the final video.
+void draw_draft_mark(cairo_t* cr, FrameSize size) {
+  const double font = std::max(12.0, size.height / 22.0);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size(cr, font);
+  cairo_move_to(cr, font * 0.6, font * 1.4);
+  cairo_text_path(cr, "DRAFT");
+  cairo_set_source_rgba(cr, 0, 0, 0, 0.55);
+  cairo_set_line_width(cr, font / 8);
+  cairo_stroke_preserve(cr);
+  cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+  cairo_fill(cr);
+}
+
+core::Result<Stage> build_stage(const Scene& scene, FrameSize size, Rect subtitle_band,
+                                bool draft) {
+  cairo_surface_t* base = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size.width, size.height);
+  {
+    cairo_t* cr = cairo_create(base);
+    auto bg = draw_background(cr, size.width, size.height, scene.background);
+    cairo_destroy(cr);
+    if (!bg) {
+      cairo_surface_destroy(base);
+      return std::unexpected(bg.error());
+    }
+  }
+  auto avatar = make_avatar(scene, avatar_box(size.width, size.height));
+  if (!avatar) {
+    cairo_surface_destroy(base);
+    return std::unexpected(avatar.error());
+  }
+  {
+    cairo_t* cr = cairo_create(base);
+    (*avatar)->draw_static(cr);
+    if (draft) draw_draft_mark(cr, size);
+    cairo_destroy(cr);
+    cairo_surface_flush(base);
+  }
+  Stage stage;
+  stage.avatar = std::move(*avatar);
+  stage.compositor = std::make_unique<Compositor>(size.width, size.height, base, *stage.avatar, subtitle_band);
+  return stage;
+}
+
+// The later scenes' images are read before anything is encoded, so a bad one fails the render
+// at once instead of after minutes of drawing. Each distinct image is read once; the first
+// scene's were read when its stage was built.
+core::Result<void> check_scene_images(const RenderRequest& request, const std::vector<Scene>& scenes) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < scenes.size(); ++i) {
+    const Scene& s = scenes[i];
+    const std::string prefix = prefix_of(request, i);
+    if (seen.insert("background\n" + s.background).second && i > 0) {
+      cairo_surface_t* tiny = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8);
+      cairo_t* cr = cairo_create(tiny);
+      auto bg = draw_background(cr, 8, 8, s.background);
+      cairo_destroy(cr);
+      cairo_surface_destroy(tiny);
+      if (!bg) return std::unexpected(with_field_prefix(bg.error(), prefix));
+    }
+    if (s.avatar_id != "portrait") continue;
+    std::string key = "portrait\n" + s.portrait_path;
+    if (s.mouth_box) {
+      key += "\n" + std::to_string(s.mouth_box->x) + "," + std::to_string(s.mouth_box->y) + "," +
+             std::to_string(s.mouth_box->width) + "," + std::to_string(s.mouth_box->height);
+    }
+    if (seen.insert(key).second && i > 0) {
+      if (auto a = make_portrait_avatar(s.portrait_path, s.mouth_box, Rect{0, 0, 16, 16}); !a) {
+        return std::unexpected(with_field_prefix(a.error(), prefix));
+      }
+    }
+  }
+  return {};
+}
+
 core::Result<RenderSummary> render_checked(const RenderRequest& request, const std::filesystem::path& out,
                                            const ProgressCallback& progress, const std::atomic<bool>* cancel) {
   const auto& clock = core::SystemClock::instance();
@@ -143,99 +266,76 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
 
   // Speech.
   report("speech", 0);
-  const VoiceInfo* voice = nullptr;
-  if (!request.voice_id.empty()) {
-    voice = find_voice(request.voice_id);
-  } else if (const AvatarInfo* a = find_avatar(request.avatar_id); a && request.language == "en") {
-    voice = find_voice(a->default_voice);
+  const std::vector<Scene> scenes = scenes_of(request);
+  std::vector<NarrationScene> speakers;
+  std::string all_scripts;
+  for (std::size_t i = 0; i < scenes.size(); ++i) {
+    speakers.push_back({scenes[i].script, voice_of(scenes[i]), scenes[i].language, prefix_of(request, i)});
+    all_scripts += scenes[i].script;
   }
-  if (voice == nullptr) voice = default_voice_for(request.language);
-  const auto tokens = normalize_text(request.script, request.language);
-  auto speech = engine_for(*voice).synthesize(tokens, *voice, {request.speed, request.pitch});
-  if (!speech) return std::unexpected(speech.error());
-  if (speech->samples.empty()) {
-    return std::unexpected(core::Error::invalid("script", "speakable", "has no words to speak"));
-  }
-  fill_token_gaps(speech->tokens, speech->duration());
+  NarrationOptions narration_options;
+  narration_options.speech = {request.speed, request.pitch};
+  narration_options.audio_rate = kAudioRate;
+  narration_options.scene_gap = kSceneGapSeconds;
+  auto narration = narrate(speakers, narration_options, [&](double done) {
+    report("speech", 100 * done);
+    return !cancelled();
+  });
+  if (!narration) return std::unexpected(narration.error());
   if (cancelled()) return cancel_error();
   report("speech", 100);
 
   // Timing of the whole video: whole frames, audio cut to the same length.
   const int fps = request.fps;
-  const double speech_s = speech->duration();
+  const double speech_s = narration->duration;
   const std::int64_t frames = static_cast<std::int64_t>(std::ceil((kLeadIn + speech_s + kTail) * fps));
   const double duration = static_cast<double>(frames) / fps;
 
-  auto voice_track = resample_speech(speech->samples, speech->sample_rate, kAudioRate);
-  if (!voice_track) return std::unexpected(voice_track.error());
   std::vector<float> audio(static_cast<std::size_t>(std::llround(duration * kAudioRate)), 0.0f);
   const auto lead_samples = static_cast<std::size_t>(kLeadIn * kAudioRate);
-  std::copy_n(voice_track->begin(), std::min(voice_track->size(), audio.size() - lead_samples),
+  std::copy_n(narration->audio.begin(), std::min(narration->audio.size(), audio.size() - lead_samples),
               audio.begin() + static_cast<std::ptrdiff_t>(lead_samples));
-  voice_track->clear();
-  voice_track->shrink_to_fit();
+  narration->audio.clear();
+  narration->audio.shrink_to_fit();
   if (!request.music_path.empty()) {
     auto music = load_audio(request.music_path, kAudioRate, "music_path");
     if (!music) return std::unexpected(music.error());
+    if (cancelled()) return cancel_error();
     mix_music(audio, *music, kAudioRate, request.music_volume);
   }
 
-  std::vector<TimedWord> words;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    words.push_back({tokens[i].display, speech->tokens[i].start + kLeadIn, speech->tokens[i].end + kLeadIn,
-                     tokens[i].sentence_end});
+  std::vector<TimedWord> words = std::move(narration->words);
+  for (auto& w : words) {
+    w.start += kLeadIn;
+    w.end += kLeadIn;
   }
-  std::vector<Phone> phones = speech->phones;
+  std::vector<Phone> phones = std::move(narration->phones);
   for (auto& p : phones) {
     p.start += kLeadIn;
     p.end += kLeadIn;
   }
   const auto track = build_mouth_track(phones, duration);
-  const std::uint32_t seed = seed_of(request.script);
+  const std::uint32_t seed = seed_of(all_scripts);
   const auto blinks = blink_times(duration, seed);
-  speech->samples = {};
+  // The picture changes halfway through the silence between two scenes.
+  std::vector<double> scene_switch;
+  for (std::size_t i = 1; i < scenes.size(); ++i) {
+    scene_switch.push_back(kLeadIn + narration->scene_starts[i] - kSceneGapSeconds / 2);
+  }
 
   // Drawing.
   const Resolution resolution = request.draft ? Resolution::p360 : request.resolution;
   const Quality quality = request.draft ? Quality::low : request.quality;
   const FrameSize size = frame_size(resolution, request.aspect);
-  cairo_surface_t* base = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size.width, size.height);
-  {
-    cairo_t* cr = cairo_create(base);
-    auto bg = draw_background(cr, size.width, size.height, request.background);
-    cairo_destroy(cr);
-    if (!bg) {
-      cairo_surface_destroy(base);
-      return std::unexpected(bg.error());
-    }
-  }
-  const Rect box = avatar_box(size.width, size.height);
-  std::unique_ptr<Avatar> avatar;
-  if (request.avatar_id == "portrait") {
-    auto p = make_portrait_avatar(request.portrait_path, request.mouth_box, box);
-    if (!p) {
-      cairo_surface_destroy(base);
-      return std::unexpected(p.error());
-    }
-    avatar = std::move(*p);
-  } else {
-    const auto& styles = avatar_styles();
-    avatar = make_vector_avatar(*std::find_if(styles.begin(), styles.end(),
-                                              [&](const AvatarStyle& s) { return s.id == request.avatar_id; }),
-                                box);
-  }
-  {
-    cairo_t* cr = cairo_create(base);
-    avatar->draw_static(cr);
-    cairo_destroy(cr);
-    cairo_surface_flush(base);
-  }
   SubtitleRenderer subtitles(size.width, size.height, request.subtitles);
+  const Rect band = request.subtitles.enabled ? subtitles.band() : Rect{};
+  auto stage = build_stage(scenes.front(), size, band, request.draft);
+  if (!stage) return std::unexpected(with_field_prefix(stage.error(), prefix_of(request, 0)));
+  if (auto r = check_scene_images(request, scenes); !r) return std::unexpected(r.error());
+  if (cancelled()) return cancel_error();
   CueOptions cue_options;
   cue_options.max_line_chars = subtitles.line_chars();
   const auto cues = build_cues(words, cue_options);
-  Compositor compositor(size.width, size.height, base, *avatar,
-                        request.subtitles.enabled ? subtitles.band() : Rect{});
 
   // Encoding. The pool outlives the encoder, which may still hold pooled frames when it closes.
   FramePool pool(size.width, size.height, kPoolFrames);
@@ -256,19 +356,27 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   FrameQueue queue;
   std::optional<core::Error> encode_error;
   std::atomic<bool> encode_failed{false};
+  std::atomic<bool> drawing_failed{false};
+  bool encode_abandoned = false;
   std::thread encode_thread([&] {
+    auto abandon = [&] { return cancelled() || drawing_failed; };
     while (auto frame = queue.pop()) {
-      if (encode_failed) continue;  // drain so the drawing thread never blocks
+      // After a failure or a cancel the queue is only drained, so the drawing thread never
+      // blocks; such a video is not finished either, since flushing could take seconds.
+      if (encode_failed || abandon()) continue;
       if (auto r = (*encoder)->write_video(std::move(frame)); !r) {
         encode_error = r.error();
         encode_failed = true;
       }
     }
-    if (!encode_failed) {
-      if (auto r = (*encoder)->finish(); !r) {
-        encode_error = r.error();
-        encode_failed = true;
-      }
+    if (encode_failed) return;
+    if (abandon()) {
+      encode_abandoned = true;
+      return;
+    }
+    if (auto r = (*encoder)->finish(); !r) {
+      encode_error = r.error();
+      encode_failed = true;
     }
   });
 
@@ -278,10 +386,14 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   const std::int64_t thumb_frame = std::min<std::int64_t>(frames - 1, static_cast<std::int64_t>(frames * 0.35));
   std::optional<core::Error> draw_error;
 
-  std::size_t cue = 0;
+  std::size_t cue = 0, scene = 0;
   std::ptrdiff_t shown_cue = -2, shown_word = -2;
   cairo_surface_t* subtitle_surface = nullptr;
   int last_percent = -1;
+  // Besides each new percent, progress is reported this often, so that a caller that cancels
+  // from its progress callback is heard within a second even on long, slow renders.
+  constexpr auto kReportEvery = std::chrono::milliseconds(250);
+  auto last_report = clock.now();
   bool stopped = false;
   for (std::int64_t i = 0; i < frames; ++i) {
     if (cancelled() || encode_failed) {
@@ -289,6 +401,24 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
       break;
     }
     const double t = static_cast<double>(i) / fps;
+    bool new_stage = false;
+    while (scene < scene_switch.size() && t >= scene_switch[scene]) {
+      ++scene;
+      new_stage = true;
+    }
+    if (new_stage) {
+      // The old stage goes first: only one scene's layers are in memory at a time.
+      stage->compositor.reset();
+      stage->avatar.reset();
+      auto next = build_stage(scenes[scene], size, band, request.draft);
+      if (!next) {
+        draw_error = with_field_prefix(next.error(), prefix_of(request, scene));
+        drawing_failed = true;
+        stopped = true;
+        break;
+      }
+      stage = std::move(next);
+    }
     AvatarPose pose;
     pose.mouth = mouth_at(track, t);
     pose.eyes_open = eye_openness(blinks, t);
@@ -312,7 +442,9 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
       shown_cue = cue_now;
       shown_word = word_now;
     }
-    compositor.compose(pose, subtitle_surface, changed);
+    // A new stage starts from its bare base, so the subtitle band is drawn again.
+    Compositor& compositor = *stage->compositor;
+    compositor.compose(pose, subtitle_surface, changed || new_stage);
     if (want_sidecars && i == thumb_frame) {
       if (auto r = write_jpeg(compositor.frame(), thumb_temp); !r) draw_error = r.error();
     }
@@ -321,16 +453,18 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
     queue.push(std::move(slot));
 
     const int percent = static_cast<int>(100 * (i + 1) / frames);
-    if (percent != last_percent) {
+    const auto now = clock.now();
+    if (percent != last_percent || now - last_report >= kReportEvery) {
       last_percent = percent;
+      last_report = now;
       report("render", percent);
     }
   }
   queue.close();
   encode_thread.join();
   if (encode_error) return std::unexpected(*encode_error);
-  if (stopped) return cancel_error();
   if (draw_error) return std::unexpected(*draw_error);
+  if (stopped || encode_abandoned) return cancel_error();
 
   report("finish", 0);
   RenderSummary summary;
@@ -364,8 +498,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   summary.height = size.height;
   summary.elapsed_s = std::chrono::duration<double>(clock.now() - started).count();
   summary.realtime_factor = summary.elapsed_s > 0 ? duration / summary.elapsed_s : 0;
-  summary.voice_id = voice->id;
-  summary.avatar_id = request.avatar_id;
+  summary.voice_id = speakers.front().voice->id;
+  summary.avatar_id = scenes.front().avatar_id;
   summary.words = words.size();
   summary.cues = cues.size();
   return summary;

@@ -58,7 +58,7 @@ std::vector<Cue> build_cues(std::span<const TimedWord> words, const CueOptions& 
     cue.first = i;
     std::size_t j = i + 1;
     while (j < words.size()) {
-      if (words[j - 1].sentence_end) break;
+      if (words[j - 1].sentence_end || words[j - 1].pause_after) break;
       if (words[j].start - words[j - 1].end > options.max_gap) break;
       if (words[j].end - words[i].start > options.max_duration) break;
       if (wrap(words, i, j + 1, options.max_line_chars).size() >= static_cast<std::size_t>(options.max_lines)) break;
@@ -73,6 +73,7 @@ std::vector<Cue> build_cues(std::span<const TimedWord> words, const CueOptions& 
   }
   // Each cue lingers a little, but never into the next one.
   for (std::size_t c = 0; c < cues.size(); ++c) {
+    if (words[cues[c].last - 1].pause_after) continue;
     const double limit = c + 1 < cues.size() ? cues[c + 1].start : cues[c].end + options.hold;
     cues[c].end = std::max(cues[c].end, std::min(cues[c].end + options.hold, limit));
     if (c + 1 < cues.size()) cues[c].end = std::min(cues[c].end, cues[c + 1].start);

@@ -21,6 +21,7 @@ struct TimedWord {
   std::string text;
   double start = 0, end = 0;  // seconds in the video
   bool sentence_end = false;
+  bool pause_after = false;  // silence follows (a pause mark, a new scene): the cue ends here
 };
 
 struct Cue {
@@ -37,7 +38,8 @@ struct CueOptions {
   double hold = 0.4;          // how long a cue lingers after its last word, if nothing follows
 };
 
-// Ordered, non-overlapping cues covering every word.
+// Ordered, non-overlapping cues covering every word. A cue ends at a word with pause_after and
+// does not linger, so the screen is clear during the silence.
 std::vector<Cue> build_cues(std::span<const TimedWord> words, const CueOptions& options);
 std::string to_srt(std::span<const Cue> cues, std::span<const TimedWord> words);
 std::string to_vtt(std::span<const Cue> cues, std::span<const TimedWord> words);

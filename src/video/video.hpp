@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -23,7 +24,14 @@ enum class SubtitlePosition { top, center, bottom };
 enum class SubtitleStyle { outline, box };
 
 // Limits checked by validate(); named so docs, the CLI and the API agree.
-inline constexpr std::size_t kMaxScriptChars = 5000;
+inline constexpr std::size_t kMaxScriptChars = 5000;  // per request, over all scenes together
+inline constexpr std::size_t kMaxScenes = 50;
+// The silence between two scenes; the picture changes halfway through it.
+inline constexpr double kSceneGapSeconds = 0.3;
+// A script may hold pause marks, "[pause 0.5s]", "[pause 2s]" or "[pause 500ms]": that much
+// silence at that point, with the mouth at rest and no subtitle. They are never spoken or shown.
+inline constexpr double kMinPauseSeconds = 0.05;
+inline constexpr double kMaxPauseSeconds = 10;
 inline constexpr std::uintmax_t kMaxImageBytes = 20u << 20;  // portrait and background images
 inline constexpr int kMaxImageSide = 4096;
 
@@ -39,8 +47,22 @@ struct MouthBox {
   int x = 0, y = 0, width = 0, height = 0;
 };
 
+// One part of a video with its own speaker and setting. The fields mean what the RenderRequest
+// fields of the same names mean.
+struct Scene {
+  std::string script;
+  std::string avatar_id = "ava";
+  std::string voice_id;
+  std::string language = "en";
+  std::string background = "#223355";
+  std::string portrait_path;
+  std::optional<MouthBox> mouth_box;
+};
+
 struct RenderRequest {
-  std::string script;                 // 1..kMaxScriptChars code points
+  // script, avatar_id, voice_id, language, background, portrait_path and mouth_box describe a
+  // single scene; they are ignored when scenes is not empty.
+  std::string script;                 // 1..kMaxScriptChars code points, pause marks included
   std::string avatar_id = "ava";      // catalog() id, or "portrait" with portrait_path
   std::string voice_id;               // empty: the avatar's voice, or the language's first voice
   std::string language = "en";        // ISO 639-1 code of a catalog() language
@@ -60,18 +82,22 @@ struct RenderRequest {
   bool draft = false;                 // fastest settings (low quality) for previews and tests
   bool write_sidecars = true;         // thumbnail .jpg, .srt and .vtt beside the output
   bool allow_hardware = true;         // h264_nvenc when the GPU has an encoder
+  // 1..kMaxScenes scenes rendered in order as one video: one soundtrack and one subtitle track,
+  // with the avatar, voice and background changing between scenes (kSceneGapSeconds apart).
+  std::vector<Scene> scenes;
 };
 
+// Totals over the whole video, scenes included.
 struct RenderSummary {
   std::filesystem::path output, thumbnail, srt, vtt;  // sidecar paths empty when not written
   double duration_s = 0;      // of the video (speech + padding)
-  double speech_s = 0;        // of the speech alone
+  double speech_s = 0;        // of the speech with its pauses and the gaps between scenes
   std::int64_t frames = 0;
   int fps = 0, width = 0, height = 0;
   std::uintmax_t bytes = 0;
   double elapsed_s = 0;       // wall time of render()
   double realtime_factor = 0; // duration_s / elapsed_s
-  std::string video_codec, audio_codec, voice_id, avatar_id;
+  std::string video_codec, audio_codec, voice_id, avatar_id;  // ids of the first scene
   std::size_t words = 0, cues = 0;
 };
 
@@ -79,12 +105,17 @@ struct RenderSummary {
 using ProgressCallback = std::function<void(std::string_view stage, double percent)>;
 
 // Checks every field against the catalog and limits; invalid_argument with one FieldError per
-// broken rule (field names as in the HTTP API: script, avatar_id, voice_id, language, ...).
+// broken rule (field names as in the HTTP API: script, avatar_id, voice_id, language, ...;
+// scenes[2].voice_id for a scene's field). A malformed or out-of-range pause mark breaks the
+// rule "pause" of its script.
 core::Result<void> validate(const RenderRequest& request);
 
 // Renders request into out. The video is written to a temporary file in out's directory and
 // renamed, so a failure or a cancel never leaves a partial file. Sidecars go beside out
-// (same stem: .jpg, .srt, .vtt). cancel, when set, stops the render within one frame.
+// (same stem: .jpg, .srt, .vtt). cancel, when set, stops the render within one frame, or within
+// one piece of speech (a few sentences) while speaking, and never waits for the encoder to
+// flush. Progress is reported between pieces of speech and several times a second while
+// drawing, so a caller may set cancel from its progress callback.
 // Thread-safe: concurrent renders are allowed (speech synthesis is serialized inside).
 core::Result<RenderSummary> render(const RenderRequest& request, const std::filesystem::path& out,
                                    const ProgressCallback& progress = {},

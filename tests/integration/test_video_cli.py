@@ -146,6 +146,19 @@ class VideoCli(unittest.TestCase):
         self.assertEqual(self.assertStreams(probe(out), "h264", "aac", 640, 360, 30, speech), frames)
         self.assertDecodesCleanly(out)
 
+    def test_pause_marks_add_silence_without_subtitles(self):
+        _, plain = self.render("plain.mp4", "--script", "Hello there. How are you?", "--draft")
+        out, paused = self.render("paused.mp4", "--script", "Hello there. [pause 1s] How are you?", "--draft")
+        self.assertAlmostEqual(self.summary(paused)[1] - self.summary(plain)[1], 1.2, delta=0.3)
+        with open(out[:-3] + "srt", encoding="utf-8") as f:
+            cues = parse_cues(f.read(), False)
+        self.assertEqual([" ".join(lines) for _, _, lines in cues], ["Hello there.", "How are you?"])
+        self.assertGreaterEqual(cues[1][0] - cues[0][1], 1.0, "nothing is shown during the pause")
+        # The mark works with espeak-ng voices too.
+        _, spanish = self.render("pausa.webm", "--script", "Hola. [pause 500ms] Adiós.", "--language", "es",
+                                 "--draft", "--no-sidecars")
+        self.assertGreater(self.summary(spanish)[1], 0.5)
+
     def test_bad_input_is_a_clear_error_and_leaves_nothing(self):
         out = os.path.join(self.dir, "bad.mp4")
         cases = [
@@ -158,6 +171,8 @@ class VideoCli(unittest.TestCase):
             (["--script", "Hi", "--aspect", "4:3"], "9:16"),
             (["--script", "Hi", "--avatar", "portrait", "--portrait", "/nonexistent.png"], "portrait_path"),
             (["--script", "Hi", "--background", "#12345"], "background"),
+            (["--script", "Hi [pause 20s] there"], "[pause 0.5s]"),
+            (["--script", "Hi [pause soon] there"], "(pause)"),
         ]
         for args, expected in cases:
             result = run("video", "-o", out, "-q", *args)

@@ -43,6 +43,21 @@ TEST(Subtitles, CuesAreOrderedDisjointAndCoverEveryWord) {
   }
 }
 
+TEST(Subtitles, APauseEndsTheCueWithoutLingering) {
+  // "Hello there [pause 1s] friends": the silence is 1.0..2.0.
+  std::vector<TimedWord> words = {{"Hello", 0.3, 0.6}, {"there", 0.6, 0.9}, {"friends", 2.1, 2.5}};
+  words[1].pause_after = true;
+  const auto cues = build_cues(words, {});
+  ASSERT_EQ(cues.size(), 2u);
+  EXPECT_EQ(cues[0].last, 2u);
+  EXPECT_DOUBLE_EQ(cues[0].end, 0.9);  // no 0.4 s hold into the pause
+  EXPECT_DOUBLE_EQ(cues[1].start, 2.1);
+  // Even a pause shorter than max_gap starts a new cue.
+  words[2].start = 1.0;
+  words[2].end = 1.3;
+  EXPECT_EQ(build_cues(words, {}).size(), 2u);
+}
+
 TEST(Subtitles, SrtAndVttFormats) {
   const auto words = sample_words();
   const auto cues = build_cues(words, {});

@@ -55,6 +55,79 @@ TEST(Validate, ScriptLimitAndVoiceLanguage) {
   EXPECT_TRUE(validate(r).has_value());
 }
 
+TEST(Validate, PauseMarks) {
+  RenderRequest r;
+  r.script = "Wait for it [pause 0.5s] now [pause 2s] and [pause 500ms] done.";
+  EXPECT_TRUE(validate(r).has_value());
+  for (const char* script : {"Wait [pause 11s] now", "Wait [pause 10ms] now", "Wait [pause] now",
+                             "Wait [pause 1 minute] now", "Wait [pause 1s now"}) {
+    r.script = script;
+    auto v = validate(r);
+    ASSERT_FALSE(v.has_value()) << script;
+    EXPECT_EQ(v.error().code, core::ErrorCode::invalid_argument);
+    ASSERT_TRUE(has_field(v.error(), "script", "pause")) << script;
+    EXPECT_NE(v.error().fields.front().message.find("[pause 500ms]"), std::string::npos);
+  }
+  r.script = "[pause 1s] [pause 2s]";
+  EXPECT_TRUE(has_field(validate(r).error(), "script", "required"));
+}
+
+Scene scene(std::string script, std::string avatar = "ava", std::string voice = "") {
+  Scene s;
+  s.script = std::move(script);
+  s.avatar_id = std::move(avatar);
+  s.voice_id = std::move(voice);
+  return s;
+}
+
+TEST(Validate, ScenesReplaceTheTopLevelSpeaker) {
+  RenderRequest r;
+  r.script = "";            // ignored with scenes
+  r.avatar_id = "nobody";   // ignored with scenes
+  r.scenes = {scene("Hi, I am Ava."), scene("And I am Leo.", "leo", "rms")};
+  r.scenes[1].background = "gradient:#000000:#ffffff";
+  EXPECT_TRUE(validate(r).has_value());
+}
+
+TEST(Validate, SceneErrorsNameTheScene) {
+  RenderRequest r;
+  r.scenes = {scene("Fine."), scene("Fine too."), scene("Fine again."), scene("Hola", "ava", "kal")};
+  r.scenes[3].language = "es";
+  r.scenes[1].avatar_id = "nobody";
+  r.scenes[2].script = "Bad [pause 30s] mark";
+  r.scenes[0].background = "/no/such/image.png";
+  r.scenes[2].avatar_id = "portrait";
+  r.speed = 9;
+  auto v = validate(r);
+  ASSERT_FALSE(v.has_value());
+  const auto& e = v.error();
+  EXPECT_TRUE(has_field(e, "scenes[3].voice_id", "language"));
+  EXPECT_TRUE(has_field(e, "scenes[1].avatar_id", "one_of"));
+  EXPECT_TRUE(has_field(e, "scenes[2].script", "pause"));
+  EXPECT_TRUE(has_field(e, "scenes[2].portrait_path", "required"));
+  EXPECT_TRUE(has_field(e, "scenes[0].background", "format"));
+  EXPECT_TRUE(has_field(e, "speed", "range"));
+  EXPECT_FALSE(has_field(e, "script", "required"));
+  EXPECT_EQ(e.fields.size(), 6u);
+  EXPECT_EQ(e.message.rfind("scenes[", 0), 0u) << e.message;
+}
+
+TEST(Validate, SceneLimits) {
+  RenderRequest r;
+  r.scenes = {scene(std::string(2600, 'a')), scene(std::string(2600, 'b'))};
+  auto v = validate(r);
+  ASSERT_FALSE(v.has_value());
+  EXPECT_TRUE(has_field(v.error(), "scenes", "max_total_length"));
+  r.scenes = {scene(std::string(2500, 'a')), scene(std::string(2500, 'b'))};
+  EXPECT_TRUE(validate(r).has_value());
+  r.scenes.assign(kMaxScenes, scene("Hi."));
+  EXPECT_TRUE(validate(r).has_value());
+  r.scenes.push_back(scene("One too many."));
+  EXPECT_TRUE(has_field(validate(r).error(), "scenes", "max_items"));
+  r.scenes = {scene("  ")};
+  EXPECT_TRUE(has_field(validate(r).error(), "scenes[0].script", "required"));
+}
+
 TEST(Catalog, HasAvatarsVoicesAndPreviews) {
   EXPECT_GE(catalog().avatars.size(), 4u);
   for (const auto& a : catalog().avatars) {

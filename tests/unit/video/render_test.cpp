@@ -1,0 +1,169 @@
+// render() end to end at draft size: scenes, pauses and prompt cancels.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "video/video.hpp"
+
+namespace reelgen::video {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Render : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("reelgen-render-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::size_t files() const {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_)) ++n;
+    return n;
+  }
+  fs::path dir_;
+};
+
+struct SrtCue {
+  double start, end;
+  std::string text;
+};
+
+std::vector<SrtCue> read_srt(const fs::path& path) {
+  std::ifstream f(path);
+  std::vector<SrtCue> cues;
+  std::string number, times, line;
+  auto seconds = [](const std::string& t) {
+    return std::stoi(t.substr(0, 2)) * 3600 + std::stoi(t.substr(3, 2)) * 60 +
+           std::stoi(t.substr(6, 2)) + std::stoi(t.substr(9, 3)) / 1000.0;
+  };
+  while (std::getline(f, number) && std::getline(f, times)) {
+    SrtCue cue{seconds(times.substr(0, 12)), seconds(times.substr(17, 12)), ""};
+    while (std::getline(f, line) && !line.empty()) cue.text += (cue.text.empty() ? "" : " ") + line;
+    cues.push_back(std::move(cue));
+  }
+  return cues;
+}
+
+RenderRequest draft() {
+  RenderRequest r;
+  r.draft = true;
+  r.allow_hardware = false;
+  return r;
+}
+
+TEST_F(Render, TwoScenesMakeOneContinuousVideo) {
+  RenderRequest r = draft();
+  r.script = "ignored";
+  Scene a;
+  a.script = "Hi, I am Ava. [pause 1s] Welcome!";
+  a.avatar_id = "ava";
+  Scene b;
+  b.script = "Hola, soy Leo.";
+  b.avatar_id = "leo";
+  b.language = "es";
+  b.background = "gradient:#102030:#405060";
+  r.scenes = {a, b};
+  const auto out = dir_ / "scenes.mp4";
+  auto summary = render(r, out);
+  ASSERT_TRUE(summary.has_value()) << summary.error().message;
+  EXPECT_TRUE(fs::exists(out));
+  EXPECT_EQ(summary->words, 5u + 3u);
+  EXPECT_EQ(summary->avatar_id, "ava");
+  EXPECT_EQ(summary->voice_id, "slt");  // Ava's voice
+  EXPECT_NEAR(summary->duration_s, summary->speech_s + 0.9, 1.0 / 30 + 1e-9);
+  const auto cues = read_srt(fs::path(out).replace_extension(".srt"));
+  ASSERT_EQ(cues.size(), summary->cues);
+  std::string shown;
+  for (std::size_t i = 0; i < cues.size(); ++i) {
+    EXPECT_LT(cues[i].start, cues[i].end);
+    if (i > 0) EXPECT_LE(cues[i - 1].end, cues[i].start) << "cues in order, never overlapping";
+    EXPECT_LE(cues[i].end, summary->duration_s);
+    shown += (shown.empty() ? "" : " ") + cues[i].text;
+  }
+  EXPECT_EQ(shown, "Hi, I am Ava. Welcome! Hola, soy Leo.");
+  // The pause: at least a second with no cue between "Ava." and "Welcome!".
+  ASSERT_GE(cues.size(), 3u);
+  EXPECT_GE(cues[1].start - cues[0].end, 1.0);
+}
+
+TEST_F(Render, CancelDuringSpeechOfALongScriptIsPrompt) {
+  RenderRequest r = draft();
+  r.voice_id = "rms";  // the slowest voice to synthesize
+  while (r.script.size() < 4500)
+    r.script += "Here is one more sentence about better short videos. ";
+  std::atomic<bool> cancel{false};
+  std::chrono::steady_clock::time_point cancelled_at;
+  auto result = render(
+      r, dir_ / "long.mp4",
+      [&](std::string_view stage, double) {
+        if (stage == "speech" && !cancel) {
+          cancelled_at = std::chrono::steady_clock::now();
+          cancel = true;
+        }
+      },
+      &cancel);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelled_at).count();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, core::ErrorCode::unavailable);
+  EXPECT_LT(seconds, 1.0);
+  EXPECT_EQ(files(), 0u) << "no partial or temporary file is left";
+}
+
+TEST_F(Render, CancelWhileDrawingDoesNotWaitForTheEncoder) {
+  RenderRequest r = draft();
+  r.resolution = Resolution::p1080;
+  r.draft = false;
+  r.quality = Quality::high;
+  r.script =
+      "A short video that is cancelled while it is being drawn and encoded, well before the end.";
+  std::atomic<bool> cancel{false};
+  std::chrono::steady_clock::time_point cancelled_at;
+  auto result = render(
+      r, dir_ / "drawn.mp4",
+      [&](std::string_view stage, double percent) {
+        if (stage == "render" && percent >= 30 && !cancel) {
+          cancelled_at = std::chrono::steady_clock::now();
+          cancel = true;
+        }
+      },
+      &cancel);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelled_at).count();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, core::ErrorCode::unavailable);
+  EXPECT_LT(seconds, 1.0);
+  EXPECT_EQ(files(), 0u);
+}
+
+TEST_F(Render, ALaterSceneWithABadImageFailsBeforeDrawing) {
+  RenderRequest r = draft();
+  const auto not_an_image = dir_ / "not-an-image.png";
+  std::ofstream(not_an_image) << "text";
+  Scene a;
+  a.script = "First.";
+  Scene b = a;
+  b.background = not_an_image.string();
+  r.scenes = {a, b};
+  bool drew = false;
+  auto result = render(r, dir_ / "bad.mp4",
+                       [&](std::string_view stage, double) { drew |= stage == "render"; });
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, core::ErrorCode::invalid_argument);
+  ASSERT_FALSE(result.error().fields.empty());
+  EXPECT_EQ(result.error().fields[0].field, "scenes[1].background");
+  EXPECT_FALSE(drew);
+  fs::remove(not_an_image);
+  EXPECT_EQ(files(), 0u);
+}
+
+}  // namespace
+}  // namespace reelgen::video
