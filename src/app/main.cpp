@@ -174,7 +174,8 @@ int main(int argc, char** argv) {
 
   auto* caption_cmd = cli.add_subcommand("caption", "Write a caption offline, no server needed");
   std::string description, style = "casual", level = "balanced", content_type = "post", language = "en";
-  std::string audience, brand_voice;
+  std::string audience, brand_voice, length = "medium", emoji = "auto";
+  bool no_cta = false;
   std::vector<std::string> keywords;
   int hashtags = 15, variants = 1;
   std::int64_t seed = 0;
@@ -190,6 +191,9 @@ int main(int argc, char** argv) {
   caption_cmd->add_option("--keyword", keywords, "A word that must appear (repeatable)");
   caption_cmd->add_option("--variants", variants, "Number of captions, 1-5")->capture_default_str();
   caption_cmd->add_option("--seed", seed, "Same seed, same caption")->capture_default_str();
+  caption_cmd->add_option("--length", length, "short (<= 80 characters), medium or long")->capture_default_str();
+  caption_cmd->add_option("--emoji", emoji, "auto, none, few or many")->capture_default_str();
+  caption_cmd->add_flag("--no-cta", no_cta, "Leave out the call to action");
   caption_cmd->add_flag("--json", as_json, "Print the API's JSON instead of text");
 
   auto* migrate_cmd = cli.add_subcommand("migrate", "Create or upgrade the database schema");
@@ -217,7 +221,8 @@ int main(int argc, char** argv) {
                              {"hashtag_count", hashtags},          {"optimization_level", level},
                              {"content_type", content_type},       {"language", language},
                              {"variants", variants},               {"seed", seed},
-                             {"keywords", std::move(kw)}};
+                             {"keywords", std::move(kw)},          {"length", length},
+                             {"emoji", emoji},                     {"cta", !no_cta}};
     if (!audience.empty()) body["audience"] = audience;
     if (!brand_voice.empty()) body["brand_voice"] = brand_voice;
     return caption(boost::json::serialize(body), as_json);

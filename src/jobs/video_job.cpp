@@ -62,16 +62,90 @@ std::optional<std::filesystem::path> find_upload(const std::filesystem::path& di
   return std::nullopt;
 }
 
+namespace {
+
+// The fields a whole request and each scene share: what is said, by whom, in front of what.
+// Target is video::RenderRequest or video::Scene (the members have the same names).
+template <typename Target>
+void read_scene_fields(core::ObjectReader& in, bool script_required, Target& t,
+                       const UploadResolver& uploads, std::vector<core::FieldError>& errors) {
+  if (auto v = in.text("script", script_required, 1, video::kMaxScriptChars))
+    t.script = std::move(*v);
+  if (auto v = in.text("avatar_id", false, 1, 64)) t.avatar_id = std::move(*v);
+  if (auto v = in.text("voice_id", false, 1, 64)) t.voice_id = std::move(*v);
+  if (auto v = in.text("language", false, 2, 16)) t.language = std::move(*v);
+  if (auto v = in.text("background", false, 4, 64)) {
+    if (v->starts_with("upload:")) {
+      if (auto path = uploads(v->substr(7))) {
+        t.background = path->string();
+      } else {
+        in.add_error("background", "upload", "names no upload of this key");
+      }
+    } else if (!v->starts_with("#") && !v->starts_with("gradient:")) {
+      in.add_error("background", "format",
+                   "must be \"#rrggbb\", \"gradient:#rrggbb:#rrggbb\" or \"upload:ID\"");
+    } else {
+      t.background = std::move(*v);
+    }
+  }
+  if (auto v = in.text("portrait_upload_id", false, 1, 64)) {
+    if (auto path = uploads(*v)) {
+      t.portrait_path = path->string();
+    } else {
+      in.add_error("portrait_upload_id", "upload", "names no upload of this key");
+    }
+  }
+  if (const boost::json::object* box = in.object("mouth_box")) {
+    core::ObjectReader b(*box, in.path("mouth_box"), errors);
+    for (const char* name : {"x", "y", "width", "height"}) {
+      if (!box->contains(name)) b.add_error(name, "required", "is required");
+    }
+    const auto x = b.integer("x", 0, video::kMaxImageSide);
+    const auto y = b.integer("y", 0, video::kMaxImageSide);
+    const auto w = b.integer("width", 1, video::kMaxImageSide);
+    const auto h = b.integer("height", 1, video::kMaxImageSide);
+    b.reject_unknown();
+    if (x && y && w && h) {
+      t.mouth_box = video::MouthBox{static_cast<int>(*x), static_cast<int>(*y),
+                                    static_cast<int>(*w), static_cast<int>(*h)};
+    }
+  }
+}
+
+void read_scenes(const boost::json::array& items, video::RenderRequest& r,
+                 const UploadResolver& uploads, std::vector<core::FieldError>& errors) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string path = "scenes[" + std::to_string(i) + "]";
+    if (!items[i].is_object()) {
+      errors.push_back({path, "type", "must be an object"});
+      continue;
+    }
+    core::ObjectReader scene_in(items[i].get_object(), path, errors);
+    video::Scene scene;
+    read_scene_fields(scene_in, true, scene, uploads, errors);
+    scene_in.reject_unknown();
+    r.scenes.push_back(std::move(scene));
+  }
+}
+
+}  // namespace
+
 core::Result<video::RenderRequest> parse_video_request(const boost::json::object& body,
                                                        const UploadResolver& uploads) {
   std::vector<core::FieldError> errors;
   core::ObjectReader in(body, "", errors);
   video::RenderRequest r;
   r.write_sidecars = true;
-  if (auto v = in.text("script", true, 1, video::kMaxScriptChars)) r.script = std::move(*v);
-  if (auto v = in.text("avatar_id", false, 1, 64)) r.avatar_id = std::move(*v);
-  if (auto v = in.text("voice_id", false, 1, 64)) r.voice_id = std::move(*v);
-  if (auto v = in.text("language", false, 2, 16)) r.language = std::move(*v);
+  // "script" is shorthand for one scene; a request has one or the other.
+  const bool has_scenes = body.contains("scenes");
+  if (const boost::json::array* scenes = in.array("scenes", 0, video::kMaxScenes)) {
+    if (scenes->empty()) in.add_error("scenes", "min_items", "must have at least 1 item");
+    if (body.contains("script")) {
+      in.add_error("scenes", "exclusive", "give either script or scenes, not both");
+    }
+    read_scenes(*scenes, r, uploads, errors);
+  }
+  read_scene_fields(in, !has_scenes, r, uploads, errors);
   if (auto v = in.number("speed", 0.5, 2.0)) r.speed = *v;
   if (auto v = in.number("pitch", 0.5, 2.0)) r.pitch = *v;
   if (auto v = in.choice("resolution", kResolutions)) {
@@ -84,45 +158,9 @@ core::Result<video::RenderRequest> parse_video_request(const boost::json::object
   }
   if (auto v = in.choice("quality", kQualities)) r.quality = static_cast<video::Quality>(*v);
   if (auto v = in.choice("output_format", kFormats)) r.format = static_cast<video::Format>(*v);
-  if (auto v = in.text("background", false, 4, 64)) {
-    if (v->starts_with("upload:")) {
-      if (auto path = uploads(v->substr(7))) {
-        r.background = path->string();
-      } else {
-        in.add_error("background", "upload", "names no upload of this key");
-      }
-    } else if (!v->starts_with("#") && !v->starts_with("gradient:")) {
-      in.add_error("background", "format",
-                   "must be \"#rrggbb\", \"gradient:#rrggbb:#rrggbb\" or \"upload:ID\"");
-    } else {
-      r.background = std::move(*v);
-    }
-  }
-  if (auto v = in.text("portrait_upload_id", false, 1, 64)) {
-    if (auto path = uploads(*v)) {
-      r.portrait_path = path->string();
-    } else {
-      in.add_error("portrait_upload_id", "upload", "names no upload of this key");
-    }
-  }
-  if (const boost::json::object* box = in.object("mouth_box")) {
-    core::ObjectReader b(*box, "mouth_box", errors);
-    for (const char* name : {"x", "y", "width", "height"}) {
-      if (!box->contains(name)) b.add_error(name, "required", "is required");
-    }
-    const auto x = b.integer("x", 0, video::kMaxImageSide);
-    const auto y = b.integer("y", 0, video::kMaxImageSide);
-    const auto w = b.integer("width", 1, video::kMaxImageSide);
-    const auto h = b.integer("height", 1, video::kMaxImageSide);
-    b.reject_unknown();
-    if (x && y && w && h) {
-      r.mouth_box = video::MouthBox{static_cast<int>(*x), static_cast<int>(*y),
-                                    static_cast<int>(*w), static_cast<int>(*h)};
-    }
-  }
   read_subtitles(in, r.subtitles, errors);
   if (auto v = in.boolean("test"); v && *v) {
-    // A fast draft: lowest resolution and encoder settings; the video says it is a draft.
+    // A fast draft: lowest resolution and encoder settings, marked as a draft in the picture.
     r.draft = true;
     r.resolution = video::Resolution::p360;
     r.quality = video::Quality::low;

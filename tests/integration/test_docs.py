@@ -25,7 +25,7 @@ def documents():
 class DocExamples(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server()
+        cls.server = Server(env={"VIDEO_MAX_ACTIVE_PER_KEY": "50"})  # the examples queue several videos
         status, _, doc = cls.server.json("POST", "/api/v1/videos", {"script": "A video for the docs.", "test": True})
         assert status == 202, doc
         cls.video_id = doc["video_id"]

@@ -184,6 +184,21 @@ class Videos(ServerTestCase):
         leftovers = [f for f in os.listdir(os.path.join(self.server.data_dir, "videos")) if video_id in f]
         self.assertEqual(leftovers, [])
 
+    def test_a_test_video_is_marked_as_a_draft(self):
+        def bright_pixels_top_left(video_id):
+            _, _, mp4 = self.server.request("GET", f"/api/v1/videos/{video_id}/file", key=self.server.key)
+            with tempfile.NamedTemporaryFile(suffix=".mp4") as f:
+                f.write(mp4)
+                f.flush()
+                frame = subprocess.run(["ffmpeg", "-v", "error", "-i", f.name, "-frames:v", "1",
+                                        "-vf", "scale=360:640", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                                       capture_output=True, check=True).stdout
+            return sum(1 for y in range(10, 50) for x in range(10, 140) if frame[y * 360 + x] > 200)
+        self.assertGreater(bright_pixels_top_left(self.video["video_id"]), 100)
+        status, _, doc = self.server.json("POST", "/api/v1/videos", {"script": "Not a draft.", "quality": "low"})
+        final = wait_for(self.server, doc["video_id"], {"completed"})
+        self.assertEqual(bright_pixels_top_left(final["video_id"]), 0)
+
     def test_catalog(self):
         status, _, doc = self.server.json("GET", "/api/v1/avatars")
         self.assertEqual(status, 200)
@@ -423,6 +438,50 @@ class Reels(ServerTestCase):
         status, _, video = self.server.json("POST", "/api/v1/videos", SHORT)
         status, headers, raw = self.server.request("GET", "/api/v1/reels/" + video["video_id"], key=self.server.key)
         self.assertProblem(status, headers, raw, 404)
+
+
+class ScenesAndPauses(ServerTestCase):
+    env = {"JOB_WORKERS": "1"}
+
+    def render(self, body):
+        status, _, doc = self.server.json("POST", "/api/v1/videos", body)
+        self.assertEqual(status, 202, doc)
+        done = wait_for(self.server, doc["video_id"], {"completed", "failed"})
+        self.assertEqual(done["status"], "completed", done)
+        return done
+
+    def test_scenes_render_as_one_video_in_order(self):
+        one = self.render({"script": "Hello from the first scene.", "test": True})
+        both = self.render({"test": True, "scenes": [
+            {"script": "Hello from the first scene.", "avatar_id": "ava"},
+            {"script": "Hola desde la segunda escena.", "language": "es", "background": "#114422"}]})
+        self.assertGreater(both["duration"], one["duration"] + 1.0)
+        status, _, vtt = self.server.request("GET", f"/api/v1/videos/{both['video_id']}/subtitles.vtt",
+                                             key=self.server.key)
+        text = vtt.decode()
+        self.assertLess(text.index("first"), text.index("segunda"))
+
+    def test_a_pause_mark_adds_silence(self):
+        plain = self.render({"script": "Hello there. Goodbye now.", "test": True})
+        paused = self.render({"script": "Hello there. [pause 1s] Goodbye now.", "test": True})
+        self.assertGreater(paused["duration"] - plain["duration"], 0.8)
+        self.assertLess(paused["duration"] - plain["duration"], 1.7)
+
+    def test_scene_and_pause_errors_name_the_field(self):
+        cases = [
+            ({"script": "hi", "scenes": [{"script": "hi"}]}, "scenes", "exclusive"),
+            ({"scenes": []}, "scenes", "min_items"),
+            ({"scenes": [{"script": "ok"}, {"script": "ok", "voice_id": "nobody"}]}, "scenes[1].voice_id", None),
+            ({"scenes": [{"avatar_id": "ava"}]}, "scenes[0].script", "required"),
+            ({"scenes": [{"script": "ok", "colour": "red"}]}, "scenes[0].colour", "unknown_field"),
+            ({"script": "Wait [pause 20s] for it."}, "script", "pause"),
+        ]
+        for body, field, rule in cases:
+            with self.subTest(body=str(body)[:70]):
+                status, headers, raw = self.server.request("POST", "/api/v1/videos", key=self.server.key, body=body)
+                doc = self.assertProblem(status, headers, raw, 422)
+                pairs = [(e["field"], e["rule"]) for e in doc["errors"]]
+                self.assertTrue(any(f == field and (rule is None or r == rule) for f, r in pairs), pairs)
 
 
 class Cancel(ServerTestCase):
