@@ -51,9 +51,7 @@ boost::json::object video_json(const Services& s, const Job& job) {
                           {"updated_at", iso(job.updated_ms)}};
   if (job.started_ms > 0) doc["started_at"] = iso(job.started_ms);
   if (job.finished_ms > 0) doc["finished_at"] = iso(job.finished_ms);
-  if (auto payload = core::parse_json(job.payload); payload && payload->is_object()) {
-    if (const auto* title = payload->get_object().if_contains("title")) doc["title"] = *title;
-  }
+  if (!job.title.empty()) doc["title"] = job.title;
   if (job.status == JobStatus::processing && job.progress > 1 && job.started_ms > 0) {
     const double elapsed = static_cast<double>(now_ms(s) - job.started_ms) / 1000.0;
     doc["eta_seconds"] = std::round(elapsed * (100 - job.progress) / job.progress * 10) / 10;
@@ -177,6 +175,9 @@ core::Result<Job> submit_video(Services& s, const http::Context& ctx,
   }
   if (const auto* id = fields.if_contains("callback_id"); id && id->is_string()) {
     job.callback_id = std::string(id->get_string());
+  }
+  if (const auto* title = fields.if_contains("title"); title && title->is_string()) {
+    job.title = std::string(title->get_string());
   }
   auto created = jobs.create(job);
   if (created && s.workers) s.workers->wake();

@@ -67,6 +67,7 @@ struct Job {
   std::int64_t not_before_ms = 0;     // unix ms; retry backoff
   bool cancel_requested = false;
   std::string payload;          // the validated request as JSON
+  std::string title;            // for people; shown in listings
   std::string result;           // JSON written on completion
   std::string error;            // why it failed
   std::string idempotency_key;  // with payload_hash: the same key and body give the same job
@@ -99,11 +100,11 @@ class JobStore {
   // Inserts job. With an idempotency key already used by the same key_id: returns the existing
   // job when the payload hash matches, conflict otherwise.
   virtual core::Result<Job> create(const Job& job) = 0;
-  virtual core::Result<std::optional<Job>> find_by_idempotency_key(std::string_view key_id,
-                                                                   std::string_view idempotency_key) = 0;
+  virtual core::Result<std::optional<Job>> find_by_idempotency_key(
+      std::string_view key_id, std::string_view idempotency_key) = 0;
   // nullopt when no job has the id or it belongs to another key (an empty key_id matches any).
   virtual core::Result<std::optional<Job>> get(std::string_view id, std::string_view key_id) = 0;
-  // Newest first, after cursor.
+  // Newest first, after cursor. The jobs come without their payload.
   virtual core::Result<std::vector<Job>> list(const JobFilter& filter) = 0;
   // Atomically takes the best claimable job: queued and due, or processing with an expired lease;
   // by priority then age. Sets owner, lease expiry and counts the attempt.

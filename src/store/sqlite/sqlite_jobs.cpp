@@ -1,6 +1,7 @@
 // The jobs table: a durable queue. Claiming is one UPDATE … RETURNING, atomic under SQLite's write
 // lock, so several workers (threads or processes on the same file) never take the same job.
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,14 @@ constexpr const char* kColumns =
     "id, key_id, status, stage, progress, priority, attempts, max_attempts, lease_owner, "
     "lease_expires_ms, not_before_ms, cancel_requested, payload, result, error, idempotency_key, "
     "payload_hash, created_ms, updated_ms, started_ms, finished_ms, callback_url, callback_id, "
-    "webhook_status, webhook_attempts, webhook_next_ms, webhook_error";
+    "webhook_status, webhook_attempts, webhook_next_ms, webhook_error, title";
+
+// Listings leave out the payload (the whole request, often the longest column).
+constexpr const char* kListColumns =
+    "id, key_id, status, stage, progress, priority, attempts, max_attempts, lease_owner, "
+    "lease_expires_ms, not_before_ms, cancel_requested, '' AS payload, result, error, "
+    "idempotency_key, payload_hash, created_ms, updated_ms, started_ms, finished_ms, callback_url, "
+    "callback_id, webhook_status, webhook_attempts, webhook_next_ms, webhook_error, title";
 
 Job read_job(const Statement& s) {
   sqlite3_stmt* st = s.get();
@@ -47,12 +55,17 @@ Job read_job(const Statement& s) {
   job.webhook_attempts = sqlite3_column_int(st, 24);
   job.webhook_next_ms = sqlite3_column_int64(st, 25);
   job.webhook_error = s.text(26);
+  job.title = s.text(27);
   return job;
 }
 
 class SqliteJobs final : public JobStore {
  public:
-  SqliteJobs(sqlite3* db, std::mutex& mutex) : db_(db), mutex_(mutex), cache_(db) {}
+  SqliteJobs(sqlite3* db, std::mutex& mutex) : db_(db), mutex_(mutex), cache_(db) {
+    static std::atomic<std::uint64_t> next_id{1};
+    id_ = next_id.fetch_add(1);
+    if (const char* file = sqlite3_db_filename(db, "main")) path_ = file;
+  }
 
   core::Result<Job> create(const Job& job) override {
     std::lock_guard lock(mutex_);
@@ -74,7 +87,7 @@ class SqliteJobs final : public JobStore {
     Statement s(cache_,
                 "INSERT INTO jobs (id, key_id, status, stage, progress, priority, max_attempts, "
                 "payload, idempotency_key, payload_hash, created_ms, updated_ms, callback_url, "
-                "callback_id) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                "callback_id, title) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, job.id);
     s.bind(2, job.key_id);
     s.bind(3, to_string(job.status));
@@ -88,6 +101,7 @@ class SqliteJobs final : public JobStore {
     s.bind(11, job.created_ms);
     s.bind(12, job.callback_url);
     s.bind(13, job.callback_id);
+    s.bind(14, job.title);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("create job"));
     return job;
   }
@@ -107,9 +121,9 @@ class SqliteJobs final : public JobStore {
   }
 
   core::Result<std::optional<Job>> get(std::string_view id, std::string_view key_id) override {
-    std::lock_guard lock(mutex_);
-    Statement s(cache_, (std::string("SELECT ") + kColumns +
-                         " FROM jobs WHERE id = ?1 AND (?2 = '' OR key_id = ?2)"));
+    Reader connection(*this);
+    Statement s(connection, (std::string("SELECT ") + kColumns +
+                             " FROM jobs WHERE id = ?1 AND (?2 = '' OR key_id = ?2)"));
     s.bind(1, id);
     s.bind(2, key_id);
     const int rc = s.step();
@@ -119,17 +133,18 @@ class SqliteJobs final : public JobStore {
   }
 
   core::Result<std::vector<Job>> list(const JobFilter& f) override {
-    std::lock_guard lock(mutex_);
     // Newest first (rowid breaks ties within a millisecond); the cursor is the last id of the
     // previous page.
-    Statement s(cache_, (std::string("SELECT ") + kColumns +
-                         " FROM jobs WHERE key_id = ?1"
-                         " AND (?2 = '' OR status = ?2)"
-                         " AND (?3 = 0 OR created_ms > ?3)"
-                         " AND (?4 = 0 OR created_ms < ?4)"
-                         " AND (?5 = '' OR (created_ms, rowid) < (SELECT created_ms, rowid FROM "
-                         "jobs WHERE id = ?5))"
-                         " ORDER BY created_ms DESC, rowid DESC LIMIT ?6"));
+    Reader connection(*this);
+    Statement s(connection,
+                (std::string("SELECT ") + kListColumns +
+                 " FROM jobs WHERE key_id = ?1"
+                 " AND (?2 = '' OR status = ?2)"
+                 " AND (?3 = 0 OR created_ms > ?3)"
+                 " AND (?4 = 0 OR created_ms < ?4)"
+                 " AND (?5 = '' OR (created_ms, rowid) < (SELECT created_ms, rowid FROM "
+                 "jobs WHERE id = ?5))"
+                 " ORDER BY created_ms DESC, rowid DESC LIMIT ?6"));
     s.bind(1, f.key_id);
     s.bind(2, f.status ? to_string(*f.status) : std::string_view());
     s.bind(3, f.created_after_ms.value_or(0));
@@ -356,9 +371,52 @@ class SqliteJobs final : public JobStore {
                              "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db_));
   }
 
+  // Reads (status polls, listings) run on a connection of the calling thread's own: in WAL mode
+  // readers do not block each other or the writer, and the shared mutex stays uncontended.
+  // Falls back to the shared connection (under its mutex) if a reader cannot be opened.
+  class Reader {
+   public:
+    explicit Reader(SqliteJobs& jobs) : jobs_(jobs) {
+      if (cache_ = jobs.thread_cache(); cache_ == nullptr) lock_ = std::unique_lock(jobs.mutex_);
+    }
+    operator StatementCache&() { return cache_ ? *cache_ : jobs_.cache_; }
+
+   private:
+    SqliteJobs& jobs_;
+    StatementCache* cache_ = nullptr;
+    std::unique_lock<std::mutex> lock_;
+  };
+  StatementCache* thread_cache() {
+    struct Connection {
+      sqlite3* db = nullptr;
+      std::unique_ptr<StatementCache> cache;
+      ~Connection() {
+        cache.reset();
+        sqlite3_close_v2(db);
+      }
+    };
+    // By instance id, not address: a new store at an old address must not reuse a connection.
+    thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections;
+    auto& c = connections[id_];
+    if (!c) {
+      c = std::make_unique<Connection>();
+      if (path_.empty() ||
+          sqlite3_open_v2(path_.c_str(), &c->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                          nullptr) != SQLITE_OK) {
+        connections.erase(id_);
+        return nullptr;
+      }
+      sqlite3_busy_timeout(c->db, 5000);
+      c->cache = std::make_unique<StatementCache>(c->db);
+    }
+    return c->cache.get();
+  }
+
   sqlite3* db_;
   std::mutex& mutex_;
   StatementCache cache_;
+  std::uint64_t id_ = 0;
+  std::string path_;
 };
 
 }  // namespace

@@ -63,6 +63,9 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE jobs ADD COLUMN webhook_error TEXT NOT NULL DEFAULT '';
     CREATE INDEX jobs_webhooks ON jobs (webhook_status, webhook_next_ms);
     )sql",
+    R"sql(
+    ALTER TABLE jobs ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 
 ApiKey read_key(const Statement& s) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/hash.hpp"
 #include "core/json.hpp"
@@ -136,6 +137,21 @@ TEST(ThreadPool, ParallelForVisitsEveryIndexOnce) {
   pool.parallel_for(hits.size(), [&](std::size_t i) { hits[i].fetch_add(1); });
   for (const auto& h : hits) ASSERT_EQ(h.load(), 1);
   pool.parallel_for(0, [&](std::size_t) { FAIL(); });
+}
+
+}  // namespace
+}  // namespace reelgen::core
+
+namespace reelgen::core {
+namespace {
+
+TEST(Time, FormatsIso8601AndHttpDates) {
+  using namespace std::chrono;
+  const system_clock::time_point t(milliseconds(1'700'000'000'123));
+  EXPECT_EQ(iso8601(t), "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(iso8601(system_clock::time_point(milliseconds(5))), "1970-01-01T00:00:00.005Z");
+  EXPECT_EQ(http_date(t), "Tue, 14 Nov 2023 22:13:20 GMT");
+  EXPECT_EQ(unix_ms(t), 1'700'000'000'123);
 }
 
 }  // namespace
