@@ -159,6 +159,36 @@ class VideoCli(unittest.TestCase):
                                  "--draft", "--no-sidecars")
         self.assertGreater(self.summary(spanish)[1], 0.5)
 
+    def test_music_is_ducked_under_the_speech(self):
+        import array
+        import math
+        music = os.path.join(self.dir, "music.wav")
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=12", "-ac", "1",
+                        music], check=True)
+        script = "Hello there, this is a talk over music. [pause 2s] And now the talk goes on again for a while."
+        dry, _ = self.render("dry.mp4", "--script", script, "--draft")
+        wet, _ = self.render("wet.mp4", "--script", script, "--draft", "--music", music, "--music-volume", "0.5")
+
+        def samples(path):
+            raw = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-f", "s16le", "-ac", "1", "-ar", "16000", "-"],
+                                 capture_output=True, check=True).stdout
+            return array.array("h", raw)
+
+        # The same speech in both: their difference is the music as mixed.
+        a, b = samples(dry), samples(wet)
+        music_only = [b[i] - a[i] for i in range(min(len(a), len(b)))]
+        with open(wet[:-3] + "srt", encoding="utf-8") as f:
+            cues = parse_cues(f.read(), False)
+
+        def rms(t0, t1):
+            part = music_only[int(t0 * 16000):int(t1 * 16000)]
+            return math.sqrt(sum(v * v for v in part) / len(part))
+
+        speaking = rms(cues[0][0] + 0.3, cues[0][1] - 0.3)
+        pausing = rms(cues[0][1] + 0.3, cues[1][0] - 0.3)
+        self.assertGreater(speaking, 50, "the music plays under the speech")
+        self.assertGreater(pausing, 2 * speaking, "and is louder when nobody speaks")
+
     def test_bad_input_is_a_clear_error_and_leaves_nothing(self):
         out = os.path.join(self.dir, "bad.mp4")
         cases = [
