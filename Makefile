@@ -15,7 +15,8 @@ configure: deps
 build: configure
 	cmake --build --preset $(PRESET)
 
-run: build
+run: configure
+	cmake --build --preset $(PRESET) --target reelgen
 	$(BIN) serve --data-dir $(DATA_DIR)
 
 test: build
