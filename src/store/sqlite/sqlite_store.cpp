@@ -233,6 +233,10 @@ core::Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_d
     return core::fail(ErrorCode::unavailable,
                       "cannot create data directory '" + data_dir + "': " + ec.message());
   }
+  // SQLite's allocation statistics take a process-wide mutex on every malloc, which the I/O
+  // threads' reads would contend on; we never read those statistics. Must precede any open.
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)configured;
   const std::string path = (std::filesystem::path(data_dir) / "reelgen.db").string();
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db,
