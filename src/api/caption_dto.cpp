@@ -1,7 +1,6 @@
 #include "api/caption_dto.hpp"
 
 #include <boost/json.hpp>
-
 #include <charconv>
 #include <cstdio>
 
@@ -69,12 +68,15 @@ std::optional<CaptionRequest> read_caption_request(const boost::json::object& ob
   core::ObjectReader in(object, prefix, errors);
   CaptionRequest r;
   if (auto v = in.text("content_description", true, 5, 2000)) r.content_description = std::move(*v);
-  if (auto v = in.choice("style", captions::kStyleNames)) r.style = static_cast<captions::Style>(*v);
-  if (auto v = in.integer("hashtag_count", 0, captions::kMaxHashtags)) r.hashtag_count = static_cast<int>(*v);
+  if (auto v = in.choice("style", captions::kStyleNames))
+    r.style = static_cast<captions::Style>(*v);
+  if (auto v = in.integer("hashtag_count", 0, captions::kMaxHashtags))
+    r.hashtag_count = static_cast<int>(*v);
   if (auto v = in.choice("optimization_level", captions::kOptimizationLevelNames)) {
     r.optimization_level = static_cast<captions::OptimizationLevel>(*v);
   }
-  if (auto v = in.choice("language", captions::kLanguages)) r.language = std::string(captions::kLanguages[*v]);
+  if (auto v = in.choice("language", captions::kLanguages))
+    r.language = std::string(captions::kLanguages[*v]);
   if (auto v = in.text("audience", false, 0, 200)) r.audience = std::move(*v);
   if (auto v = in.choice("content_type", captions::kContentTypeNames)) {
     r.content_type = static_cast<captions::ContentType>(*v);
@@ -99,26 +101,27 @@ std::optional<CaptionRequest> read_caption_request(const boost::json::object& ob
   if (auto v = in.text("brand_voice", false, 0, 200)) r.brand_voice = std::move(*v);
   if (auto v = in.integer("variants", 1, 5)) r.variants = static_cast<int>(*v);
   if (auto v = in.integer("seed", 0, INT64_MAX)) r.seed = static_cast<std::uint64_t>(*v);
-  if (auto v = in.choice("length", captions::kLengthNames)) r.length = static_cast<captions::Length>(*v);
+  if (auto v = in.choice("length", captions::kLengthNames))
+    r.length = static_cast<captions::Length>(*v);
   if (auto v = in.choice("emoji", captions::kEmojiDensityNames)) {
     r.emoji = static_cast<captions::EmojiDensity>(*v);
   }
   if (auto v = in.boolean("cta")) r.cta = *v;
-  in.text("client_id", false, 0, 128);  // accepted for the caller's bookkeeping; not part of the output
+  // Accepted for the caller's bookkeeping; not part of the output.
+  in.text("client_id", false, 0, 128);
   in.reject_unknown();
   if (errors.size() != errors_before) return std::nullopt;
   return r;
 }
 
 core::Result<CaptionRequest> parse_caption_request(std::string_view body) {
-  auto doc = core::parse_json(body);
-  if (!doc) return std::unexpected(doc.error());
-  if (!doc->is_object()) return core::fail(core::ErrorCode::malformed, "the request body must be a JSON object");
+  auto fields = core::parse_json_object(body);
+  if (!fields) return std::unexpected(fields.error());
   std::vector<core::FieldError> errors;
-  auto request = read_caption_request(doc->get_object(), "", errors);
+  auto request = read_caption_request(*fields, "", errors);
   if (!request) {
-    core::Error e{core::ErrorCode::invalid_argument, "the request has invalid fields", std::move(errors)};
-    if (e.fields.size() == 1) e.message = e.fields[0].field + ": " + e.fields[0].message;
+    core::Error e = core::Error::invalid_fields(std::move(errors));
+    if (e.fields.size() > 1) e.message = "the request has invalid fields";
     return std::unexpected(std::move(e));
   }
   return *request;
@@ -141,7 +144,8 @@ std::string render_caption_fragment(const CaptionRequest& request,
   }
   append_string(out, "style", captions::name_of(request.style, captions::kStyleNames));
   append_string(out, "language", request.language);
-  append_string(out, "content_type", captions::name_of(request.content_type, captions::kContentTypeNames));
+  append_string(out, "content_type",
+                captions::name_of(request.content_type, captions::kContentTypeNames));
   append_string(out, "optimization_level",
                 captions::name_of(request.optimization_level, captions::kOptimizationLevelNames));
   append_string(out, "length", captions::name_of(request.length, captions::kLengthNames));
@@ -163,8 +167,8 @@ std::string render_caption_response(std::string_view request_id, std::string_vie
   out += fragment;
   out += ",\"performance_metrics\":{\"processing_time\":";
   char number[32];
-  const auto written = std::to_chars(number, number + sizeof number, processing_ms,
-                                     std::chars_format::fixed, 4);
+  const auto written =
+      std::to_chars(number, number + sizeof number, processing_ms, std::chars_format::fixed, 4);
   out.append(number, written.ptr);
   out += cache_hit ? ",\"cache_hit\":true,\"provider\":\"" : ",\"cache_hit\":false,\"provider\":\"";
   out += provider;

@@ -51,21 +51,13 @@ boost::json::object item_problem(const core::Error& error, const std::string& id
 
 http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
   if (!s.engine_ready.load()) return engine_unavailable(ctx);
-  auto doc = core::parse_json(req.body);
-  if (!doc) return problem(ctx, doc.error());
-  if (!doc->is_object()) {
-    return problem(
-        ctx, core::Error::make(ErrorCode::malformed, "the request body must be a JSON object"));
-  }
+  auto fields = core::parse_json_object(req.body);
+  if (!fields) return problem(ctx, fields.error());
   std::vector<core::FieldError> errors;
-  core::ObjectReader in(doc->get_object(), "", errors);
+  core::ObjectReader in(*fields, "", errors);
   const boost::json::array* requests = in.array("requests", 1, kMaxBatchItems);
   in.reject_unknown();
-  if (!errors.empty()) {
-    core::Error e{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message,
-                  std::move(errors)};
-    return problem(ctx, e);
-  }
+  if (!errors.empty()) return problem(ctx, core::Error::invalid_fields(std::move(errors)));
   // The request itself took one token; the other items take theirs now.
   if (requests->size() > 1 && !ctx.key_id.empty()) {
     const auto d = s.limiter.take(ctx.key_id, static_cast<double>(requests->size() - 1),
@@ -106,11 +98,8 @@ http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
       results += "}";
       continue;
     }
-    core::Error error =
-        item.request ? item.outcome.error()
-                     : core::Error{ErrorCode::invalid_argument,
-                                   item.errors.front().field + ": " + item.errors.front().message,
-                                   item.errors};
+    const core::Error error =
+        item.request ? item.outcome.error() : core::Error::invalid_fields(item.errors);
     boost::json::object entry{{"index", i},
                               {"status", http::status_of(error.code)},
                               {"problem", item_problem(error, item_id)}};

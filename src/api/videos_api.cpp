@@ -93,12 +93,11 @@ core::Result<void> check_callback(const Services& s, std::string_view text) {
   if (!url) return std::unexpected(url.error());
   if (s.config.webhooks.allow_private) return {};
   boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(url->host, ec);
+  boost::asio::ip::make_address(url->host, ec);  // only: is the host an IP literal?
   const bool local_name = url->host == "localhost" || url->host.ends_with(".localhost") ||
                           url->host.ends_with(".local") || url->host.ends_with(".internal");
-  const bool local_ip =
-      !ec && (address.is_loopback() || address.is_unspecified() || address.is_multicast() ||
-              !jobs::is_public_address(address.to_string()));
+  // is_public_address covers loopback, unspecified, multicast, private and link-local ranges.
+  const bool local_ip = !ec && !jobs::is_public_address(url->host);
   if (local_name || local_ip) {
     return std::unexpected(core::Error::invalid(
         "callback_url", "public_address",
@@ -191,17 +190,8 @@ http::Response submit_problem(const http::Context& ctx, const core::Error& error
   return res;
 }
 
-core::Result<boost::json::object> parse_object(std::string_view body) {
-  auto doc = core::parse_json(body);
-  if (!doc) return std::unexpected(doc.error());
-  if (!doc->is_object()) {
-    return core::fail(ErrorCode::malformed, "the request body must be a JSON object");
-  }
-  return std::move(doc->get_object());
-}
-
 http::Response create_video(Services& s, http::Request& req, http::Context& ctx) {
-  auto fields = parse_object(req.body);
+  auto fields = core::parse_json_object(req.body);
   if (!fields) return problem(ctx, fields.error());
   auto job = submit_video(s, ctx, *fields, req.body, req.header("Idempotency-Key"));
   if (!job) return submit_problem(ctx, job.error());
@@ -219,16 +209,14 @@ core::Error prefixed(core::Error error, const std::string& prefix) {
 }
 
 http::Response create_batch(Services& s, http::Request& req, http::Context& ctx) {
-  auto fields = parse_object(req.body);
+  auto fields = core::parse_json_object(req.body);
   if (!fields) return problem(ctx, fields.error());
   std::vector<core::FieldError> errors;
   core::ObjectReader in(*fields, "", errors);
   const boost::json::array* videos = in.array("videos", 1, 10);
   in.reject_unknown();
   if (!errors.empty()) {
-    return problem(
-        ctx, core::Error{ErrorCode::invalid_argument,
-                         errors.front().field + ": " + errors.front().message, std::move(errors)});
+    return problem(ctx, core::Error::invalid_fields(std::move(errors)));
   }
   boost::json::array results;
   std::size_t accepted = 0;
@@ -309,9 +297,7 @@ http::Response list_videos(Services& s, http::Request& req, http::Context& ctx) 
     filter.created_before_ms = *before * 1000;
   filter.cursor = std::string(query_value(query, "cursor"));
   if (!errors.empty()) {
-    core::Error e{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message,
-                  std::move(errors)};
-    return problem(ctx, e);
+    return problem(ctx, core::Error::invalid_fields(std::move(errors)));
   }
   const int limit = filter.limit;
   filter.limit = limit + 1;  // one more tells whether another page exists
@@ -466,7 +452,7 @@ http::Response create_reel(Services& s, http::Request& req, http::Context& ctx) 
     return problem(
         ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
   }
-  auto fields = parse_object(req.body);
+  auto fields = core::parse_json_object(req.body);
   if (!fields) return problem(ctx, fields.error());
   std::vector<core::FieldError> errors;
   core::ObjectReader in(*fields, "", errors);
@@ -477,9 +463,7 @@ http::Response create_reel(Services& s, http::Request& req, http::Context& ctx) 
   in.reject_unknown();
   if (caption != nullptr) read_caption_request(*caption, "caption", errors);
   if (!errors.empty()) {
-    return problem(
-        ctx, core::Error{ErrorCode::invalid_argument,
-                         errors.front().field + ": " + errors.front().message, std::move(errors)});
+    return problem(ctx, core::Error::invalid_fields(std::move(errors)));
   }
   boost::json::object payload = *video;
   payload["reel"] = *caption;

@@ -42,6 +42,12 @@ struct Error {
   static Error make(ErrorCode code, std::string message) {
     return Error{code, std::move(message), {}};
   }
+  // invalid_argument for several broken rules, summarized by the first ("field: message").
+  // REQUIRES: fields is not empty.
+  static Error invalid_fields(std::vector<FieldError> fields) {
+    std::string summary = fields.front().field + ": " + fields.front().message;
+    return Error{ErrorCode::invalid_argument, std::move(summary), std::move(fields)};
+  }
   static Error invalid(std::string field, std::string rule, std::string message) {
     std::string summary = field + ": " + message;
     return Error{ErrorCode::invalid_argument,

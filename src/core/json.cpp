@@ -18,6 +18,14 @@ Result<boost::json::value> parse_json(std::string_view text) {
   return value;
 }
 
+Result<boost::json::object> parse_json_object(std::string_view text) {
+  auto doc = parse_json(text);
+  if (!doc) return std::unexpected(doc.error());
+  if (!doc->is_object())
+    return fail(ErrorCode::malformed, "the request body must be a JSON object");
+  return std::move(doc->get_object());
+}
+
 ObjectReader::ObjectReader(const boost::json::object& object, std::string prefix,
                            std::vector<FieldError>& errors)
     : object_(object), prefix_(std::move(prefix)), errors_(errors) {}

@@ -17,6 +17,8 @@ namespace reelgen::core {
 
 // Parses text as JSON. Malformed text or invalid UTF-8 is ErrorCode::malformed.
 Result<boost::json::value> parse_json(std::string_view text);
+// A request body that must be a JSON object; anything else is ErrorCode::malformed.
+Result<boost::json::object> parse_json_object(std::string_view text);
 
 class ObjectReader {
  public:

@@ -176,8 +176,7 @@ core::Result<video::RenderRequest> parse_video_request(const boost::json::object
     if (auto valid = video::validate(r); !valid) return std::unexpected(valid.error());
     return r;
   }
-  core::Error e{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message,
-                std::move(errors)};
+  core::Error e = core::Error::invalid_fields(std::move(errors));
   if (e.fields.size() > 1) e.message = "the request has invalid fields";
   return std::unexpected(std::move(e));
 }

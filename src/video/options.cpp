@@ -191,9 +191,9 @@ core::Result<void> validate(const RenderRequest& r) {
     if (!std::filesystem::is_regular_file(r.music_path, ec)) add("music_path", "readable", "no such file: " + r.music_path);
   }
   if (errors.empty()) return {};
-  std::string summary = errors.front().field + ": " + errors.front().message;
-  if (errors.size() > 1) summary += " (and " + std::to_string(errors.size() - 1) + " more)";
-  return std::unexpected(core::Error{core::ErrorCode::invalid_argument, std::move(summary), std::move(errors)});
+  core::Error e = core::Error::invalid_fields(std::move(errors));
+  if (e.fields.size() > 1) e.message += " (and " + std::to_string(e.fields.size() - 1) + " more)";
+  return std::unexpected(std::move(e));
 }
 
 }  // namespace reelgen::video
