@@ -13,24 +13,11 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "video/avatar_style.hpp"
 #include "video/lip_sync.hpp"
 #include "video/video.hpp"
 
 namespace reelgen::video::detail {
-
-struct Rgb {
-  double r = 0, g = 0, b = 0;
-};
-// "#rrggbb" → colour; nullopt when malformed.
-std::optional<Rgb> parse_color(std::string_view text);
-
-struct AvatarStyle {
-  std::string id, name, voice, description;
-  Rgb skin, hair, eyes, brows, lips, outfit;
-  std::string hair_style, outfit_style, accessory, face;
-};
-// Parsed once from the embedded avatars.txt.
-const std::vector<AvatarStyle>& avatar_styles();
 
 struct Rect {
   int x = 0, y = 0, w = 0, h = 0;

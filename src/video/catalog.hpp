@@ -1,6 +1,6 @@
 #pragma once
 // The avatars and voices a render may use. Avatar definitions live in data/video/avatars.txt,
-// compiled into the binary.
+// compiled into the binary. Plain data: reading the catalog loads no media library.
 
 #include <string>
 #include <string_view>
@@ -42,7 +42,8 @@ const VoiceInfo* find_voice(std::string_view id);
 // The first voice of the catalog that speaks language, or nullptr.
 const VoiceInfo* default_voice_for(std::string_view language);
 
-// A PNG of the avatar's face (size x size pixels), for catalog listings.
+// A PNG of the avatar's face (size x size pixels, 32..1024), for catalog listings, drawn by
+// reelgen-render (see render()).
 core::Result<std::string> avatar_preview_png(std::string_view id, int size);
 
 }  // namespace reelgen::video

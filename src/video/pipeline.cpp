@@ -23,6 +23,7 @@
 #include "video/catalog.hpp"
 #include "video/compositor.hpp"
 #include "video/encoder.hpp"
+#include "video/engine.hpp"
 #include "video/field_prefix.hpp"
 #include "video/lip_sync.hpp"
 #include "video/narration.hpp"
@@ -507,8 +508,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
 
 }  // namespace
 
-core::Result<RenderSummary> render(const RenderRequest& request, const std::filesystem::path& out,
-                                   const ProgressCallback& progress, const std::atomic<bool>* cancel) {
+core::Result<RenderSummary> engine::render(const RenderRequest& request, const std::filesystem::path& out,
+                                           const ProgressCallback& progress, const std::atomic<bool>* cancel) {
   try {
     return render_checked(request, out, progress, cancel);
   } catch (const std::exception& e) {

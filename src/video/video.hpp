@@ -110,13 +110,14 @@ using ProgressCallback = std::function<void(std::string_view stage, double perce
 // rule "pause" of its script.
 core::Result<void> validate(const RenderRequest& request);
 
-// Renders request into out. The video is written to a temporary file in out's directory and
-// renamed, so a failure or a cancel never leaves a partial file. Sidecars go beside out
-// (same stem: .jpg, .srt, .vtt). cancel, when set, stops the render within one frame, or within
-// one piece of speech (a few sentences) while speaking, and never waits for the encoder to
-// flush. Progress is reported between pieces of speech and several times a second while
-// drawing, so a caller may set cancel from its progress callback.
-// Thread-safe: concurrent renders are allowed (speech synthesis is serialized inside).
+// Renders request into out, in a child process: reelgen-render, found beside the running
+// program or at $REELGEN_RENDER_BIN. The video is written to a temporary file in out's directory
+// and renamed, so a failure, a cancel or a crashed renderer never leaves a partial file. Sidecars
+// go beside out (same stem: .jpg, .srt, .vtt). cancel, when set, stops the render within one
+// frame, or within one piece of speech (a few sentences) while speaking, and never waits for the
+// encoder to flush. Progress is reported between pieces of speech and several times a second
+// while drawing, so a caller may set cancel from its progress callback.
+// Thread-safe: concurrent renders are separate processes.
 core::Result<RenderSummary> render(const RenderRequest& request, const std::filesystem::path& out,
                                    const ProgressCallback& progress = {},
                                    const std::atomic<bool>* cancel = nullptr);

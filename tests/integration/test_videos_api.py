@@ -30,6 +30,29 @@ def wait_for(server, video_id, statuses, key=None, timeout=180):
     raise AssertionError(f"{video_id} never reached {statuses}: {doc}")
 
 
+def renderers_of(pid):
+    """The reelgen-render processes whose parent is pid, zombies left out."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if name == "reelgen-render" and rest[0] != "Z" and int(rest[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 class Videos(ServerTestCase):
     env = {"JOB_WORKERS": "1"}
 
@@ -46,6 +69,14 @@ class Videos(ServerTestCase):
 
     def path(self, suffix=""):
         return f"/api/v1/videos/{self.video['video_id']}{suffix}"
+
+    def test_the_server_maps_no_media_library(self):
+        # Renders run in reelgen-render; even after one, the server has none of its libraries.
+        with open(f"/proc/{self.server.proc.pid}/maps") as f:
+            maps = f.read()
+        self.assertIn("libc.so", maps)
+        for library in ("libavcodec", "libx264", "libcairo", "libpango", "libflite", "libespeak-ng"):
+            self.assertNotIn(library, maps)
 
     def test_completed_video_reports_its_file(self):
         v = self.video
@@ -218,7 +249,8 @@ class Events(ServerTestCase):
     env = {"JOB_WORKERS": "1"}
 
     def test_sse_reports_progress_then_the_final_state(self):
-        status, _, doc = self.server.json("POST", "/api/v1/videos", SHORT)
+        # Long enough to outlast several 250 ms polls of the stream, even as a draft.
+        status, _, doc = self.server.json("POST", "/api/v1/videos", {"script": LONG_SCRIPT, "test": True})
         video_id = doc["video_id"]
         with self.server.connect(timeout=120) as sock:
             sock.sendall(b"GET /api/v1/videos/%s/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
@@ -539,8 +571,15 @@ class Recovery(unittest.TestCase):
                     break
                 time.sleep(0.05)
             self.assertEqual(doc["status"], "processing")
+            renderers = renderers_of(first.proc.pid)
+            self.assertEqual(len(renderers), 1)
             first.proc.send_signal(signal.SIGKILL)
             first.proc.wait()
+            # The orphaned renderer cancels itself rather than rendering on for nobody.
+            deadline = time.monotonic() + 60
+            while alive(renderers[0]) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertFalse(alive(renderers[0]), "the renderer outlived the server")
             second = Server(env=env, data_dir=data_dir)
             second.key = key
             try:

@@ -1,4 +1,5 @@
-// render() end to end at draft size: scenes, pauses and prompt cancels.
+// The renderer end to end at draft size: scenes, pauses and prompt cancels, in this process
+// (engine::render) and through the reelgen-render child process (render).
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,7 +10,12 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/json.hpp>
+#include <cstdlib>
+
+#include "video/engine.hpp"
 #include "video/video.hpp"
+#include "video/wire.hpp"
 
 namespace reelgen::video {
 namespace {
@@ -72,7 +78,7 @@ TEST_F(Render, TwoScenesMakeOneContinuousVideo) {
   b.background = "gradient:#102030:#405060";
   r.scenes = {a, b};
   const auto out = dir_ / "scenes.mp4";
-  auto summary = render(r, out);
+  auto summary = engine::render(r, out);
   ASSERT_TRUE(summary.has_value()) << summary.error().message;
   EXPECT_TRUE(fs::exists(out));
   EXPECT_EQ(summary->words, 5u + 3u);
@@ -104,7 +110,7 @@ TEST_F(Render, CancelDuringSpeechOfALongScriptIsPrompt) {
   std::atomic<bool> cancel{false};
   int speech_reports_after_cancel = 0;
   bool drew = false;
-  auto result = render(
+  auto result = engine::render(
       r, dir_ / "long.mp4",
       [&](std::string_view stage, double) {
         if (stage == "render") drew = true;
@@ -129,7 +135,7 @@ TEST_F(Render, CancelWhileDrawingStopsAtTheNextFrame) {
   std::atomic<bool> cancel{false};
   double cancelled_at = -1, last_percent = 0;
   bool finished = false;
-  auto result = render(
+  auto result = engine::render(
       r, dir_ / "drawn.mp4",
       [&](std::string_view stage, double percent) {
         if (stage == "finish") finished = true;
@@ -159,8 +165,8 @@ TEST_F(Render, ALaterSceneWithABadImageFailsBeforeDrawing) {
   b.background = not_an_image.string();
   r.scenes = {a, b};
   bool drew = false;
-  auto result = render(r, dir_ / "bad.mp4",
-                       [&](std::string_view stage, double) { drew |= stage == "render"; });
+  auto result = engine::render(r, dir_ / "bad.mp4",
+                               [&](std::string_view stage, double) { drew |= stage == "render"; });
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, core::ErrorCode::invalid_argument);
   ASSERT_FALSE(result.error().fields.empty());
@@ -168,6 +174,136 @@ TEST_F(Render, ALaterSceneWithABadImageFailsBeforeDrawing) {
   EXPECT_FALSE(drew);
   fs::remove(not_an_image);
   EXPECT_EQ(files(), 0u);
+}
+
+// The child process: what the caller gets back is what the renderer did.
+TEST_F(Render, RendersThroughTheRendererProcess) {
+  RenderRequest r = draft();
+  r.script = "Hello from the renderer process.";
+  const auto out = dir_ / "child.mp4";
+  std::vector<std::string> stages;
+  double last_percent = -1;
+  bool percent_ordered = true;
+  auto summary = render(r, out, [&](std::string_view stage, double percent) {
+    if (stages.empty() || stages.back() != stage) {
+      stages.emplace_back(stage);
+      last_percent = -1;
+    }
+    percent_ordered &= percent >= last_percent && percent <= 100;
+    last_percent = percent;
+  });
+  ASSERT_TRUE(summary.has_value()) << summary.error().message;
+  EXPECT_EQ(summary->output, out);
+  EXPECT_EQ(summary->bytes, fs::file_size(out));
+  EXPECT_EQ(summary->words, 5u);
+  EXPECT_EQ(summary->video_codec, "libx264");
+  EXPECT_TRUE(fs::exists(summary->srt));
+  EXPECT_EQ(stages, (std::vector<std::string>{"speech", "render", "finish"}));
+  EXPECT_TRUE(percent_ordered);
+  EXPECT_EQ(files(), 4u) << "the video, its thumbnail, .srt and .vtt, and nothing else";
+}
+
+TEST_F(Render, FieldErrorsComeBackFromTheRendererProcess) {
+  RenderRequest r = draft();
+  r.script = "Hi.";
+  r.avatar_id = "nobody";
+  auto result = render(r, dir_ / "invalid.mp4");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, core::ErrorCode::invalid_argument);
+  ASSERT_EQ(result.error().fields.size(), 1u);
+  EXPECT_EQ(result.error().fields[0].field, "avatar_id");
+  EXPECT_EQ(result.error().fields[0].rule, "one_of");
+  EXPECT_EQ(files(), 0u);
+}
+
+TEST_F(Render, CancelStopsTheRendererProcessAndLeavesNothing) {
+  RenderRequest r = draft();
+  r.script = "A video that is cancelled while it is being drawn, long before it is finished.";
+  std::atomic<bool> cancel{false};
+  bool finished = false;
+  auto result = render(
+      r, dir_ / "cancelled.mp4",
+      [&](std::string_view stage, double percent) {
+        finished |= stage == "finish";
+        if (stage == "render" && percent >= 20) cancel = true;
+      },
+      &cancel);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, core::ErrorCode::unavailable);
+  EXPECT_FALSE(finished);
+  EXPECT_EQ(files(), 0u);
+}
+
+// A stand-in renderer that leaves a temporary file the way a real one does and then crashes.
+TEST_F(Render, ACrashedRendererLeavesNoPartialFile) {
+  const auto script = dir_ / "crashing-renderer";
+  std::ofstream(script) << "#!/bin/sh\n"
+                           "touch \"$(dirname \"$2\")/.$(basename \"$2\").partial-$$-0\"\n"
+                           "kill -SEGV $$\n";
+  fs::permissions(script, fs::perms::owner_all);
+  ::setenv("REELGEN_RENDER_BIN", script.c_str(), 1);
+  auto result = render(draft(), dir_ / "crash.mp4");
+  ::unsetenv("REELGEN_RENDER_BIN");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, core::ErrorCode::internal);
+  EXPECT_NE(result.error().message.find("signal 11"), std::string::npos) << result.error().message;
+  fs::remove(script);
+  EXPECT_EQ(files(), 0u) << "the crashed renderer's partial file is removed";
+}
+
+TEST_F(Render, AMissingRendererIsAClearError) {
+  ::setenv("REELGEN_RENDER_BIN", (dir_ / "no-such-renderer").c_str(), 1);
+  auto result = render(draft(), dir_ / "none.mp4");
+  ::unsetenv("REELGEN_RENDER_BIN");
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message.find("cannot start the renderer"), std::string::npos) << result.error().message;
+}
+
+TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
+  RenderRequest r;
+  r.script = "ignored";
+  r.speed = 1.25;
+  r.aspect = Aspect::square;
+  r.format = Format::webm;
+  r.subtitles.style = SubtitleStyle::box;
+  r.subtitles.highlight = false;
+  Scene s;
+  s.script = "Hola [pause 1s] amigos.";
+  s.language = "es";
+  s.avatar_id = "portrait";
+  s.portrait_path = "/tmp/face.jpg";
+  s.mouth_box = MouthBox{10, 20, 30, 40};
+  r.scenes = {s, Scene{}};
+  const auto text = boost::json::serialize(wire::to_json(r));
+  auto back = wire::request_from_json(boost::json::parse(text));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(boost::json::serialize(wire::to_json(*back)), text);
+  EXPECT_EQ(back->scenes[0].mouth_box->height, 40);
+  EXPECT_FALSE(back->scenes[1].mouth_box.has_value());
+  EXPECT_EQ(back->subtitles.style, SubtitleStyle::box);
+
+  RenderSummary summary;
+  summary.output = "/tmp/a.mp4";
+  summary.frames = 1858;
+  summary.bytes = 123456789;
+  summary.realtime_factor = 6.5;
+  auto summary_back = wire::summary_from_json(boost::json::parse(boost::json::serialize(wire::to_json(summary))));
+  ASSERT_TRUE(summary_back.has_value());
+  EXPECT_EQ(summary_back->output, summary.output);
+  EXPECT_EQ(summary_back->frames, 1858);
+  EXPECT_EQ(summary_back->bytes, 123456789u);
+  EXPECT_DOUBLE_EQ(summary_back->realtime_factor, 6.5);
+
+  const auto error = core::Error::invalid("scenes[0].voice_id", "language", "voice kal speaks en");
+  const auto error_back = wire::error_from_json(wire::to_json(error));
+  EXPECT_EQ(error_back.code, core::ErrorCode::invalid_argument);
+  EXPECT_EQ(error_back.message, error.message);
+  ASSERT_EQ(error_back.fields.size(), 1u);
+  EXPECT_EQ(error_back.fields[0].rule, "language");
+
+  EXPECT_FALSE(wire::request_from_json(boost::json::parse(R"({"fps":"thirty"})")).has_value());
+  EXPECT_FALSE(wire::request_from_json(boost::json::parse(R"({"aspect":7})")).has_value());
+  EXPECT_EQ(wire::error_from_json(boost::json::parse("{}")).code, core::ErrorCode::internal);
 }
 
 }  // namespace

@@ -1,0 +1,230 @@
+// video::render() and video::avatar_preview_png() run reelgen-render as a child process, so the
+// server and the CLI never map FFmpeg, cairo, pango, flite or espeak-ng (about 30 MB of pages and
+// 160 libraries), a crash in an encoder costs one render instead of the server, and a render's
+// memory goes back to the system when it ends.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "core/json.hpp"
+#include "video/catalog.hpp"
+#include "video/video.hpp"
+#include "video/wire.hpp"
+
+extern char** environ;
+
+namespace reelgen::video {
+namespace {
+
+using core::ErrorCode;
+
+std::filesystem::path renderer_path() {
+  if (const char* env = std::getenv("REELGEN_RENDER_BIN"); env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "reelgen-render";
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    reset(std::exchange(other.fd_, -1));
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_;
+};
+
+// A running reelgen-render with its stdin and stdout on pipes; its stderr is ours, so its log
+// lines land beside the caller's. Destroying it kills and reaps the child if it still runs.
+class Child {
+ public:
+  static core::Result<Child> spawn(const std::vector<std::string>& args) {
+    static std::once_flag ignore_sigpipe;
+    // A renderer that dies early must not take its parent down with a write to a closed pipe.
+    std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
+    int in[2], out[2];
+    if (::pipe2(in, O_CLOEXEC) != 0) return core::fail(ErrorCode::internal, "cannot create a pipe");
+    Fd in_read(in[0]), in_write(in[1]);
+    if (::pipe2(out, O_CLOEXEC) != 0) return core::fail(ErrorCode::internal, "cannot create a pipe");
+    Fd out_read(out[0]), out_write(out[1]);
+    const std::string path = renderer_path().string();
+    std::vector<std::string> argv_text{path};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    argv_text.push_back("--parent=" + std::to_string(::getpid()));
+    std::vector<char*> argv;
+    for (auto& a : argv_text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in_read.get(), STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
+    // The server's sockets and databases stay with the server.
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+      return core::fail(ErrorCode::internal, "cannot start the renderer " + path + ": " + std::strerror(rc));
+    }
+    return Child(pid, std::move(in_write), std::move(out_read));
+  }
+
+  Child(Child&& other) noexcept
+      : pid_(std::exchange(other.pid_, -1)), in_(std::move(other.in_)), out_(std::move(other.out_)) {}
+  Child& operator=(Child&&) = delete;
+  ~Child() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    wait();
+  }
+
+  pid_t pid() const { return pid_; }
+  int out() const { return out_.get(); }
+  void signal(int sig) const { ::kill(pid_, sig); }
+
+  // Writes text to the child's stdin and closes it; false when the child is gone.
+  bool send(std::string_view text) {
+    while (!text.empty()) {
+      const ssize_t n = ::write(in_.get(), text.data(), text.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    in_.reset();
+    return text.empty();
+  }
+
+  // Reads what the child wrote into buffer; false at the end of its output.
+  bool read_some(std::string& buffer) {
+    char chunk[16384];
+    for (;;) {
+      const ssize_t n = ::read(out_.get(), chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+      return true;
+    }
+  }
+
+  // Reaps the child: its exit status as waitpid gives it.
+  int wait() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  Child(pid_t pid, Fd in, Fd out) : pid_(pid), in_(std::move(in)), out_(std::move(out)) {}
+
+  pid_t pid_;
+  Fd in_, out_;
+};
+
+std::string describe_exit(int status) {
+  if (WIFSIGNALED(status)) return "the renderer was killed by signal " + std::to_string(WTERMSIG(status));
+  return "the renderer exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
+// A renderer that died cannot remove its temporary files: ours to do. They are named
+// ".<name>.partial-<pid>-<n>" beside the output.
+void remove_partials(const std::filesystem::path& out, pid_t pid) {
+  const std::string marker = ".partial-" + std::to_string(pid) + "-";
+  std::error_code ec;
+  const auto dir = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".") && name.find(marker) != std::string::npos) {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
+}
+
+// The outcome of one line of the renderer's output, when it is the last one.
+std::optional<core::Result<RenderSummary>> handle_line(std::string_view line, const ProgressCallback& progress) {
+  auto doc = core::parse_json_object(line);
+  if (!doc) return core::fail(ErrorCode::internal, "the renderer wrote a line that is not JSON");
+  if (const auto* p = doc->if_contains("progress"); p && p->is_object()) {
+    const auto* stage = p->get_object().if_contains("stage");
+    const auto* percent = p->get_object().if_contains("percent");
+    if (progress && stage && stage->is_string() && percent && percent->is_number()) {
+      progress(std::string_view(stage->get_string()), percent->to_number<double>());
+    }
+    return std::nullopt;
+  }
+  if (const auto* s = doc->if_contains("summary")) return wire::summary_from_json(*s);
+  if (const auto* e = doc->if_contains("error")) return std::unexpected(wire::error_from_json(*e));
+  return core::fail(ErrorCode::internal, "the renderer wrote an unknown message");
+}
+
+}  // namespace
+
+core::Result<RenderSummary> render(const RenderRequest& request, const std::filesystem::path& out,
+                                   const ProgressCallback& progress, const std::atomic<bool>* cancel) {
+  auto child = Child::spawn({"video", out.string()});
+  if (!child) return std::unexpected(child.error());
+  child->send(boost::json::serialize(wire::to_json(request)));
+  std::optional<core::Result<RenderSummary>> outcome;
+  std::string buffer;
+  bool cancel_sent = false;
+  for (bool open = true; open;) {
+    if (cancel != nullptr && !cancel_sent && cancel->load(std::memory_order_relaxed)) {
+      child->signal(SIGTERM);  // the renderer stops within a frame and removes its files
+      cancel_sent = true;
+    }
+    pollfd fd{child->out(), POLLIN, 0};
+    if (::poll(&fd, 1, 50) <= 0) continue;
+    open = child->read_some(buffer);
+    for (std::size_t nl; (nl = buffer.find('\n')) != std::string::npos; buffer.erase(0, nl + 1)) {
+      if (auto last = handle_line(std::string_view(buffer).substr(0, nl), progress)) outcome = std::move(last);
+    }
+  }
+  const pid_t pid = child->pid();
+  const int status = child->wait();
+  if (outcome) return std::move(*outcome);
+  remove_partials(out, pid);
+  if (cancel_sent) return core::fail(ErrorCode::unavailable, "render cancelled");
+  return core::fail(ErrorCode::internal, describe_exit(status) + " before finishing the video");
+}
+
+core::Result<std::string> avatar_preview_png(std::string_view id, int size) {
+  if (find_avatar(id) == nullptr) return core::fail(ErrorCode::not_found, "no avatar " + std::string(id));
+  if (size < 32 || size > 1024) return std::unexpected(core::Error::invalid("size", "range", "size must be 32..1024"));
+  auto child = Child::spawn({"preview", std::string(id), std::to_string(size)});
+  if (!child) return std::unexpected(child.error());
+  child->send({});
+  std::string png;
+  while (child->read_some(png)) {
+  }
+  const int status = child->wait();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || png.empty()) {
+    return core::fail(ErrorCode::internal, describe_exit(status) + " without drawing the preview");
+  }
+  return png;
+}
+
+}  // namespace reelgen::video
