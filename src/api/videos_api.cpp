@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <mutex>
 
 #include "api/caption_dto.hpp"
 #include "api/file_response.hpp"
@@ -538,12 +540,26 @@ http::Response avatars(Services&, http::Request&, http::Context&) {
   return json(200, {{"avatars", std::move(list)}});
 }
 
+// Each preview is drawn once, by the renderer process, and kept: a handful of small PNGs.
+core::Result<std::string> cached_preview(const std::string& id) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> previews;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = previews.find(id); it != previews.end()) return it->second;
+  }
+  auto png = video::avatar_preview_png(id, 256);
+  if (!png) return png;
+  std::lock_guard lock(mutex);
+  return previews.try_emplace(id, std::move(*png)).first->second;
+}
+
 http::Response avatar_preview(Services&, http::Request&, http::Context& ctx) {
   const std::string& id = ctx.path_params.at(0);
   if (video::find_avatar(id) == nullptr) {
     return problem(ctx, core::Error::make(ErrorCode::not_found, "no avatar with id '" + id + "'"));
   }
-  auto png = video::avatar_preview_png(id, 256);
+  auto png = cached_preview(id);
   if (!png) return problem(ctx, png.error());
   http::Response res;
   res.content_type = "image/png";
