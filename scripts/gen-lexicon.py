@@ -10,10 +10,11 @@ they are compiled into the binary (no parsing into maps at start-up):
   emoji.tsv      keyword \t emoji [space emoji ...], best match first, at most MAX_EMOJI_PER_KEYWORD
   emoji_LL.tsv   the same from the CLDR annotations of language LL (es, fr, de, it, pt)
   relatives.tsv  noun lemma \t synonyms and same-file hypernyms of its most frequent sense
-  lexfile.tsv    noun lemma \t WordNet lexicographer file of its most frequent sense
-                 (noun.food, noun.animal, ...): the analyzer's niche fallback
+  topics.tsv     noun lemma \t niche:score ..., best first: the niches (data/captions/niches.txt)
+                 whose anchor synsets are hypernyms of the lemma's senses or whose WordNet
+                 lexicographer files hold them; the analyzer's niche detection for English
 
-Usage: gen-lexicon.py --wordnet DIR --cldr FILE --curated FILE --out DIR [--languages es,fr]
+Usage: gen-lexicon.py --wordnet DIR --cldr FILE --curated FILE --niches FILE --out DIR [--languages es,fr]
 """
 
 import argparse
@@ -104,34 +105,125 @@ def keyword_of(text):
     return "_".join(text.lower().replace("’", "'").split())
 
 
-# WordNet 3.0 lexnames numbers of the noun files specific enough to say what a post is about;
-# the rest (artifact, act, location, ...) span every niche and would only add noise.
-LEXFILE_NAMES = {5: "animal", 13: "food", 20: "plant"}
-
-
-def build_lexfiles(wordnet_dir):
-    """noun lemma -> lexicographer file of its first (most frequent) sense."""
-    lexfile_at = {}
+def read_noun_synsets(wordnet_dir):
+    """offset -> (lemmas, hypernym offsets, lexicographer file number) for every noun synset."""
+    synsets = {}
     with open(os.path.join(wordnet_dir, "data.noun"), encoding="utf-8", errors="replace") as f:
         for line in f:
             if line.startswith(" "):
                 continue
-            fields = line.split(" ", 2)
-            lexfile_at[fields[0]] = int(fields[1])
-    lines = []
+            fields = line.split(" ")
+            words = int(fields[3], 16)
+            lemmas = [fields[4 + 2 * i].lower() for i in range(words)]
+            k = 4 + 2 * words
+            pointers = int(fields[k])
+            hypernyms = []
+            for p in range(pointers):
+                symbol, offset, pos = fields[k + 1 + 4 * p: k + 4 + 4 * p]
+                if symbol in ("@", "@i") and pos == "n":
+                    hypernyms.append(offset)
+            synsets[fields[0]] = (lemmas, hypernyms, int(fields[1]))
+    return synsets
+
+
+def read_noun_senses(wordnet_dir):
+    """lemma -> its synset offsets, most frequent sense first, for lemmas the engine can meet."""
+    senses = {}
     with open(os.path.join(wordnet_dir, "index.noun"), encoding="utf-8", errors="replace") as f:
         for line in f:
             if line.startswith(" "):
                 continue
             fields = line.split()
             lemma = fields[0]
-            if not LEMMA_RE.match(lemma) or lemma.count("_") >= MAX_COLLOCATION_WORDS:
+            if LEMMA_RE.match(lemma) and lemma.count("_") < MAX_COLLOCATION_WORDS:
+                senses[lemma] = fields[len(fields) - int(fields[2]):]
+    return senses
+
+
+# WordNet 3.0 lexnames: the noun files a niche may name in niches.txt ("lexfiles = food").
+LEXFILE_NUMBERS = {"animal": 5, "artifact": 6, "body": 8, "food": 13, "person": 18, "plant": 20}
+TOPIC_DEPTH_DECAY = 0.9  # a niche's anchor counts 1, each hypernym step between loses 10 %
+TOPIC_MIN_SCORE = 0.1
+TOPIC_LEXFILE_SCORE = 0.4
+
+
+def read_niche_anchors(niches_path, senses):
+    """From niches.txt: {synset offset: niche} for "hypernyms = food, dish#2" (lemma#k is the
+    lemma's k-th sense, the first when no #k) and {lexfile number: niche} for "lexfiles = food"."""
+    anchors, lexfiles, niche = {}, {}, None
+    with open(niches_path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                niche = line[1:-1]
                 continue
-            synsets = int(fields[2])
-            first_offset = fields[len(fields) - synsets]
-            name = LEXFILE_NAMES.get(lexfile_at.get(first_offset, -1))
-            if name:
-                lines.append(f"{lemma}\t{name}")
+            key, _, value = line.partition("=")
+            key, items = key.strip(), [v.strip() for v in value.split(",") if v.strip()]
+            if key == "hypernyms":
+                for item in items:
+                    lemma, _, k = item.partition("#")
+                    offsets = senses.get(lemma, [])
+                    if len(offsets) < int(k or 1):
+                        sys.exit(f"gen-lexicon: {niches_path}: [{niche}] no WordNet noun sense {item}")
+                    anchors[offsets[int(k or 1) - 1]] = niche
+            elif key == "lexfiles":
+                for item in items:
+                    if item not in LEXFILE_NUMBERS:
+                        sys.exit(f"gen-lexicon: {niches_path}: [{niche}] unknown lexfile {item}")
+                    lexfiles[LEXFILE_NUMBERS[item]] = niche
+    return anchors, lexfiles
+
+
+def read_sense_counts(wordnet_dir):
+    """(lemma, sense number) -> how often that noun sense was tagged in WordNet's corpus."""
+    counts = {}
+    with open(os.path.join(wordnet_dir, "cntlist.rev"), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            key, number, count = line.split()
+            lemma, _, rest = key.partition("%")
+            if rest.startswith("1:"):  # nouns
+                counts[(lemma.lower(), int(number))] = int(count)
+    return counts
+
+
+def build_topics(wordnet_dir, niches_path):
+    """noun lemma -> "niche:score ..." (best first): the niches whose anchor synsets lie among the
+    hypernyms of the lemma's senses, or whose lexicographer file holds them. A score is the
+    expected closeness over the senses, each weighted by how often it is used: "plate" is home
+    plate (sports) in a third of WordNet's tagged text, so it leans to sports only a little."""
+    synsets = read_noun_synsets(wordnet_dir)
+    senses = read_noun_senses(wordnet_dir)
+    counts = read_sense_counts(wordnet_dir)
+    anchors, lexfiles = read_niche_anchors(niches_path, senses)
+    above = {}  # offset -> {niche: steps up to its nearest anchor}
+
+    def niches_above(offset):
+        if offset not in above:
+            above[offset] = {}  # WordNet's hypernyms form no cycle; this guards the recursion
+            found = {anchors[offset]: 0} if offset in anchors else {}
+            for h in synsets[offset][1]:
+                for niche, steps in niches_above(h).items():
+                    found[niche] = min(found.get(niche, steps + 1), steps + 1)
+            above[offset] = found
+        return above[offset]
+
+    lines = []
+    for lemma, offsets in senses.items():
+        # Tagged counts, smoothed so that untagged senses still count, the earlier ones more.
+        weights = [counts.get((lemma, k), 0) + 1 / k for k in range(1, len(offsets) + 1)]
+        total = sum(weights)
+        votes = {}
+        for weight, offset in zip(weights, offsets):
+            share = weight / total
+            closeness = {n: TOPIC_DEPTH_DECAY ** steps for n, steps in niches_above(offset).items()}
+            niche = lexfiles.get(synsets[offset][2])
+            if niche:
+                closeness[niche] = max(closeness.get(niche, 0), TOPIC_LEXFILE_SCORE)
+            for niche, value in closeness.items():
+                votes[niche] = votes.get(niche, 0) + share * value
+        best = sorted(((n, v) for n, v in votes.items() if v >= TOPIC_MIN_SCORE), key=lambda v: (-v[1], v[0]))
+        if best:
+            lines.append(lemma + "\t" + " ".join(f"{n}:{score:.2f}" for n, score in best))
     lines.sort(key=lambda line: byte_key(line.split("\t", 1)[0]))
     return lines
 
@@ -156,22 +248,7 @@ MIN_RELATIVE_TAGGED = 1
 def build_relatives(wordnet_dir):
     """noun lemma -> up to MAX_RELATIVES synonyms and hypernyms of its most frequent sense, for
     hashtags one step away from the description ("puppy" -> "dog", "sunset" -> "sundown")."""
-    synsets = {}
-    with open(os.path.join(wordnet_dir, "data.noun"), encoding="utf-8", errors="replace") as f:
-        for line in f:
-            if line.startswith(" "):
-                continue
-            fields = line.split(" ")
-            words = int(fields[3], 16)
-            lemmas = [fields[4 + 2 * i].lower() for i in range(words)]
-            k = 4 + 2 * words
-            pointers = int(fields[k])
-            hypernyms = []
-            for p in range(pointers):
-                symbol, offset, pos = fields[k + 1 + 4 * p: k + 4 + 4 * p]
-                if symbol in ("@", "@i") and pos == "n":
-                    hypernyms.append(offset)
-            synsets[fields[0]] = (lemmas, hypernyms, int(fields[1]))
+    synsets = read_noun_synsets(wordnet_dir)
     # Relatives must be words people use: seen in WordNet's tagged corpus at least this often.
     tagged_count = {lemma: tagged for lemma, _, tagged in read_index(
         os.path.join(wordnet_dir, "index.noun"))}
@@ -318,6 +395,7 @@ def main():
     parser.add_argument("--wordnet", default="/usr/share/wordnet")
     parser.add_argument("--cldr", default="/usr/share/unicode/cldr/common/annotations/en.xml")
     parser.add_argument("--curated", required=True, help="data/captions/emoji_keywords.txt")
+    parser.add_argument("--niches", required=True, help="data/captions/niches.txt")
     parser.add_argument("--out", required=True)
     parser.add_argument("--languages", default="", help="more CLDR languages, e.g. es,fr,de")
     args = parser.parse_args()
@@ -335,7 +413,7 @@ def main():
     if len(emoji) < 1000:
         sys.exit(f"gen-lexicon: only {len(emoji)} emoji keywords read from {args.cldr}")
     write_lines(os.path.join(args.out, "emoji.tsv"), emoji)
-    write_lines(os.path.join(args.out, "lexfile.tsv"), build_lexfiles(args.wordnet))
+    write_lines(os.path.join(args.out, "topics.tsv"), build_topics(args.wordnet, args.niches))
     write_lines(os.path.join(args.out, "relatives.tsv"), build_relatives(args.wordnet))
     cldr_dir = os.path.dirname(args.cldr)
     for lang in filter(None, args.languages.split(",")):

@@ -20,6 +20,7 @@ struct EvalFlags {
   double min_style_distinctness = 0;
   double min_variant_distinctness = 0;
   double min_length_compliance = 0;
+  double min_niche_accuracy = 0;
   long max_violations = -1;  // -1: no floor
   long max_duplicates = -1;
 };
@@ -62,6 +63,8 @@ int run_eval(const EvalFlags& flags) {
         report.variant_distinctness(), flags.min_variant_distinctness);
   floor(report.length_compliance() >= flags.min_length_compliance, "length compliance",
         report.length_compliance(), flags.min_length_compliance);
+  floor(report.niche_accuracy() >= flags.min_niche_accuracy, "niche accuracy",
+        report.niche_accuracy(), flags.min_niche_accuracy);
   if (flags.max_violations >= 0) {
     floor(report.violations <= static_cast<std::size_t>(flags.max_violations), "violations",
           static_cast<double>(report.violations), static_cast<double>(flags.max_violations));
@@ -92,6 +95,8 @@ void add_eval_command(CLI::App& cli, int& exit_code) {
                   "Floor for distinctness between variants (0-1)");
   cmd->add_option("--min-length-compliance", flags->min_length_compliance,
                   "Floor for short captions within 80 characters (0-1)");
+  cmd->add_option("--min-niche-accuracy", flags->min_niche_accuracy,
+                  "Lowest share of descriptions whose expected niche is detected");
   cmd->add_option("--max-violations", flags->max_violations,
                   "Most leftover-slot and grammar violations allowed");
   cmd->add_option("--max-duplicates", flags->max_duplicates, "Most duplicate hashtags allowed");

@@ -63,6 +63,13 @@ std::string_view strip_plural(std::string_view w) {
   return w;
 }
 
+// The noun a term stands for: its lemma, or for a gerund ("painting", "surfing") the word itself.
+std::string_view noun_form(const Term& t) {
+  if (t.pos == Pos::noun) return t.lemma;
+  if (t.pos == Pos::verb && t.text.ends_with("ing")) return t.text;
+  return {};
+}
+
 }  // namespace
 
 bool Analysis::mentions(std::string_view word) const {
@@ -284,12 +291,15 @@ void Analyzer::decide(Analysis& out, const std::vector<double>& scores) const {
   std::size_t best = niches_.fallback();
   double best_score = 0.0, second = 0.0;
   for (std::size_t i = 0; i < scores.size(); ++i) {
-    if (scores[i] > best_score) {
+    // The fallback's words ("morning", "weekend") are everyday ones: they count half, so that
+    // "morning run along the river" is about fitness.
+    const double score = i == niches_.fallback() ? scores[i] * 0.5 : scores[i];
+    if (score > best_score) {
       second = best_score;
-      best_score = scores[i];
+      best_score = score;
       best = i;
-    } else if (scores[i] > second) {
-      second = scores[i];
+    } else if (score > second) {
+      second = score;
     }
   }
   out.niche = best;
@@ -495,44 +505,60 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
   return out;
 }
 
+bool Analyzer::vote_word(std::string_view lemma, std::string_view noun, double weight,
+                         std::vector<double>& scores) const {
+  thread_local std::vector<double> votes;
+  votes.assign(niches_.size(), 0.0);
+  // A noun is placed by WordNet: the niches whose anchors are among the hypernyms of its senses,
+  // closer and more usual senses counting more ("croissant": food 0.73).
+  bool found = false;
+  if (!noun.empty()) {
+    if (auto row = topics_.find(noun)) {
+      niches_.vote_topics(*row, votes);
+      found = true;
+    }
+  }
+  // Triggers add what WordNet cannot say: verbs and adjectives ("bake", "cozy") and nouns whose
+  // usual sense is elsewhere ("sunset" is mostly a time of day).
+  found = niches_.vote(lemma, 1.0, votes) || found;
+  for (std::size_t i = 0; i < votes.size(); ++i) scores[i] += weight * std::min(votes[i], 1.0);
+  return found;
+}
+
 void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keywords,
                         std::string_view audience) const {
   thread_local std::vector<double> scores;
   scores.assign(niches_.size(), 0.0);
   thread_local std::vector<Word> words;
   const double n = static_cast<double>(std::max<std::size_t>(analysis.terms.size(), 1));
-  thread_local std::vector<const Term*> unmatched_nouns;
-  unmatched_nouns.clear();
   for (std::size_t i = 0; i < analysis.terms.size(); ++i) {
     const Term& t = analysis.terms[i];
     if (t.stop) continue;
     // The subject usually comes first: "yoga on the beach" is about yoga, not the beach.
-    double weight = (t.pos == Pos::noun ? 1.5 : 1.0) * (1.5 - static_cast<double>(i) / n);
-    if (!niches_.vote(t.lemma, weight, scores) && t.pos == Pos::noun) {
-      unmatched_nouns.push_back(&t);
-    }
-    if (t.compound) {
-      // "beach_towel" also speaks for "beach".
+    const double weight = (t.pos == Pos::noun ? 1.5 : 1.0) * (1.5 - static_cast<double>(i) / n);
+    if (!vote_word(t.lemma, noun_form(t), weight, scores) && t.compound) {
+      // A collocation that says nothing itself speaks through its words: "wedding_day" for
+      // "wedding" (and "day"), while "olive_tree" is only a tree.
       std::string_view rest = t.lemma;
       for (std::size_t us = rest.find('_'); us != std::string_view::npos; us = rest.find('_')) {
-        niches_.vote(rest.substr(0, us), 0.5, scores);
+        vote_word(rest.substr(0, us), rest.substr(0, us), weight, scores);
         rest.remove_prefix(us + 1);
       }
-      niches_.vote(rest, 0.5, scores);
-    }
-  }
-  // No trigger at all: WordNet may still know what the nouns are ("croissant" is noun.food).
-  if (std::all_of(scores.begin(), scores.end(), [](double v) { return v <= 0; })) {
-    for (const Term* t : unmatched_nouns) {
-      if (auto file = lexfiles_.find(t->lemma)) niches_.vote_lexfile(*file, 0.75, scores);
+      vote_word(rest, rest, weight, scores);
     }
   }
   for (const std::string& keyword : keywords) {
     tokenize(keyword, words);
-    for (const Word& w : words) niches_.vote(lexicon_.singular(w.lower), 1.0, scores);
+    for (const Word& w : words) {
+      const std::string noun = lexicon_.singular(w.lower);
+      vote_word(noun, noun, 1.0, scores);
+    }
   }
   tokenize(audience, words);
-  for (const Word& w : words) niches_.vote(lexicon_.singular(w.lower), 0.5, scores);
+  for (const Word& w : words) {
+    const std::string noun = lexicon_.singular(w.lower);
+    vote_word(noun, noun, 0.5, scores);
+  }
   decide(analysis, scores);
 }
 

@@ -59,8 +59,8 @@ struct Analysis {
 class Analyzer {
  public:
   Analyzer(const Lexicon& lexicon, const SortedLines& stopwords, const NicheSet& niches,
-           const SortedLines& lexfiles)
-      : lexicon_(lexicon), stopwords_(stopwords), niches_(niches), lexfiles_(lexfiles) {}
+           const SortedLines& topics)
+      : lexicon_(lexicon), stopwords_(stopwords), niches_(niches), topics_(topics) {}
 
   // English, through WordNet. keywords and audience only steer the niche; they are not part of
   // the description's terms.
@@ -78,13 +78,17 @@ class Analyzer {
                          std::string_view audience, const LanguagePack& language) const;
   void classify(Analysis& analysis, const std::vector<std::string>& keywords,
                 std::string_view audience) const;
+  // Adds weight times the evidence for each niche (at most 1 per niche) to scores: lemma's
+  // triggers and, unless noun is empty, noun's WordNet topics. False when there is none.
+  bool vote_word(std::string_view lemma, std::string_view noun, double weight,
+                 std::vector<double>& scores) const;
   // Picks the best niche from scores and fills analysis.niche and niche_confidence.
   void decide(Analysis& analysis, const std::vector<double>& scores) const;
 
   const Lexicon& lexicon_;
   const SortedLines& stopwords_;
   const NicheSet& niches_;
-  const SortedLines& lexfiles_;
+  const SortedLines& topics_;  // WordNet noun lemma -> niche scores
 };
 
 }  // namespace reelgen::captions::detail

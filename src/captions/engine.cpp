@@ -76,7 +76,7 @@ void fit_limit(Caption& c) {
 
 Engine::Engine(EngineTables tables)
     : t_(std::move(tables)),
-      analyzer_(*t_.lexicon, t_.languages[0].stopwords(), t_.niches, t_.lexfiles) {}
+      analyzer_(*t_.lexicon, t_.languages[0].stopwords(), t_.niches, t_.topics) {}
 
 namespace {
 
@@ -124,9 +124,9 @@ core::Result<std::unique_ptr<Engine>> Engine::load() {
     if (!verb_exc) return std::unexpected(verb_exc.error());
     t.lexicon =
         std::make_unique<Lexicon>(std::move(*words), std::move(*noun_exc), std::move(*verb_exc));
-    auto lexfiles = table("lexfile.tsv");
-    if (!lexfiles) return std::unexpected(lexfiles.error());
-    t.lexfiles = std::move(*lexfiles);
+    auto topics = table("topics.tsv");
+    if (!topics) return std::unexpected(topics.error());
+    t.topics = std::move(*topics);
     auto relatives = table("relatives.tsv");
     if (!relatives) return std::unexpected(relatives.error());
     t.relatives = std::move(*relatives);
@@ -179,7 +179,7 @@ core::Result<std::unique_ptr<Engine>> Engine::load() {
 
 std::size_t Engine::memory_bytes() const {
   std::size_t bytes = t_.lexicon->memory_bytes() + t_.banned.memory_bytes() +
-                      t_.lexfiles.memory_bytes() + t_.relatives.memory_bytes();
+                      t_.topics.memory_bytes() + t_.relatives.memory_bytes();
   for (const EmojiTable& e : t_.emoji) bytes += e.memory_bytes();
   for (const LanguagePack& l : t_.languages) {
     bytes += l.stopwords().memory_bytes() + l.sentiment().memory_bytes();

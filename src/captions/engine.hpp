@@ -26,7 +26,7 @@ inline constexpr std::size_t kStyleCount = kStyleNames.size();
 struct EngineTables {
   std::unique_ptr<Lexicon> lexicon;
   SortedLines banned;
-  SortedLines lexfiles;
+  SortedLines topics;
   SortedLines relatives;
   std::array<EmojiTable, kLanguageCount> emoji;
   std::array<LanguagePack, kLanguageCount> languages;

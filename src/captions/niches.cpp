@@ -1,6 +1,7 @@
 #include "captions/niches.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 
 #include "captions/language.hpp"
@@ -72,8 +73,6 @@ core::Result<NicheSet> NicheSet::parse(std::string_view text) {
       niche.hashtags[lang] = tag_list(value);
     } else if (base == "emojis") {
       niche.emojis = split_list(value);
-    } else if (base == "lexfiles") {
-      niche.lexfiles = split_list(value);
     } else if (base == "triggers") {
       for (std::string_view word : split_list(value)) {
         set.triggers_.push_back({word, index, static_cast<std::uint8_t>(lang)});
@@ -132,11 +131,19 @@ bool NicheSet::is_trigger(std::string_view word, std::size_t lang) const {
   return it != triggers_.end() && it->lang == lang && it->word == word;
 }
 
-void NicheSet::vote_lexfile(std::string_view lexfile, double weight,
-                            std::vector<double>& scores) const {
-  for (std::size_t i = 0; i < niches_.size(); ++i) {
-    const auto& files = niches_[i].lexfiles;
-    if (std::find(files.begin(), files.end(), lexfile) != files.end()) scores[i] += weight;
+void NicheSet::vote_topics(std::string_view row, std::vector<double>& votes) const {
+  while (!row.empty()) {
+    const std::size_t space = row.find(' ');
+    const std::string_view item = row.substr(0, space);
+    row = space == std::string_view::npos ? std::string_view{} : row.substr(space + 1);
+    const std::size_t colon = item.find(':');
+    if (colon == std::string_view::npos) continue;
+    double score = 0;
+    const std::string_view number = item.substr(colon + 1);
+    std::from_chars(number.data(), number.data() + number.size(), score);
+    for (std::size_t i = 0; i < niches_.size(); ++i) {
+      if (niches_[i].name == item.substr(0, colon)) votes[i] = std::max(votes[i], score);
+    }
   }
 }
 

@@ -43,7 +43,6 @@ struct Niche {
   std::string_view audience;                             // fills {niche} (English)
   std::array<std::vector<NicheTag>, kLanguageCount> hashtags;
   std::vector<std::string_view> emojis;
-  std::vector<std::string_view> lexfiles;  // WordNet noun files that vote for this niche
 };
 
 class NicheSet {
@@ -54,8 +53,9 @@ class NicheSet {
   // returns false when word triggers nothing. REQUIRES: scores.size() == size().
   bool vote(std::string_view word, double weight, std::vector<double>& scores,
             std::size_t lang = 0) const;
-  // Adds weight to the niches fed by a WordNet lexicographer file ("food", "animal").
-  void vote_lexfile(std::string_view lexfile, double weight, std::vector<double>& scores) const;
+  // Raises votes[i] to the score a row of the WordNet topics table gives niche i
+  // ("food:0.73 nature:0.45", see scripts/gen-lexicon.py). REQUIRES: votes.size() == size().
+  void vote_topics(std::string_view row, std::vector<double>& votes) const;
   // True when word triggers some niche in lang.
   bool is_trigger(std::string_view word, std::size_t lang) const;
 

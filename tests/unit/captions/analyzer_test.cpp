@@ -78,6 +78,43 @@ TEST(Analyzer, DetectsNiche) {
   EXPECT_NE(food.niche, pets.niche);
 }
 
+std::string_view niche_of(std::string_view text) {
+  return testing::engine().niches().at(analyze(text).niche).name;
+}
+
+// None of these nouns is a trigger word in niches.txt: WordNet's hypernyms place them.
+TEST(Analyzer, PlacesNounsThroughWordNetHypernyms) {
+  EXPECT_EQ(niche_of("A steaming bowl of gnocchi"), "food");         // gnocchi < dish < food
+  EXPECT_EQ(niche_of("Our beagle asleep on the porch"), "pets");      // beagle < hound < dog
+  EXPECT_EQ(niche_of("My new hatchback after its first wash"), "cars");
+  EXPECT_EQ(niche_of("Cello practice before the recital"), "music");  // < musical_instrument
+  EXPECT_EQ(niche_of("A tiny microprocessor on a circuit board"), "tech");
+  EXPECT_EQ(niche_of("Glaciers and fjords seen from the ferry"), "nature");
+  Analysis a = analyze("A steaming bowl of gnocchi");
+  EXPECT_GT(a.niche_confidence, 0.2);
+  EXPECT_LT(a.niche_confidence, 1.0);
+}
+
+// "plate" is home plate (baseball) in WordNet's first sense, but only in a third of its tagged
+// uses: the usual senses together decide.
+TEST(Analyzer, WeighsSensesByHowOftenTheyAreUsed) {
+  EXPECT_EQ(niche_of("A plate of gnocchi"), "food");
+}
+
+TEST(Analyzer, ReadsGerundsAsNouns) {
+  EXPECT_EQ(niche_of("A charcoal etching finished after three nights"), "art");  // etching < print
+}
+
+TEST(Analyzer, CollocationsSpeakThroughTheirWordsOnlyWhenSilent) {
+  EXPECT_EQ(niche_of("Our wedding day under the olive trees"), "events");
+}
+
+TEST(Analyzer, NothingKnownIsTheFallbackWithNoConfidence) {
+  Analysis a = analyze("Qwerty zxcvb blorft");
+  EXPECT_EQ(a.niche, testing::engine().niches().fallback());
+  EXPECT_EQ(a.niche_confidence, 0.0);
+}
+
 TEST(Lexicon, KnowsPartsOfSpeech) {
   const Lexicon& lex = testing::engine().lexicon();
   EXPECT_EQ(lex.lookup("ocean").dominant, Pos::noun);
