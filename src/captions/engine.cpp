@@ -193,11 +193,16 @@ Caption Engine::write(const CaptionRequest& request, const Analysis& analysis,
   const std::size_t budget = emoji_budget(request, style);
   EmojiChoice emojis = pick_emojis(t_.emoji[analysis.language], analysis, niche, style,
                                    std::max<std::size_t>(budget, 1));
-  HashtagPick tags = pick_hashtags(
-      HashtagSources{analysis, style, niche, t_.niches.reach_hashtags(analysis.language),
-                     request.keywords, t_.banned, analysis.language == 0 ? &t_.relatives : nullptr},
-      request.hashtag_count, variant);
   const LanguagePack& language = t_.languages[analysis.language];
+  HashtagSources sources{analysis, style, niche, t_.niches.reach_hashtags(analysis.language),
+                         request.keywords, t_.banned, analysis.language == 0 ? &t_.relatives : nullptr};
+  if (language.compounds()) {
+    // The words a language knows: its emoji keywords (CLDR) and its niche triggers.
+    sources.known_word = [this, lang = analysis.language](std::string_view word) {
+      return !t_.emoji[lang].best(word).empty() || t_.niches.is_trigger(word, lang);
+    };
+  }
+  HashtagPick tags = pick_hashtags(sources, request.hashtag_count, variant);
   ComposeInput input{
       analysis, style,  niche,           request,           emojis, steering.brand_adjective,
       language, budget, steering.voices, steering.register_};

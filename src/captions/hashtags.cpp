@@ -82,6 +82,27 @@ bool valid_hashtag(std::string_view tag) {
   return true;
 }
 
+std::vector<std::string> compound_parts(std::string_view word,
+                                        const std::function<bool(std::string_view)>& known) {
+  constexpr std::size_t kMinEnding = 4, kMinStart = 3;
+  std::vector<std::string> parts;
+  for (std::size_t cut = kMinStart; cut + kMinEnding <= word.size(); ++cut) {
+    if ((static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) continue;  // inside a letter
+    if (!known(word.substr(cut))) continue;
+    parts.emplace_back(word.substr(cut));
+    const std::string_view start = word.substr(0, cut);
+    for (std::string_view link : {"", "s", "n", "en", "es"}) {
+      if (start.size() >= kMinStart + link.size() && start.ends_with(link) &&
+          known(start.substr(0, start.size() - link.size()))) {
+        parts.emplace_back(start.substr(0, start.size() - link.size()));
+        break;
+      }
+    }
+    break;
+  }
+  return parts;
+}
+
 HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t rotation) {
   HashtagPick pick;
   std::vector<std::string>& tags = pick.tags;
@@ -110,6 +131,11 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t 
     if (p.compound) add(p.head);
   }
   for (const std::string& noun : analysis.nouns) add(noun);
+  if (sources.known_word) {
+    for (const std::string& noun : analysis.nouns) {
+      for (const std::string& part : compound_parts(hashtag_body(noun, true), sources.known_word)) add(part);
+    }
+  }
   // One step away in WordNet: "puppy" -> #pup, "sneaker" -> #shoe, "wedding" -> #ceremony.
   if (sources.relatives != nullptr) {
     constexpr std::size_t kMaxNounsWithRelatives = 2;

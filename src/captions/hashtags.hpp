@@ -3,6 +3,7 @@
 // nouns, their WordNet relatives, the niche's tags that fit, then style and broad reach tags. Every
 // tag is "#" + [a-z0-9_], unique, not banned.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,17 @@ struct HashtagSources {
   const std::vector<std::string>& keywords;
   const SortedLines& banned;
   const SortedLines* relatives = nullptr;  // WordNet synonyms and hypernyms (English nouns)
+  // For a language that writes compound nouns (German): whether a lower-case word is one the
+  // language knows. Set, the known words a description's compound is made of become tags too
+  // ("gemüsesuppe": #suppe, #gemüse).
+  std::function<bool(std::string_view)> known_word;
 };
+
+// The known words a compound is made of: its longest known ending (4 bytes or more) and, when
+// known, the rest, with a linking "s", "n", "en" or "es" dropped ("sonnenuntergang" -> "untergang",
+// "sonne"). Empty when no ending is known.
+std::vector<std::string> compound_parts(std::string_view word,
+                                        const std::function<bool(std::string_view)>& known);
 
 // True when tag ("#montaña" or "montaña") has only letters, digits and '_' and is not empty.
 bool valid_hashtag(std::string_view tag);

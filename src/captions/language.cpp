@@ -131,6 +131,8 @@ core::Result<LanguagePack> LanguagePack::parse(std::string_view code, std::strin
         pack.plural_s_ = value == "true";
       } else if (key == "capitalized_nouns") {
         pack.capitalized_nouns_ = value == "true";
+      } else if (key == "compounds") {
+        pack.compounds_ = value == "true";
       } else if (key == "elide_before") {
         pack.elide_before_ = split_list(value);
       } else if (key == "elision") {

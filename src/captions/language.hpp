@@ -44,6 +44,8 @@ class LanguagePack {
   // German writes every noun with a capital; its templates never put an article before a slot.
   bool capitalized_nouns() const { return capitalized_nouns_; }
   bool plural_s() const { return plural_s_; }
+  // German joins nouns into one word ("Gemüsesuppe"); its parts make hashtags too.
+  bool compounds() const { return compounds_; }
   ReadabilityFormula readability() const { return readability_; }
   const SortedLines& stopwords() const { return stopwords_; }
   const SortedLines& sentiment() const { return sentiment_; }
@@ -81,6 +83,7 @@ class LanguagePack {
   std::vector<std::pair<std::string_view, Gender>> genders_;  // sorted
   bool plural_s_ = false;
   bool capitalized_nouns_ = false;
+  bool compounds_ = false;
   SortedLines stopwords_;
   SortedLines sentiment_;
 };

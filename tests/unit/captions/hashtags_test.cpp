@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 namespace reelgen::captions::detail {
 namespace {
 
@@ -13,6 +16,20 @@ TEST(Hashtags, BodiesAreAsciiCompounds) {
   EXPECT_EQ(hashtag_body("東京"), "");
   EXPECT_EQ(hashtag_body("2024"), "");
   EXPECT_EQ(hashtag_body("self_care"), "self_care");
+}
+
+TEST(Hashtags, CompoundsSplitIntoKnownWords) {
+  const std::set<std::string, std::less<>> words{"suppe", "gemüse", "sonne", "untergang", "kuchen",
+                                                 "schokolade", "geburtstag", "tag"};
+  const auto known = [&](std::string_view w) { return words.contains(w); };
+  using Parts = std::vector<std::string>;
+  EXPECT_EQ(compound_parts("gemüsesuppe", known), (Parts{"suppe", "gemüse"}));
+  EXPECT_EQ(compound_parts("sonnenuntergang", known), (Parts{"untergang", "sonne"}));  // linking n
+  EXPECT_EQ(compound_parts("schokoladenkuchen", known), (Parts{"kuchen", "schokolade"}));
+  EXPECT_EQ(compound_parts("geburtstagskuchen", known), (Parts{"kuchen", "geburtstag"}));  // s
+  EXPECT_EQ(compound_parts("erdbeerkuchen", known), (Parts{"kuchen"}));  // "erdbeer" is unknown
+  EXPECT_EQ(compound_parts("montag", known), Parts{}) << "an ending needs 4 bytes";
+  EXPECT_EQ(compound_parts("suppe", known), Parts{}) << "a known word is no compound";
 }
 
 }  // namespace

@@ -157,6 +157,18 @@ TEST(BuiltinProvider, HashtagsAreInTheRequestLanguage) {
   EXPECT_EQ(std::find(c.hashtags.begin(), c.hashtags.end(), "#dogsofinstagram"), c.hashtags.end());
 }
 
+TEST(BuiltinProvider, GermanCompoundsGiveTheirPartsAsHashtags) {
+  CaptionRequest r = request("Schokoladenkuchen zum Geburtstag", "de");
+  r.hashtag_count = 10;
+  const Caption c = generate(r).caption;
+  auto has = [&](std::string_view tag) {
+    return std::find(c.hashtags.begin(), c.hashtags.end(), tag) != c.hashtags.end();
+  };
+  EXPECT_TRUE(has("#schokoladenkuchen"));
+  EXPECT_TRUE(has("#kuchen"));
+  EXPECT_TRUE(has("#schokolade"));
+}
+
 TEST(BuiltinProvider, FormalAudienceGetsFormalCallToAction) {
   CaptionRequest r = request("Nuevo portátil para programar", "es");
   r.audience = "profesionales y clientes";
