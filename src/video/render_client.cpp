@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -31,6 +32,10 @@ namespace reelgen::video {
 namespace {
 
 using core::ErrorCode;
+
+// How long a cancelled renderer may take to stop before it is killed. It stops within a frame or
+// a piece of speech; this only bounds a renderer that hangs.
+constexpr std::chrono::seconds kCancelGrace{10};
 
 std::filesystem::path renderer_path() {
   if (const char* env = std::getenv("REELGEN_RENDER_BIN"); env != nullptr && *env != '\0') return env;
@@ -83,8 +88,20 @@ class Child {
     posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
     // The server's sockets and databases stay with the server.
     posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+    // The renderer starts with no signal blocked and SIGPIPE at its default, whatever the
+    // calling thread had: SIGTERM must reach it.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, pipe;
+    sigemptyset(&none);
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &pipe);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), environ);
+    const int rc = ::posix_spawn(&pid, path.c_str(), &actions, &attributes, argv.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
       return core::fail(ErrorCode::internal, "cannot start the renderer " + path + ": " + std::strerror(rc));
@@ -190,11 +207,17 @@ core::Result<RenderSummary> render(const RenderRequest& request, const std::file
   child->send(boost::json::serialize(wire::to_json(request)));
   std::optional<core::Result<RenderSummary>> outcome;
   std::string buffer;
-  bool cancel_sent = false;
+  bool cancel_sent = false, kill_sent = false;
+  std::chrono::steady_clock::time_point cancelled_at;
   for (bool open = true; open;) {
     if (cancel != nullptr && !cancel_sent && cancel->load(std::memory_order_relaxed)) {
       child->signal(SIGTERM);  // the renderer stops within a frame and removes its files
       cancel_sent = true;
+      cancelled_at = std::chrono::steady_clock::now();
+    }
+    if (cancel_sent && !kill_sent && std::chrono::steady_clock::now() - cancelled_at > kCancelGrace) {
+      child->signal(SIGKILL);  // a renderer stuck past any frame; its files go below
+      kill_sent = true;
     }
     pollfd fd{child->out(), POLLIN, 0};
     if (::poll(&fd, 1, 50) <= 0) continue;
