@@ -61,7 +61,7 @@ Services::Services(core::Config cfg, const core::Clock& clk)
 
 WarmupReport Services::warm_cache() {
   WarmupReport report;
-  if (config.cache.warmup_file.empty() || !engine_ready.load()) return report;
+  if (config.cache.warmup_file.empty() || !captions) return report;
   std::ifstream in(config.cache.warmup_file);
   if (!in) {
     report.error = "cannot read " + config.cache.warmup_file;
@@ -180,8 +180,9 @@ core::Result<void> App::load_engine() {
                                                             render_caption_fragment);
   services_->engine_load_time = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
-  services_->engine_ready.store(true);
+  // Ready only once the warm-up file is in the cache: its requests are hits from the first one.
   const WarmupReport warm = services_->warm_cache();
+  services_->engine_ready.store(true);
   core::log_info("caption engine loaded", {{"provider", services_->provider->name()},
                                            {"load_ms", services_->engine_load_time.count()},
                                            {"warmed", warm.cached},
