@@ -361,6 +361,8 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
           joined += words[i + k].lower;
           joined += '_';
         }
+        // Most words start no collocation: one search says so before the whole phrase is tried.
+        if (!lexicon_.starts_collocation(joined)) continue;
         std::size_t prefix = joined.size();
         joined += last.lower;
         bool found = lexicon_.is_noun(joined);
@@ -507,22 +509,26 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
 
 bool Analyzer::vote_word(std::string_view lemma, std::string_view noun, double weight,
                          std::vector<double>& scores) const {
-  thread_local std::vector<double> votes;
-  votes.assign(niches_.size(), 0.0);
+  // Triggers count in full: verbs and adjectives ("bake", "cozy") and nouns whose usual sense is
+  // elsewhere ("sunset" is mostly a time of day) are known to them alone.
+  std::array<std::size_t, 4> triggered{};
+  std::size_t n = 0;
+  bool found = niches_.each_trigger(lemma, 0, [&](std::size_t niche) {
+    scores[niche] += weight;
+    if (n < triggered.size()) triggered[n++] = niche;
+  });
   // A noun is placed by WordNet: the niches whose anchors are among the hypernyms of its senses,
-  // closer and more usual senses counting more ("croissant": food 0.73).
-  bool found = false;
-  if (!noun.empty()) {
-    if (auto row = topics_.find(noun)) {
-      niches_.vote_topics(*row, votes);
-      found = true;
+  // closer and more usual senses counting more ("croissant": food 0.73). A niche its triggers
+  // already gave the full weight gets no more.
+  if (noun.empty()) return found;
+  auto row = topics_.find(noun);
+  if (!row) return found;
+  niches_.each_topic(*row, [&](std::size_t niche, double score) {
+    if (std::find(triggered.begin(), triggered.begin() + n, niche) == triggered.begin() + n) {
+      scores[niche] += weight * std::min(score, 1.0);
     }
-  }
-  // Triggers add what WordNet cannot say: verbs and adjectives ("bake", "cozy") and nouns whose
-  // usual sense is elsewhere ("sunset" is mostly a time of day).
-  found = niches_.vote(lemma, 1.0, votes) || found;
-  for (std::size_t i = 0; i < votes.size(); ++i) scores[i] += weight * std::min(votes[i], 1.0);
-  return found;
+  });
+  return true;
 }
 
 void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keywords,

@@ -41,6 +41,8 @@ class Lexicon {
 
   // True when the '_'-joined lemma is a WordNet noun, e.g. "ice_cream".
   bool is_noun(std::string_view lemma) const;
+  // True when some WordNet lemma starts with prefix, e.g. "ice_" (ice_cream, ice_skating).
+  bool starts_collocation(std::string_view prefix) const { return words_.has_prefix(prefix); }
 
   std::size_t memory_bytes() const {
     return words_.memory_bytes() + noun_exc_.memory_bytes() + verb_exc_.memory_bytes();

@@ -100,6 +100,10 @@ core::Result<NicheSet> NicheSet::parse(std::string_view text) {
     }
   }
   set.fallback_ = static_cast<std::size_t>(lifestyle - set.niches_.begin());
+  for (std::size_t i = 0; i < set.niches_.size(); ++i) {
+    set.by_name_.emplace_back(set.niches_[i].name, static_cast<std::uint16_t>(i));
+  }
+  std::sort(set.by_name_.begin(), set.by_name_.end());
   std::stable_sort(set.triggers_.begin(), set.triggers_.end(), [](const auto& a, const auto& b) {
     return a.lang != b.lang ? a.lang < b.lang : a.word < b.word;
   });
@@ -108,18 +112,8 @@ core::Result<NicheSet> NicheSet::parse(std::string_view text) {
 
 bool NicheSet::vote(std::string_view word, double weight, std::vector<double>& scores,
                     std::size_t lang) const {
-  auto it =
-      std::lower_bound(triggers_.begin(), triggers_.end(), std::pair{lang, word},
-                       [](const Trigger& t, const std::pair<std::size_t, std::string_view>& k) {
-                         return t.lang != k.first ? t.lang < k.first : t.word < k.second;
-                       });
   // A word may trigger several niches ("beach": travel and nature); each gets the vote.
-  bool found = false;
-  for (; it != triggers_.end() && it->lang == lang && it->word == word; ++it) {
-    scores[it->niche] += weight;
-    found = true;
-  }
-  return found;
+  return each_trigger(word, lang, [&](std::size_t niche) { scores[niche] += weight; });
 }
 
 bool NicheSet::is_trigger(std::string_view word, std::size_t lang) const {
@@ -131,20 +125,16 @@ bool NicheSet::is_trigger(std::string_view word, std::size_t lang) const {
   return it != triggers_.end() && it->lang == lang && it->word == word;
 }
 
-void NicheSet::vote_topics(std::string_view row, std::vector<double>& votes) const {
-  while (!row.empty()) {
-    const std::size_t space = row.find(' ');
-    const std::string_view item = row.substr(0, space);
-    row = space == std::string_view::npos ? std::string_view{} : row.substr(space + 1);
-    const std::size_t colon = item.find(':');
-    if (colon == std::string_view::npos) continue;
-    double score = 0;
-    const std::string_view number = item.substr(colon + 1);
-    std::from_chars(number.data(), number.data() + number.size(), score);
-    for (std::size_t i = 0; i < niches_.size(); ++i) {
-      if (niches_[i].name == item.substr(0, colon)) votes[i] = std::max(votes[i], score);
-    }
-  }
+std::size_t NicheSet::index_of(std::string_view name) const {
+  auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                             [](const auto& entry, std::string_view n) { return entry.first < n; });
+  return it != by_name_.end() && it->first == name ? it->second : size();
+}
+
+double NicheSet::parse_score(std::string_view text) {
+  double score = 0;
+  std::from_chars(text.data(), text.data() + text.size(), score);
+  return score;
 }
 
 }  // namespace reelgen::captions::detail

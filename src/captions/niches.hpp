@@ -3,6 +3,7 @@
 // its community uses, in every language the engine writes. Trigger words are indexed once so
 // classifying is a few binary searches.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -53,9 +54,32 @@ class NicheSet {
   // returns false when word triggers nothing. REQUIRES: scores.size() == size().
   bool vote(std::string_view word, double weight, std::vector<double>& scores,
             std::size_t lang = 0) const;
-  // Raises votes[i] to the score a row of the WordNet topics table gives niche i
-  // ("food:0.73 nature:0.45", see scripts/gen-lexicon.py). REQUIRES: votes.size() == size().
-  void vote_topics(std::string_view row, std::vector<double>& votes) const;
+  // Calls f(niche index) for each niche that has word as a trigger in lang; false when none.
+  template <typename F>
+  bool each_trigger(std::string_view word, std::size_t lang, F&& f) const {
+    auto it = std::lower_bound(triggers_.begin(), triggers_.end(), std::pair{lang, word},
+                               [](const Trigger& t, const std::pair<std::size_t, std::string_view>& k) {
+                                 return t.lang != k.first ? t.lang < k.first : t.word < k.second;
+                               });
+    bool found = false;
+    for (; it != triggers_.end() && it->lang == lang && it->word == word; ++it, found = true) f(it->niche);
+    return found;
+  }
+  // Calls f(niche index, score) for each niche of a row of the WordNet topics table
+  // ("food:0.73 nature:0.45", see scripts/gen-lexicon.py).
+  template <typename F>
+  void each_topic(std::string_view row, F&& f) const {
+    while (!row.empty()) {
+      const std::size_t space = row.find(' ');
+      const std::string_view item = row.substr(0, space);
+      row = space == std::string_view::npos ? std::string_view{} : row.substr(space + 1);
+      const std::size_t colon = item.find(':');
+      const std::size_t niche = colon == std::string_view::npos ? size() : index_of(item.substr(0, colon));
+      if (niche < size()) f(niche, parse_score(item.substr(colon + 1)));
+    }
+  }
+  // The index of the niche with that name; size() when there is none.
+  std::size_t index_of(std::string_view name) const;
   // True when word triggers some niche in lang.
   bool is_trigger(std::string_view word, std::size_t lang) const;
 
@@ -70,7 +94,10 @@ class NicheSet {
     std::uint16_t niche;
     std::uint8_t lang;
   };
+  static double parse_score(std::string_view text);
+
   std::vector<Niche> niches_;
+  std::vector<std::pair<std::string_view, std::uint16_t>> by_name_;  // sorted by name
   std::vector<Trigger> triggers_;  // sorted by (lang, word)
   std::array<std::vector<NicheTag>, kLanguageCount> reach_;
   std::size_t fallback_ = 0;

@@ -143,12 +143,15 @@ int sentiment_sum(const std::vector<Word>& words, const LanguagePack& language) 
       flip = 2;
       continue;
     }
-    auto value = lexicon.find(w.lower);
-    if (!value && w.lower.size() > 3 && w.lower.back() == 's') {
-      value = lexicon.find(std::string_view(w.lower).substr(0, w.lower.size() - 1));
-    }
     int s = 0;
-    if (value) std::from_chars(value->data(), value->data() + value->size(), s);
+    // The lexicons hold no word under three letters ("a", "to", "is" need no search).
+    if (w.lower.size() >= 3) {
+      auto value = lexicon.find(w.lower);
+      if (!value && w.lower.size() > 3 && w.lower.back() == 's') {
+        value = lexicon.find(std::string_view(w.lower).substr(0, w.lower.size() - 1));
+      }
+      if (value) std::from_chars(value->data(), value->data() + value->size(), s);
+    }
     sum += flip > 0 ? -s : s;
     if (flip > 0) --flip;
   }

@@ -106,21 +106,30 @@ core::Result<SortedLines> SortedLines::map(std::string_view blob, std::string_vi
   return table;
 }
 
-std::optional<std::string_view> SortedLines::find(std::string_view key) const {
-  if (key.empty()) return std::nullopt;
+std::span<const SortedLines::Line>::iterator SortedLines::lower_bound(std::string_view key) const {
   auto b = static_cast<unsigned char>(key[0]);
   auto first = lines_.begin() + first_byte_[b];
   auto last = lines_.begin() + first_byte_[b + 1];
-  if (!pairs_.empty()) {
-    std::size_t pair =
-        std::size_t{b} << 8 | (key.size() > 1 ? static_cast<unsigned char>(key[1]) : 0);
+  if (!pairs_.empty() && key.size() > 1) {
+    std::size_t pair = std::size_t{b} << 8 | static_cast<unsigned char>(key[1]);
     first = lines_.begin() + pairs_[pair];
     last = lines_.begin() + pairs_[pair + 1];
   }
   auto less = [&](const Line& line, std::string_view k) { return key_of(line) < k; };
   auto it = std::lower_bound(first, last, key, less);
-  if (it == last || key_of(*it) != key) return std::nullopt;
+  return it == last ? lines_.end() : it;
+}
+
+std::optional<std::string_view> SortedLines::find(std::string_view key) const {
+  if (key.empty()) return std::nullopt;
+  auto it = lower_bound(key);
+  if (it == lines_.end() || key_of(*it) != key) return std::nullopt;
   return value_from(blob_, it->start, it->key_size);
+}
+
+bool SortedLines::has_prefix(std::string_view prefix) const {
+  auto it = lower_bound(prefix);
+  return it != lines_.end() && key_of(*it).starts_with(prefix);
 }
 
 std::string_view SortedLines::key_at(std::size_t i) const { return key_of(lines_[i]); }

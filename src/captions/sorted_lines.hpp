@@ -55,6 +55,8 @@ class SortedLines {
   // The value of key: the rest of its line after the separator, trimmed; "" when it has none.
   std::optional<std::string_view> find(std::string_view key) const;
   bool contains(std::string_view key) const { return find(key).has_value(); }
+  // True when some key starts with prefix (which must not be empty).
+  bool has_prefix(std::string_view prefix) const;
 
   std::size_t size() const { return lines_.size(); }
   std::string_view key_at(std::size_t i) const;
@@ -68,6 +70,9 @@ class SortedLines {
     std::uint32_t start;
     std::uint32_t key_size;
   };
+  // The first line whose key is not less than key, among those sharing key's leading bytes;
+  // lines_.end() when there is none. REQUIRES: key is not empty.
+  std::span<const Line>::iterator lower_bound(std::string_view key) const;
   std::string_view key_of(const Line& line) const {
     return blob_.substr(line.start, line.key_size);
   }

@@ -68,25 +68,29 @@ void polish(std::string& text, bool english) {
   if (text.empty()) return;
   // Reused per thread: polish runs on every part of every draft.
   thread_local std::string out;
-  out.clear();
-  out.reserve(text.size());
+  // Space pass, into a buffer sized for the worst case (a space added after each comma).
+  out.resize(text.size() * 2);
+  char* o = out.data();
+  std::size_t n = 0;
+  auto back = [&] { return n > 0 ? o[n - 1] : '\0'; };
   for (char c : text) {
     if (c == '{' || c == '}') continue;
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (!out.empty() && out.back() != ' ') out += ' ';
+      if (n > 0 && back() != ' ') o[n++] = ' ';
       continue;
     }
     if (c == ',' || c == '.' || c == '!' || c == '?' || c == ';' || c == ':') {
-      while (!out.empty() && out.back() == ' ') out.pop_back();
-      if (c == '.' && !out.empty() && (is_sentence_end(out.back()) || out.back() == ',')) continue;
-      if (c == ',' && !out.empty() && (out.back() == ',' || is_sentence_end(out.back()))) continue;
-      if (out.empty()) continue;
+      while (back() == ' ') --n;
+      if (n == 0) continue;
+      if (c == '.' && (is_sentence_end(back()) || back() == ',')) continue;
+      if (c == ',' && (back() == ',' || is_sentence_end(back()))) continue;
     }
     bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (letter && !out.empty() && (out.back() == ',' || out.back() == ';')) out += ' ';
-    out += c;
+    if (letter && (back() == ',' || back() == ';')) o[n++] = ' ';
+    o[n++] = c;
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  while (back() == ' ') --n;
+  out.resize(n);
 
   // Word pass: doubled words and articles, rebuilt into text.
   text.clear();

@@ -187,6 +187,17 @@ TEST(BuiltinProvider, SameSeedSameCaptionInEveryLanguage) {
   }
 }
 
+// The scorer skips words under three letters without a search.
+TEST(Sentiment, LexiconsHoldNoWordUnderThreeLetters) {
+  for (std::size_t lang = 0; lang < kLanguages.size(); ++lang) {
+    const detail::SortedLines& lexicon = testing::engine().language(lang).sentiment();
+    ASSERT_GT(lexicon.size(), 20u);
+    for (std::size_t i = 0; i < lexicon.size(); ++i) {
+      EXPECT_GE(lexicon.key_at(i).size(), 3u) << kLanguages[lang] << ": " << lexicon.key_at(i);
+    }
+  }
+}
+
 TEST(Readability, EachLanguageUsesItsFormula) {
   std::vector<detail::Word> words;
   const std::string text = "The cat sat on the mat. It was a good day.";
