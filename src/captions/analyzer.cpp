@@ -292,7 +292,7 @@ void Analyzer::decide(Analysis& out, const std::vector<double>& scores) const {
   double best_score = 0.0, second = 0.0;
   for (std::size_t i = 0; i < scores.size(); ++i) {
     // The fallback's words ("morning", "weekend") are everyday ones: they count half, so that
-    // "morning run along the river" is about fitness.
+    // "morning coffee on the balcony" is about food.
     const double score = i == niches_.fallback() ? scores[i] * 0.5 : scores[i];
     if (score > best_score) {
       second = best_score;

@@ -194,8 +194,10 @@ Caption Engine::write(const CaptionRequest& request, const Analysis& analysis,
   EmojiChoice emojis = pick_emojis(t_.emoji[analysis.language], analysis, niche, style,
                                    std::max<std::size_t>(budget, 1));
   const LanguagePack& language = t_.languages[analysis.language];
-  HashtagSources sources{analysis, style, niche, t_.niches.reach_hashtags(analysis.language),
-                         request.keywords, t_.banned, analysis.language == 0 ? &t_.relatives : nullptr};
+  HashtagSources sources{analysis,         style,     niche,
+                         t_.niches.reach_hashtags(analysis.language),
+                         request.keywords, t_.banned,
+                         analysis.language == 0 ? &t_.relatives : nullptr};
   if (language.compounds()) {
     // The words a language knows: its emoji keywords (CLDR) and its niche triggers.
     sources.known_word = [this, lang = analysis.language](std::string_view word) {

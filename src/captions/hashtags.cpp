@@ -133,7 +133,9 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t 
   for (const std::string& noun : analysis.nouns) add(noun);
   if (sources.known_word) {
     for (const std::string& noun : analysis.nouns) {
-      for (const std::string& part : compound_parts(hashtag_body(noun, true), sources.known_word)) add(part);
+      for (const std::string& part : compound_parts(hashtag_body(noun, true), sources.known_word)) {
+        add(part);
+      }
     }
   }
   // One step away in WordNet: "puppy" -> #pup, "sneaker" -> #shoe, "wedding" -> #ceremony.

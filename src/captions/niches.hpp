@@ -57,12 +57,16 @@ class NicheSet {
   // Calls f(niche index) for each niche that has word as a trigger in lang; false when none.
   template <typename F>
   bool each_trigger(std::string_view word, std::size_t lang, F&& f) const {
-    auto it = std::lower_bound(triggers_.begin(), triggers_.end(), std::pair{lang, word},
-                               [](const Trigger& t, const std::pair<std::size_t, std::string_view>& k) {
+    using Key = std::pair<std::size_t, std::string_view>;
+    auto it = std::lower_bound(triggers_.begin(), triggers_.end(), Key{lang, word},
+                               [](const Trigger& t, const Key& k) {
                                  return t.lang != k.first ? t.lang < k.first : t.word < k.second;
                                });
     bool found = false;
-    for (; it != triggers_.end() && it->lang == lang && it->word == word; ++it, found = true) f(it->niche);
+    for (; it != triggers_.end() && it->lang == lang && it->word == word; ++it) {
+      f(it->niche);
+      found = true;
+    }
     return found;
   }
   // Calls f(niche index, score) for each niche of a row of the WordNet topics table
@@ -74,7 +78,8 @@ class NicheSet {
       const std::string_view item = row.substr(0, space);
       row = space == std::string_view::npos ? std::string_view{} : row.substr(space + 1);
       const std::size_t colon = item.find(':');
-      const std::size_t niche = colon == std::string_view::npos ? size() : index_of(item.substr(0, colon));
+      const std::size_t niche =
+          colon == std::string_view::npos ? size() : index_of(item.substr(0, colon));
       if (niche < size()) f(niche, parse_score(item.substr(colon + 1)));
     }
   }

@@ -10,8 +10,10 @@ namespace reelgen::video::detail {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -33,19 +35,32 @@ std::vector<AvatarStyle> parse_avatars(std::string_view text) {
     const std::string value(trim(line.substr(eq + 1)));
     AvatarStyle& a = out.back();
     const Rgb colour = parse_color(value).value_or(Rgb{1, 0, 1});
-    if (key == "name") a.name = value;
-    else if (key == "voice") a.voice = value;
-    else if (key == "description") a.description = value;
-    else if (key == "skin") a.skin = colour;
-    else if (key == "hair") a.hair = colour;
-    else if (key == "eyes") a.eyes = colour;
-    else if (key == "brows") a.brows = colour;
-    else if (key == "lips") a.lips = colour;
-    else if (key == "outfit") a.outfit = colour;
-    else if (key == "hair_style") a.hair_style = value;
-    else if (key == "outfit_style") a.outfit_style = value;
-    else if (key == "accessory") a.accessory = value;
-    else if (key == "face") a.face = value;
+    if (key == "name")
+      a.name = value;
+    else if (key == "voice")
+      a.voice = value;
+    else if (key == "description")
+      a.description = value;
+    else if (key == "skin")
+      a.skin = colour;
+    else if (key == "hair")
+      a.hair = colour;
+    else if (key == "eyes")
+      a.eyes = colour;
+    else if (key == "brows")
+      a.brows = colour;
+    else if (key == "lips")
+      a.lips = colour;
+    else if (key == "outfit")
+      a.outfit = colour;
+    else if (key == "hair_style")
+      a.hair_style = value;
+    else if (key == "outfit_style")
+      a.outfit_style = value;
+    else if (key == "accessory")
+      a.accessory = value;
+    else if (key == "face")
+      a.face = value;
   }
   return out;
 }
@@ -57,10 +72,14 @@ std::optional<Rgb> parse_color(std::string_view text) {
   unsigned v = 0;
   for (char c : text.substr(1)) {
     v <<= 4;
-    if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-    else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      v |= static_cast<unsigned>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v |= static_cast<unsigned>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      v |= static_cast<unsigned>(c - 'A' + 10);
+    else
+      return std::nullopt;
   }
   return Rgb{((v >> 16) & 0xFF) / 255.0, ((v >> 8) & 0xFF) / 255.0, (v & 0xFF) / 255.0};
 }

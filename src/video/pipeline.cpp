@@ -508,8 +508,10 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
 
 }  // namespace
 
-core::Result<RenderSummary> engine::render(const RenderRequest& request, const std::filesystem::path& out,
-                                           const ProgressCallback& progress, const std::atomic<bool>* cancel) {
+core::Result<RenderSummary> engine::render(const RenderRequest& request,
+                                           const std::filesystem::path& out,
+                                           const ProgressCallback& progress,
+                                           const std::atomic<bool>* cancel) {
   try {
     return render_checked(request, out, progress, cancel);
   } catch (const std::exception& e) {

@@ -10,8 +10,10 @@ namespace reelgen::video {
 core::Result<std::string> engine::avatar_preview_png(std::string_view id, int size) {
   const auto& styles = detail::avatar_styles();
   auto it = std::find_if(styles.begin(), styles.end(), [id](const auto& s) { return s.id == id; });
-  if (it == styles.end()) return core::fail(core::ErrorCode::not_found, "no avatar " + std::string(id));
-  if (size < 32 || size > 1024) return std::unexpected(core::Error::invalid("size", "range", "size must be 32..1024"));
+  if (it == styles.end())
+    return core::fail(core::ErrorCode::not_found, "no avatar " + std::string(id));
+  if (size < 32 || size > 1024)
+    return std::unexpected(core::Error::invalid("size", "range", "size must be 32..1024"));
   cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size, size);
   cairo_t* cr = cairo_create(surface);
   cairo_set_source_rgb(cr, 0.13, 0.2, 0.33);
@@ -32,7 +34,8 @@ core::Result<std::string> engine::avatar_preview_png(std::string_view id, int si
       },
       &png);
   cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS) return core::fail(core::ErrorCode::internal, "cannot encode the preview");
+  if (status != CAIRO_STATUS_SUCCESS)
+    return core::fail(core::ErrorCode::internal, "cannot encode the preview");
   return png;
 }
 

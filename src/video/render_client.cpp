@@ -38,7 +38,8 @@ using core::ErrorCode;
 constexpr std::chrono::seconds kCancelGrace{10};
 
 std::filesystem::path renderer_path() {
-  if (const char* env = std::getenv("REELGEN_RENDER_BIN"); env != nullptr && *env != '\0') return env;
+  if (const char* env = std::getenv("REELGEN_RENDER_BIN"); env != nullptr && *env != '\0')
+    return env;
   std::error_code ec;
   return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "reelgen-render";
 }
@@ -73,7 +74,8 @@ class Child {
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0) return core::fail(ErrorCode::internal, "cannot create a pipe");
     Fd in_read(in[0]), in_write(in[1]);
-    if (::pipe2(out, O_CLOEXEC) != 0) return core::fail(ErrorCode::internal, "cannot create a pipe");
+    if (::pipe2(out, O_CLOEXEC) != 0)
+      return core::fail(ErrorCode::internal, "cannot create a pipe");
     Fd out_read(out[0]), out_write(out[1]);
     const std::string path = renderer_path().string();
     std::vector<std::string> argv_text{path};
@@ -104,13 +106,16 @@ class Child {
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
-      return core::fail(ErrorCode::internal, "cannot start the renderer " + path + ": " + std::strerror(rc));
+      return core::fail(ErrorCode::internal,
+                        "cannot start the renderer " + path + ": " + std::strerror(rc));
     }
     return Child(pid, std::move(in_write), std::move(out_read));
   }
 
   Child(Child&& other) noexcept
-      : pid_(std::exchange(other.pid_, -1)), in_(std::move(other.in_)), out_(std::move(other.out_)) {}
+      : pid_(std::exchange(other.pid_, -1)),
+        in_(std::move(other.in_)),
+        out_(std::move(other.out_)) {}
   Child& operator=(Child&&) = delete;
   ~Child() {
     if (pid_ <= 0) return;
@@ -162,8 +167,35 @@ class Child {
   Fd in_, out_;
 };
 
+// Turns the caller's cancel flag into SIGTERM (the renderer stops within a frame and removes its
+// files), and into SIGKILL when the renderer is still there kCancelGrace later.
+class CancelWatch {
+ public:
+  explicit CancelWatch(const std::atomic<bool>* flag) : flag_(flag) {}
+
+  void check(const Child& child) {
+    if (flag_ == nullptr || killed_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!sent_ && flag_->load(std::memory_order_relaxed)) {
+      child.signal(SIGTERM);
+      sent_ = true;
+      sent_at_ = now;
+    } else if (sent_ && now - sent_at_ > kCancelGrace) {
+      child.signal(SIGKILL);
+      killed_ = true;
+    }
+  }
+  bool sent() const { return sent_; }
+
+ private:
+  const std::atomic<bool>* flag_;
+  bool sent_ = false, killed_ = false;
+  std::chrono::steady_clock::time_point sent_at_;
+};
+
 std::string describe_exit(int status) {
-  if (WIFSIGNALED(status)) return "the renderer was killed by signal " + std::to_string(WTERMSIG(status));
+  if (WIFSIGNALED(status))
+    return "the renderer was killed by signal " + std::to_string(WTERMSIG(status));
   return "the renderer exited with status " + std::to_string(WEXITSTATUS(status));
 }
 
@@ -182,7 +214,8 @@ void remove_partials(const std::filesystem::path& out, pid_t pid) {
 }
 
 // The outcome of one line of the renderer's output, when it is the last one.
-std::optional<core::Result<RenderSummary>> handle_line(std::string_view line, const ProgressCallback& progress) {
+std::optional<core::Result<RenderSummary>> handle_line(std::string_view line,
+                                                       const ProgressCallback& progress) {
   auto doc = core::parse_json_object(line);
   if (!doc) return core::fail(ErrorCode::internal, "the renderer wrote a line that is not JSON");
   if (const auto* p = doc->if_contains("progress"); p && p->is_object()) {
@@ -201,42 +234,37 @@ std::optional<core::Result<RenderSummary>> handle_line(std::string_view line, co
 }  // namespace
 
 core::Result<RenderSummary> render(const RenderRequest& request, const std::filesystem::path& out,
-                                   const ProgressCallback& progress, const std::atomic<bool>* cancel) {
+                                   const ProgressCallback& progress,
+                                   const std::atomic<bool>* cancel) {
   auto child = Child::spawn({"video", out.string()});
   if (!child) return std::unexpected(child.error());
   child->send(boost::json::serialize(wire::to_json(request)));
   std::optional<core::Result<RenderSummary>> outcome;
   std::string buffer;
-  bool cancel_sent = false, kill_sent = false;
-  std::chrono::steady_clock::time_point cancelled_at;
+  CancelWatch watch(cancel);
   for (bool open = true; open;) {
-    if (cancel != nullptr && !cancel_sent && cancel->load(std::memory_order_relaxed)) {
-      child->signal(SIGTERM);  // the renderer stops within a frame and removes its files
-      cancel_sent = true;
-      cancelled_at = std::chrono::steady_clock::now();
-    }
-    if (cancel_sent && !kill_sent && std::chrono::steady_clock::now() - cancelled_at > kCancelGrace) {
-      child->signal(SIGKILL);  // a renderer stuck past any frame; its files go below
-      kill_sent = true;
-    }
+    watch.check(*child);
     pollfd fd{child->out(), POLLIN, 0};
     if (::poll(&fd, 1, 50) <= 0) continue;
     open = child->read_some(buffer);
     for (std::size_t nl; (nl = buffer.find('\n')) != std::string::npos; buffer.erase(0, nl + 1)) {
-      if (auto last = handle_line(std::string_view(buffer).substr(0, nl), progress)) outcome = std::move(last);
+      if (auto last = handle_line(std::string_view(buffer).substr(0, nl), progress))
+        outcome = std::move(last);
     }
   }
   const pid_t pid = child->pid();
   const int status = child->wait();
   if (outcome) return std::move(*outcome);
   remove_partials(out, pid);
-  if (cancel_sent) return core::fail(ErrorCode::unavailable, "render cancelled");
+  if (watch.sent()) return core::fail(ErrorCode::unavailable, "render cancelled");
   return core::fail(ErrorCode::internal, describe_exit(status) + " before finishing the video");
 }
 
 core::Result<std::string> avatar_preview_png(std::string_view id, int size) {
-  if (find_avatar(id) == nullptr) return core::fail(ErrorCode::not_found, "no avatar " + std::string(id));
-  if (size < 32 || size > 1024) return std::unexpected(core::Error::invalid("size", "range", "size must be 32..1024"));
+  if (find_avatar(id) == nullptr)
+    return core::fail(ErrorCode::not_found, "no avatar " + std::string(id));
+  if (size < 32 || size > 1024)
+    return std::unexpected(core::Error::invalid("size", "range", "size must be 32..1024"));
   auto child = Child::spawn({"preview", std::string(id), std::to_string(size)});
   if (!child) return std::unexpected(child.error());
   child->send({});

@@ -139,7 +139,8 @@ const auto kRequest = [](auto& r, auto&& v) { request_fields(r, v); };
 const auto kSummary = [](auto& s, auto&& v) { summary_fields(s, v); };
 
 core::Error broken(std::string_view what) {
-  return core::Error::make(core::ErrorCode::internal, "the renderer sent a malformed " + std::string(what));
+  return core::Error::make(core::ErrorCode::internal,
+                           "the renderer sent a malformed " + std::string(what));
 }
 
 }  // namespace
@@ -160,7 +161,8 @@ core::Result<RenderRequest> request_from_json(const json::value& value) {
     if (!scenes->is_array()) return std::unexpected(broken("request"));
     for (const json::value& s : scenes->get_array()) {
       Scene scene;
-      if (!s.is_object() || !read(kSpeaker, s.get_object(), scene)) return std::unexpected(broken("request"));
+      if (!s.is_object() || !read(kSpeaker, s.get_object(), scene))
+        return std::unexpected(broken("request"));
       r.scenes.push_back(std::move(scene));
     }
   }
@@ -179,7 +181,9 @@ core::Result<RenderSummary> summary_from_json(const json::value& value) {
 json::object to_json(const core::Error& error) {
   json::array fields;
   for (const auto& f : error.fields) fields.push_back(json::array{f.field, f.rule, f.message});
-  return {{"code", static_cast<int>(error.code)}, {"message", error.message}, {"fields", std::move(fields)}};
+  return {{"code", static_cast<int>(error.code)},
+          {"message", error.message},
+          {"fields", std::move(fields)}};
 }
 
 core::Error error_from_json(const json::value& value) {

@@ -256,7 +256,8 @@ TEST_F(Render, AMissingRendererIsAClearError) {
   auto result = render(draft(), dir_ / "none.mp4");
   ::unsetenv("REELGEN_RENDER_BIN");
   ASSERT_FALSE(result.has_value());
-  EXPECT_NE(result.error().message.find("cannot start the renderer"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find("cannot start the renderer"), std::string::npos)
+      << result.error().message;
 }
 
 TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
@@ -287,7 +288,8 @@ TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
   summary.frames = 1858;
   summary.bytes = 123456789;
   summary.realtime_factor = 6.5;
-  auto summary_back = wire::summary_from_json(boost::json::parse(boost::json::serialize(wire::to_json(summary))));
+  const auto summary_text = boost::json::serialize(wire::to_json(summary));
+  auto summary_back = wire::summary_from_json(boost::json::parse(summary_text));
   ASSERT_TRUE(summary_back.has_value());
   EXPECT_EQ(summary_back->output, summary.output);
   EXPECT_EQ(summary_back->frames, 1858);
