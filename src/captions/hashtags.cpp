@@ -82,6 +82,14 @@ bool valid_hashtag(std::string_view tag) {
   return true;
 }
 
+std::string without_dative_n(std::string word, const std::function<bool(std::string_view)>& known) {
+  if (word.size() > 4 && word.ends_with('n') && !known(word) &&
+      known(std::string_view(word).substr(0, word.size() - 1))) {
+    word.pop_back();
+  }
+  return word;
+}
+
 std::vector<std::string> compound_parts(std::string_view word,
                                         const std::function<bool(std::string_view)>& known) {
   constexpr std::size_t kMinEnding = 4, kMinStart = 3;
@@ -130,7 +138,9 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t 
   for (const NounPhrase& p : analysis.noun_phrases) {
     if (p.compound) add(p.head);
   }
-  for (const std::string& noun : analysis.nouns) add(noun);
+  for (const std::string& noun : analysis.nouns) {
+    add(sources.known_word ? without_dative_n(hashtag_body(noun, true), sources.known_word) : noun);
+  }
   if (sources.known_word) {
     for (const std::string& noun : analysis.nouns) {
       for (const std::string& part : compound_parts(hashtag_body(noun, true), sources.known_word)) {

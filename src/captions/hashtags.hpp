@@ -35,6 +35,10 @@ struct HashtagSources {
   std::function<bool(std::string_view)> known_word;
 };
 
+// German adds -n to a plural in the dative ("in den Bergen"); a tag takes the plural itself:
+// word without its final "n" when only that is a known word ("bergen" -> "berge").
+std::string without_dative_n(std::string word, const std::function<bool(std::string_view)>& known);
+
 // The known words a compound is made of: its longest known ending (4 bytes or more) and, when
 // known, the rest, with a linking "s", "n", "en" or "es" dropped ("sonnenuntergang" -> "untergang",
 // "sonne"). Empty when no ending is known.

@@ -18,6 +18,15 @@ TEST(Hashtags, BodiesAreAsciiCompounds) {
   EXPECT_EQ(hashtag_body("self_care"), "self_care");
 }
 
+TEST(Hashtags, GermanDativePluralTagsTakeThePlural) {
+  const std::set<std::string, std::less<>> words{"berge", "garten", "kinder"};
+  const auto known = [&](std::string_view w) { return words.contains(w); };
+  EXPECT_EQ(without_dative_n("bergen", known), "berge");
+  EXPECT_EQ(without_dative_n("kindern", known), "kinder");
+  EXPECT_EQ(without_dative_n("garten", known), "garten") << "a known word keeps its n";
+  EXPECT_EQ(without_dative_n("freunden", known), "freunden") << "nothing known either way";
+}
+
 TEST(Hashtags, CompoundsSplitIntoKnownWords) {
   const std::set<std::string, std::less<>> words{"suppe", "gemüse", "sonne", "untergang", "kuchen",
                                                  "schokolade", "geburtstag", "tag"};

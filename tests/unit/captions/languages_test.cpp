@@ -167,6 +167,11 @@ TEST(BuiltinProvider, GermanCompoundsGiveTheirPartsAsHashtags) {
   EXPECT_TRUE(has("#schokoladenkuchen"));
   EXPECT_TRUE(has("#kuchen"));
   EXPECT_TRUE(has("#schokolade"));
+  // A dative plural tags as the plural: "mit den Kindern" is #kinder.
+  const Caption picnic = generate(request("Picknick mit den Kindern im Park", "de")).caption;
+  const auto& tags = picnic.hashtags;
+  EXPECT_NE(std::find(tags.begin(), tags.end(), "#kinder"), tags.end());
+  EXPECT_EQ(std::find(tags.begin(), tags.end(), "#kindern"), tags.end());
 }
 
 TEST(BuiltinProvider, FormalAudienceGetsFormalCallToAction) {
