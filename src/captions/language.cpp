@@ -121,6 +121,8 @@ core::Result<LanguagePack> LanguagePack::parse(std::string_view code, std::strin
         }
       } else if (key == "linkers") {
         pack.linkers_ = split_list(value);
+      } else if (key == "inflections") {
+        pack.inflections_ = split_list(value);
       } else if (key == "verb_endings") {
         pack.verb_endings_ = split_list(value);
       } else if (key == "feminine_endings") {

@@ -46,6 +46,8 @@ class LanguagePack {
   bool plural_s() const { return plural_s_; }
   // German joins nouns into one word ("Gemüsesuppe"); its parts make hashtags too.
   bool compounds() const { return compounds_; }
+  // Endings an inflected word may carry beyond its sentiment-lexicon form ("gute" is "gut").
+  const std::vector<std::string_view>& inflections() const { return inflections_; }
   ReadabilityFormula readability() const { return readability_; }
   const SortedLines& stopwords() const { return stopwords_; }
   const SortedLines& sentiment() const { return sentiment_; }
@@ -73,6 +75,7 @@ class LanguagePack {
   std::array<std::string_view, 4>
       definite_{};  // masculine, feminine, masculine plural, feminine plural
   std::vector<std::string_view> linkers_, verb_endings_, feminine_endings_, masculine_endings_;
+  std::vector<std::string_view> inflections_;
   std::vector<std::string_view> elide_before_, mass_, negators_;
   std::string space_before_;
   std::array<bool, 256> negator_first_{};  // first bytes of negators: most words skip the search //

@@ -150,6 +150,12 @@ int sentiment_sum(const std::vector<Word>& words, const LanguagePack& language) 
       if (!value && w.lower.size() > 3 && w.lower.back() == 's') {
         value = lexicon.find(std::string_view(w.lower).substr(0, w.lower.size() - 1));
       }
+      // Inflected forms: "guten" is "gut", "heureuses" is "heureux" only when listed, "jolies"
+      // is "jolie".
+      for (std::string_view ending : language.inflections()) {
+        if (value || w.lower.size() < ending.size() + 3 || !w.lower.ends_with(ending)) continue;
+        value = lexicon.find(std::string_view(w.lower).substr(0, w.lower.size() - ending.size()));
+      }
       if (value) std::from_chars(value->data(), value->data() + value->size(), s);
     }
     sum += flip > 0 ? -s : s;

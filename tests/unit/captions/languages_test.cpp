@@ -5,6 +5,7 @@
 #include "captions/engine.hpp"
 #include "captions/evaluation.hpp"
 #include "captions/scorer.hpp"
+#include "captions/tokenizer.hpp"
 #include "test_engine.hpp"
 
 namespace reelgen::captions {
@@ -201,6 +202,21 @@ TEST(Sentiment, LexiconsHoldNoWordUnderThreeLetters) {
       EXPECT_GE(lexicon.key_at(i).size(), 3u) << kLanguages[lang] << ": " << lexicon.key_at(i);
     }
   }
+}
+
+TEST(Sentiment, InflectedWordsAreFound) {
+  auto sum = [](std::string_view text, std::size_t lang) {
+    std::vector<detail::Word> words;
+    detail::tokenize(text, words);
+    return detail::sentiment_sum(words, testing::engine().language(lang));
+  };
+  const std::size_t de = 3, fr = 2;
+  ASSERT_EQ(kLanguages[de], "de");
+  ASSERT_EQ(kLanguages[fr], "fr");
+  EXPECT_GT(sum("Ein guter Tag mit guten Freunden", de), 0);  // gut
+  EXPECT_LT(sum("Ein schrecklicher Tag", de), 0);              // schrecklich
+  EXPECT_GT(sum("Une soirée géniale", fr), 0);                 // génial
+  EXPECT_EQ(sum("Ein Tag im Park", de), 0);
 }
 
 TEST(Readability, EachLanguageUsesItsFormula) {
