@@ -94,6 +94,7 @@ std::vector<std::string> compound_parts(std::string_view word,
                                         const std::function<bool(std::string_view)>& known) {
   constexpr std::size_t kMinEnding = 4, kMinStart = 3;
   std::vector<std::string> parts;
+  if (word.size() < kMinStart + kMinEnding + 1) return parts;  // too short to hold two words
   for (std::size_t cut = kMinStart; cut + kMinEnding <= word.size(); ++cut) {
     if ((static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) continue;  // inside a letter
     if (!known(word.substr(cut))) continue;

@@ -297,28 +297,36 @@ void LanguagePack::finish(std::string& text) const {
       }
       std::size_t next = end + 1, next_end = word_end(next);
       const std::string a = lower_latin(std::string_view(text).substr(pos, end - pos));
-      const std::string b = lower_latin(std::string_view(text).substr(next, next_end - next));
-      const bool upper = is_upper_start(std::string_view(text).substr(pos, end - pos));
+      const std::string_view next_word = std::string_view(text).substr(next, next_end - next);
       std::string replacement;
       std::size_t replace_end = next;  // replace [pos, replace_end)
-      // Elision: "le océan" -> "l'océan", "la eau" -> "l'eau", "lo amico" -> "l'amico".
-      const std::string first = lower_latin(first_letter(b));
-      if (elide &&
-          std::find(elide_before_.begin(), elide_before_.end(), first) != elide_before_.end()) {
-        for (const auto& [word, short_form] : elision_) {
-          if (a == word) {
-            replacement.assign(short_form);
-            break;
+      if (elide) {
+        // Elision: "le océan" -> "l'océan", "la eau" -> "l'eau", "lo amico" -> "l'amico".
+        auto rule = std::find_if(elision_.begin(), elision_.end(),
+                                 [&](const auto& r) { return r.first == a; });
+        if (rule != elision_.end()) {
+          const std::string first = lower_latin(first_letter(next_word));
+          if (std::find(elide_before_.begin(), elide_before_.end(), first) != elide_before_.end()) {
+            replacement.assign(rule->second);
           }
         }
-      }
-      // Contractions: "de el" -> "del"; the second part may be elided already ("di l'amico").
-      if (!elide) {
+      } else {
+        // Contractions: "de el" -> "del"; the second part may be elided already ("di l'amico").
+        // The next word is lower-cased only when a rule starts with this one, and only as far
+        // as a rule's second word reaches.
+        std::string b;
         for (const auto& [pair, joined] : contractions_) {
           std::size_t space = pair.find(' ');
           std::string_view left = pair.substr(0, space), right = pair.substr(space + 1);
           if (a != left) continue;
-          if (b == right) {
+          if (b.empty()) {
+            std::size_t cut = std::min(next_word.size(), kMaxRuleWordBytes + 1);
+            while (cut < next_word.size() && (static_cast<unsigned char>(next_word[cut]) & 0xC0) == 0x80) {
+              ++cut;  // not inside a letter
+            }
+            b = lower_latin(next_word.substr(0, cut));
+          }
+          if (next_word.size() == right.size() && b == right) {
             replacement.assign(joined);
             replace_end = next_end;
           } else if (right.ends_with('\'') && b.starts_with(right)) {
@@ -334,7 +342,9 @@ void LanguagePack::finish(std::string& text) const {
         pos = end;
         continue;
       }
-      if (upper) capitalize_first(replacement);
+      if (is_upper_start(std::string_view(text).substr(pos, end - pos))) {
+        capitalize_first(replacement);
+      }
       text.replace(pos, replace_end - pos, replacement);
       // Stay on the new word: it may meet another rule ("a" + "a" -> "à").
     }
