@@ -111,6 +111,29 @@ std::size_t emoji_budget(const CaptionRequest& r, const StyleBank& style) {
   return budget;
 }
 
+// The niche, reach and style tags of the data files are used as they are written: each must
+// already be a hashtag body of its language (lower case, 3+ letters, digits or '_') and not
+// banned. Checked once at load, so a bad data line fails the start, not a caption.
+core::Result<void> check_data_tags(const EngineTables& t) {
+  std::string_view bad;
+  auto check = [&](std::string_view tag, std::size_t lang) {
+    const bool ok = tag.size() >= 3 && hashtag_body(tag, lang != 0) == tag && !t.banned.contains(tag);
+    if (!ok && bad.empty()) bad = tag;
+  };
+  for (std::size_t lang = 0; lang < kLanguageCount; ++lang) {
+    for (std::size_t i = 0; i < t.niches.size(); ++i) {
+      for (const NicheTag& tag : t.niches.at(i).hashtags[lang]) check(tag.tag, lang);
+    }
+    for (const NicheTag& tag : t.niches.reach_hashtags(lang)) check(tag.tag, lang);
+    for (const StyleBank& style : t.styles[lang]) {
+      for (std::string_view tag : style.hashtags) check(tag, lang);
+    }
+  }
+  if (bad.empty()) return {};
+  return core::fail(core::ErrorCode::internal,
+                    "data hashtag '" + std::string(bad) + "' is not a valid, allowed hashtag body");
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<Engine>> Engine::load() {
@@ -171,6 +194,7 @@ core::Result<std::unique_ptr<Engine>> Engine::load() {
         t.styles[lang][i] = std::move(*bank);
       }
     }
+    if (auto tags = check_data_tags(t); !tags) return std::unexpected(tags.error());
     return std::unique_ptr<Engine>(new Engine(std::move(t)));
   } catch (const std::exception& e) {
     return core::fail(core::ErrorCode::internal, std::string("caption engine load: ") + e.what());

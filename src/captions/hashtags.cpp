@@ -120,16 +120,21 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t 
   const bool accents = analysis.language != 0;
   auto limit = static_cast<std::size_t>(std::min(count, 30));
   tags.reserve(limit);
-  std::string body;
-  auto add = [&](std::string_view phrase) {
+  // A body as the data files write them (checked at load: valid, not banned).
+  auto add_body = [&](std::string_view body) {
     if (tags.size() >= limit) return;
-    body = hashtag_body(phrase, accents);
-    if (body.empty() || body.size() < 3 || sources.banned.contains(body)) return;
     // Unique ignoring case; bodies are lower case already, accents included.
     for (const std::string& t : tags) {
       if (std::string_view(t).substr(1) == body) return;
     }
-    tags.push_back("#" + body);
+    tags.push_back("#" + std::string(body));
+  };
+  std::string body;
+  auto add = [&](std::string_view phrase) {
+    if (tags.size() >= limit) return;
+    body = hashtag_body(phrase, accents);
+    if (body.size() < 3 || sources.banned.contains(body)) return;
+    add_body(body);
   };
   auto applies = [&](const NicheTag& tag) {
     return tag.applies([&](std::string_view word) { return analysis.mentions(word); });
@@ -172,11 +177,11 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t 
   std::size_t before_niche = tags.size();
   if (analysis.niche_confidence > 0) {
     for (const NicheTag& tag : niche) {
-      if (!tag.needs.empty() && applies(tag)) add(tag.tag);
+      if (!tag.needs.empty() && applies(tag)) add_body(tag.tag);
     }
     for (std::size_t i = 0; i < niche.size(); ++i) {
       const NicheTag& tag = niche[(i + rotation) % niche.size()];
-      if (tag.needs.empty()) add(tag.tag);
+      if (tag.needs.empty()) add_body(tag.tag);
     }
   }
   pick.relevant += tags.size() - before_niche;
@@ -184,18 +189,18 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t 
   // Then the style's and broad reach tags to fill the requested count.
   const auto& style = sources.style.hashtags;
   std::size_t style_first = std::min(kStyleTagsBeforeNiche, style.size());
-  for (std::size_t i = 0; i < style_first; ++i) add(style[(i + rotation) % style.size()]);
+  for (std::size_t i = 0; i < style_first; ++i) add_body(style[(i + rotation) % style.size()]);
   if (analysis.niche_confidence <= 0) {
     for (std::size_t i = 0; i < niche.size(); ++i) {
       const NicheTag& tag = niche[(i + rotation) % niche.size()];
-      if (applies(tag)) add(tag.tag);
+      if (applies(tag)) add_body(tag.tag);
     }
   }
   for (const NicheTag& tag : sources.reach) {
-    if (applies(tag)) add(tag.tag);
+    if (applies(tag)) add_body(tag.tag);
   }
   for (std::size_t i = style_first; i < style.size(); ++i)
-    add(style[(i + rotation) % style.size()]);
+    add_body(style[(i + rotation) % style.size()]);
   return pick;
 }
 
