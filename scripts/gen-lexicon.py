@@ -80,7 +80,7 @@ def build_exceptions(path):
 
 def is_pictographic(cp_text):
     """True for real pictographic emoji; rejects ASCII, letters, punctuation, arrows, math, enclosed
-    alphanumerics (🆕, 🅰) and lone modifiers."""
+    alphanumerics (🆕, 🅰), media controls and lone modifiers."""
     first = ord(cp_text[0])
     if first < 0x2300:
         return False
@@ -89,6 +89,9 @@ def is_pictographic(cp_text):
     if 0x1F100 <= first <= 0x1F2FF:
         return False
     if 0x1F3FB <= first <= 0x1F3FF:
+        return False
+    # Media controls (⏯ ⏸ ⏩ ...) name buttons, not things: "play" must not become ⏯.
+    if 0x23E9 <= first <= 0x23FA:
         return False
     return (0x2300 <= first <= 0x23FF or 0x2600 <= first <= 0x27BF or 0x2B00 <= first <= 0x2BFF
             or 0x1F300 <= first <= 0x1FAFF)
