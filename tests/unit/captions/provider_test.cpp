@@ -119,6 +119,18 @@ TEST(BuiltinProvider, StylesSoundDifferent) {
   EXPECT_EQ(texts.size(), kStyleNames.size());
 }
 
+// CLDR files the play/pause button under "play"; a caption about playing never gets it.
+TEST(BuiltinProvider, PlayingGetsNoMediaControlEmoji) {
+  for (Style style : {Style::playful, Style::casual}) {
+    Caption c = generate(request("My golden retriever puppy playing in the snow", style)).caption;
+    for (const std::string& e : c.emojis) {
+      EXPECT_EQ(e.find("\u23EF"), std::string::npos) << e;
+      EXPECT_EQ(e.find("\u25B6"), std::string::npos) << e;
+    }
+    EXPECT_EQ(c.text.find("\u23EF"), std::string::npos) << c.text;
+  }
+}
+
 TEST(BuiltinProvider, SunsetGetsSunsetEmojiAndTags) {
   CaptionRequest r = request("Beautiful sunset over the ocean", Style::playful);
   Caption c = generate(r).caption;
