@@ -216,7 +216,7 @@ http::Response App::handle(http::Request& request) {
                     {"method", request.method},
                     {"path", request.path()},
                     {"status", res.status},
-                    {"bytes", res.body.size()},
+                    {"bytes", res.content_length()},
                     {"duration_ms", std::chrono::duration<double, std::milli>(elapsed).count()},
                     {"key_id", ctx.key_id},
                     {"remote", request.remote_address}});

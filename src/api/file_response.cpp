@@ -1,8 +1,14 @@
 #include "api/file_response.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <charconv>
-#include <fstream>
+#include <chrono>
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "api/services.hpp"
 #include "core/clock.hpp"
@@ -48,6 +54,15 @@ RangeKind parse_range(std::string_view header, std::uintmax_t size, ByteRange& o
   return RangeKind::satisfiable;
 }
 
+// A descriptor closed on every early return, until a FileBody takes it.
+struct OpenFile {
+  int fd = -1;
+  ~OpenFile() {
+    if (fd >= 0) ::close(fd);
+  }
+  int release() { return std::exchange(fd, -1); }
+};
+
 std::string hex(std::uintmax_t v) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, v, 16);
@@ -58,14 +73,17 @@ std::string hex(std::uintmax_t v) {
 
 http::Response file_response(const http::Request& request, const http::Context& ctx,
                              const std::filesystem::path& path, std::string content_type) {
-  std::error_code ec;
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  const auto mtime = std::filesystem::last_write_time(path, ec);
-  if (ec) {
+  // Size, date and bytes all come from one open file, so a file replaced meanwhile is either
+  // served whole or not at all.
+  OpenFile file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  struct stat info {};
+  if (file.fd < 0 || ::fstat(file.fd, &info) != 0) {
     return problem(ctx, core::Error::make(ErrorCode::not_found, "the file is no longer available"));
   }
-  const auto modified = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-      std::chrono::file_clock::to_sys(mtime));
+  const auto size = static_cast<std::uintmax_t>(info.st_size);
+  const auto modified = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(info.st_mtim.tv_sec) + std::chrono::nanoseconds(info.st_mtim.tv_nsec)));
   const std::string etag =
       "\"" + hex(size) + "-" + hex(static_cast<std::uintmax_t>(core::unix_ms(modified))) + "\"";
 
@@ -92,14 +110,7 @@ http::Response file_response(const http::Request& request, const http::Context& 
     return err;
   }
   const std::uintmax_t length = size == 0 ? 0 : range.last - range.first + 1;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return problem(ctx, core::Error::make(ErrorCode::internal, "cannot read the file"));
-  in.seekg(static_cast<std::streamoff>(range.first));
-  res.body.resize(length);
-  in.read(res.body.data(), static_cast<std::streamsize>(length));
-  if (static_cast<std::uintmax_t>(in.gcount()) != length) {
-    return problem(ctx, core::Error::make(ErrorCode::internal, "the file changed while reading"));
-  }
+  res.file = std::make_shared<http::FileBody>(file.release(), range.first, length);
   if (kind == RangeKind::satisfiable) {
     res.status = 206;
     res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +

@@ -3,8 +3,10 @@
 // Boost.Beast; everything else is testable without a socket.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,12 +44,36 @@ class EventStream {
   virtual std::chrono::milliseconds interval() const { return std::chrono::milliseconds(250); }
 };
 
+// A response body read from an open file as it is sent, so a large download never sits in memory.
+class FileBody {
+ public:
+  // Takes ownership of fd; sends length bytes from offset.
+  FileBody(int fd, std::uint64_t offset, std::uint64_t length)
+      : fd_(fd), offset_(offset), length_(length) {}
+  FileBody(const FileBody&) = delete;
+  FileBody& operator=(const FileBody&) = delete;
+  ~FileBody();
+
+  std::uint64_t length() const { return length_; }
+  // Reads up to out.size() bytes at position (0..length) of the body; the count read, 0 at the
+  // end, or -1 on an error.
+  long read(std::uint64_t position, std::span<char> out) const;
+
+ private:
+  int fd_;
+  std::uint64_t offset_, length_;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<Header> headers;
   std::string body;
   std::shared_ptr<EventStream> stream;  // when set, body is ignored and the stream is sent
+  std::shared_ptr<FileBody> file;       // when set, body is ignored and the file is sent
+
+  // The length of what is sent: the file's or the body's.
+  std::uint64_t content_length() const { return file ? file->length() : body.size(); }
 
   void set_header(std::string name, std::string value);
   std::string_view header(std::string_view name) const;

@@ -93,7 +93,7 @@ std::string serialize_head(const Response& r, unsigned version, bool keep_alive)
   }
   if (r.status != 204 && r.status != 304) {  // these carry no body and no length
     out += "\r\nContent-Length: ";
-    out += std::to_string(r.body.size());
+    out += std::to_string(r.content_length());
   }
   if (!keep_alive) {
     out += "\r\nConnection: close";
@@ -161,11 +161,24 @@ Task<> Server::Impl::write_problem(Stream& stream, ErrorCode code, std::string m
 Task<bool> Server::Impl::write_response(Stream& stream, const Response& response, unsigned version,
                                         bool keep_alive, bool head) {
   const std::string head_block = serialize_head(response, version, keep_alive);
+  const bool body = !head && !response.file;
   const std::array<asio::const_buffer, 2> buffers{
-      asio::buffer(head_block), head ? asio::const_buffer() : asio::buffer(response.body)};
+      asio::buffer(head_block), body ? asio::buffer(response.body) : asio::const_buffer()};
   stream.expires_after(config.write_timeout);
   auto [ec, n] = co_await asio::async_write(stream, buffers, nothrow);
-  co_return !ec;
+  if (ec || head || !response.file) co_return !ec;
+  // A file goes out a chunk at a time; the write timeout applies to each chunk.
+  std::vector<char> chunk(64 * 1024);
+  for (std::uint64_t sent = 0; sent < response.file->length();) {
+    const long got = response.file->read(sent, chunk);
+    if (got <= 0) co_return false;  // the file shrank or failed: the length can no longer be met
+    stream.expires_after(config.write_timeout);
+    std::tie(ec, n) = co_await asio::async_write(
+        stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), nothrow);
+    if (ec) co_return false;
+    sent += static_cast<std::uint64_t>(got);
+  }
+  co_return true;
 }
 
 Task<> Server::Impl::send_stream(Stream& stream, const Response& response, unsigned version) {

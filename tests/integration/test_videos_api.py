@@ -106,6 +106,13 @@ class Videos(ServerTestCase):
     def test_ranges_etags_and_head(self):
         _, full_headers, full = self.server.request("GET", self.path("/file"), key=self.server.key)
         size = len(full)
+        # Sent from the file as it is on disk, a chunk at a time.
+        with open(os.path.join(self.server.data_dir, "videos", self.video["video_id"] + ".mp4"), "rb") as f:
+            self.assertEqual(full, f.read())
+        status, _, middle = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                headers={"Range": f"bytes=100-{size - 101}"})
+        self.assertEqual(status, 206)
+        self.assertEqual(middle, full[100:size - 100])
         status, headers, part = self.server.request("GET", self.path("/file"), key=self.server.key,
                                                     headers={"Range": "bytes=0-99"})
         self.assertEqual(status, 206)
