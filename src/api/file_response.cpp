@@ -83,7 +83,8 @@ http::Response file_response(const http::Request& request, const http::Context& 
   const auto size = static_cast<std::uintmax_t>(info.st_size);
   const auto modified = std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(info.st_mtim.tv_sec) + std::chrono::nanoseconds(info.st_mtim.tv_nsec)));
+          std::chrono::seconds(info.st_mtim.tv_sec) +
+          std::chrono::nanoseconds(info.st_mtim.tv_nsec)));
   const std::string etag =
       "\"" + hex(size) + "-" + hex(static_cast<std::uintmax_t>(core::unix_ms(modified))) + "\"";
 

@@ -13,7 +13,8 @@ FileBody::~FileBody() {
 
 long FileBody::read(std::uint64_t position, std::span<char> out) const {
   if (position >= length_) return 0;
-  const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), length_ - position));
+  const auto want =
+      static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), length_ - position));
   for (;;) {
     const ssize_t n = ::pread(fd_, out.data(), want, static_cast<off_t>(offset_ + position));
     if (n < 0 && errno == EINTR) continue;
