@@ -27,10 +27,6 @@ using store::JobStatus;
 
 std::int64_t now_ms(const Services& s) { return core::unix_ms(s.clock.wall()); }
 
-std::string iso(std::int64_t ms) {
-  return core::iso8601(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
-}
-
 // The container a completed job wrote, as its runner recorded it.
 video::Format format_of(const Job& job) {
   auto result = core::parse_json(job.result);
@@ -49,10 +45,10 @@ boost::json::object video_json(const Services& s, const Job& job) {
                           {"stage", job.stage},
                           {"progress", std::round(job.progress * 10) / 10},
                           {"attempts", job.attempts},
-                          {"created_at", iso(job.created_ms)},
-                          {"updated_at", iso(job.updated_ms)}};
-  if (job.started_ms > 0) doc["started_at"] = iso(job.started_ms);
-  if (job.finished_ms > 0) doc["finished_at"] = iso(job.finished_ms);
+                          {"created_at", core::iso8601_ms(job.created_ms)},
+                          {"updated_at", core::iso8601_ms(job.updated_ms)}};
+  if (job.started_ms > 0) doc["started_at"] = core::iso8601_ms(job.started_ms);
+  if (job.finished_ms > 0) doc["finished_at"] = core::iso8601_ms(job.finished_ms);
   if (!job.title.empty()) doc["title"] = job.title;
   if (job.status == JobStatus::processing && job.progress > 1 && job.started_ms > 0) {
     const double elapsed = static_cast<double>(now_ms(s) - job.started_ms) / 1000.0;

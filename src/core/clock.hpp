@@ -48,6 +48,10 @@ class ManualClock final : public Clock {
 
 // "2026-11-23T13:41:00.123Z"
 std::string iso8601(std::chrono::system_clock::time_point t);
+// The same for Unix milliseconds, as the job store keeps times.
+inline std::string iso8601_ms(std::int64_t unix_ms) {
+  return iso8601(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
+}
 // RFC 9110 IMF-fixdate, as in Date and Last-Modified: "Mon, 23 Nov 2026 13:41:00 GMT"
 std::string http_date(std::chrono::system_clock::time_point t);
 // Unix milliseconds of a wall-clock time.

@@ -317,8 +317,7 @@ std::string WebhookSender::payload(const store::Job& job) {
       {"video_id", job.id},
       {"callback_id", job.callback_id},
       {"status", store::to_string(job.status)},
-      {"finished_at", core::iso8601(std::chrono::system_clock::time_point(
-                          std::chrono::milliseconds(job.finished_ms)))}};
+      {"finished_at", core::iso8601_ms(job.finished_ms)}};
   if (!job.error.empty() && job.status != store::JobStatus::completed) doc["error"] = job.error;
   if (auto result = core::parse_json(job.result); result && result->is_object()) {
     doc["result"] = *result;

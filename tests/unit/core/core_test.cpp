@@ -150,6 +150,7 @@ TEST(Time, FormatsIso8601AndHttpDates) {
   const system_clock::time_point t(milliseconds(1'700'000'000'123));
   EXPECT_EQ(iso8601(t), "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(iso8601(system_clock::time_point(milliseconds(5))), "1970-01-01T00:00:00.005Z");
+  EXPECT_EQ(iso8601_ms(1700000000123), "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(http_date(t), "Tue, 14 Nov 2023 22:13:20 GMT");
   EXPECT_EQ(unix_ms(t), 1'700'000'000'123);
 }
