@@ -290,8 +290,9 @@ class Events(ServerTestCase):
 class Receiver:
     """A local webhook receiver that fails its first `failures` deliveries with 500."""
 
-    def __init__(self, failures=0):
+    def __init__(self, failures=0, tls=None):
         import http.server
+        import ssl
         import threading
         self.deliveries = []
         self.failures = failures
@@ -310,7 +311,13 @@ class Receiver:
                 pass
 
         self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hooks/reelgen"
+        scheme = "http"
+        if tls:  # (certificate, key) files
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.httpd.server_port}/hooks/reelgen"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self):
@@ -348,6 +355,62 @@ class Webhooks(ServerTestCase):
             self.assertGreater(event["result"]["file_size"], 0)
         finally:
             receiver.close()
+
+
+def self_signed_certificate(directory):
+    """A certificate for 127.0.0.1 made with the openssl command; returns (cert, key) paths."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
+class HttpsWebhooks(unittest.TestCase):
+    """Delivery over TLS: a receiver whose certificate the server trusts gets the signed event;
+    one it does not trust gets nothing, and the server says why."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="reelgen-tls-")
+        cls.tls = self_signed_certificate(cls.dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        import shutil
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def deliver(self, trusted):
+        env = {"JOB_WORKERS": "1", "WEBHOOK_SECRET": "whsec_tls", "WEBHOOK_ALLOW_PRIVATE": "true",
+               "WEBHOOK_BACKOFF_MS": "100", "WEBHOOK_MAX_ATTEMPTS": "2"}
+        if trusted:
+            env["SSL_CERT_FILE"] = self.tls[0]  # OpenSSL's default verify paths honour it
+        server, receiver = Server(env=env), Receiver(tls=self.tls)
+        try:
+            status, _, doc = server.json("POST", "/api/v1/videos", dict(SHORT, callback_url=receiver.url))
+            self.assertEqual(status, 202, doc)
+            wait_for(server, doc["video_id"], {"completed"})
+            deadline = time.monotonic() + 30
+            done = lambda: receiver.deliveries or any("webhook failed for good" in l for l in server.output)
+            while not done() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return receiver.deliveries, "".join(server.output)
+        finally:
+            receiver.close()
+            server.close()
+
+    def test_a_trusted_receiver_gets_the_signed_event(self):
+        deliveries, _ = self.deliver(trusted=True)
+        self.assertEqual(len(deliveries), 1)
+        headers, body = deliveries[0]
+        self.assertTrue(headers["Reelgen-Signature"].startswith("v1="))
+        self.assertEqual(json.loads(body)["status"], "completed")
+
+    def test_an_untrusted_certificate_is_refused(self):
+        deliveries, log = self.deliver(trusted=False)
+        self.assertEqual(deliveries, [])
+        self.assertIn("webhook failed for good", log)
+        self.assertIn("TLS handshake with 127.0.0.1 failed", log)
 
 
 class WebhookAddresses(ServerTestCase):
