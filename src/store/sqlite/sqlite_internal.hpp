@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "store/store.hpp"
@@ -75,6 +76,13 @@ class Statement {
       sqlite3_bind_null(stmt_, i);
     }
   }
+  // Binds each argument to the next parameter, from ?1: integers as integers, floating point
+  // as reals, text as text (optional<double> as a real or NULL).
+  template <typename... Args>
+  void bind_all(const Args&... args) {
+    int i = 0;
+    (bind_one(++i, args), ...);
+  }
   int step() { return sqlite3_step(stmt_); }
   std::string text(int col) const {
     const auto* p = sqlite3_column_text(stmt_, col);
@@ -82,6 +90,17 @@ class Statement {
   }
 
  private:
+  template <typename T>
+  void bind_one(int i, const T& v) {
+    if constexpr (std::is_floating_point_v<T>) {
+      bind_real(i, v);
+    } else if constexpr (std::is_integral_v<T>) {
+      bind(i, static_cast<std::int64_t>(v));
+    } else {
+      bind(i, v);
+    }
+  }
+
   sqlite3_stmt* stmt_ = nullptr;
   bool cached_ = false;
 };

@@ -72,8 +72,7 @@ class SqliteJobs final : public JobStore {
     if (!job.idempotency_key.empty()) {
       Statement s(cache_, (std::string("SELECT ") + kColumns +
                            " FROM jobs WHERE key_id = ? AND idempotency_key = ?"));
-      s.bind(1, job.key_id);
-      s.bind(2, job.idempotency_key);
+      s.bind_all(job.key_id, job.idempotency_key);
       if (s.step() == SQLITE_ROW) {
         Job existing = read_job(s);
         if (existing.payload_hash != job.payload_hash) {
@@ -88,20 +87,9 @@ class SqliteJobs final : public JobStore {
                 "INSERT INTO jobs (id, key_id, status, stage, progress, priority, max_attempts, "
                 "payload, idempotency_key, payload_hash, created_ms, updated_ms, callback_url, "
                 "callback_id, title) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    s.bind(1, job.id);
-    s.bind(2, job.key_id);
-    s.bind(3, to_string(job.status));
-    s.bind(4, job.stage);
-    s.bind(5, static_cast<std::int64_t>(job.priority));
-    s.bind(6, static_cast<std::int64_t>(job.max_attempts));
-    s.bind(7, job.payload);
-    s.bind(8, job.idempotency_key);
-    s.bind(9, job.payload_hash);
-    s.bind(10, job.created_ms);
-    s.bind(11, job.created_ms);
-    s.bind(12, job.callback_url);
-    s.bind(13, job.callback_id);
-    s.bind(14, job.title);
+    s.bind_all(job.id, job.key_id, to_string(job.status), job.stage, job.priority, job.max_attempts,
+               job.payload, job.idempotency_key, job.payload_hash, job.created_ms, job.created_ms,
+               job.callback_url, job.callback_id, job.title);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("create job"));
     return job;
   }
@@ -112,8 +100,7 @@ class SqliteJobs final : public JobStore {
     Statement s(cache_,
                 (std::string("SELECT ") + kColumns +
                  " FROM jobs WHERE key_id = ? AND idempotency_key = ? AND idempotency_key != ''"));
-    s.bind(1, key_id);
-    s.bind(2, idempotency_key);
+    s.bind_all(key_id, idempotency_key);
     const int rc = s.step();
     if (rc == SQLITE_DONE) return std::optional<Job>();
     if (rc != SQLITE_ROW) return std::unexpected(failure("find job"));
@@ -124,8 +111,7 @@ class SqliteJobs final : public JobStore {
     Reader connection(*this);
     Statement s(connection, (std::string("SELECT ") + kColumns +
                              " FROM jobs WHERE id = ?1 AND (?2 = '' OR key_id = ?2)"));
-    s.bind(1, id);
-    s.bind(2, key_id);
+    s.bind_all(id, key_id);
     const int rc = s.step();
     if (rc == SQLITE_DONE) return std::optional<Job>();
     if (rc != SQLITE_ROW) return std::unexpected(failure("get job"));
@@ -145,12 +131,8 @@ class SqliteJobs final : public JobStore {
                  " AND (?5 = '' OR (created_ms, rowid) < (SELECT created_ms, rowid FROM "
                  "jobs WHERE id = ?5))"
                  " ORDER BY created_ms DESC, rowid DESC LIMIT ?6"));
-    s.bind(1, f.key_id);
-    s.bind(2, f.status ? to_string(*f.status) : std::string_view());
-    s.bind(3, f.created_after_ms.value_or(0));
-    s.bind(4, f.created_before_ms.value_or(0));
-    s.bind(5, f.cursor);
-    s.bind(6, static_cast<std::int64_t>(f.limit));
+    s.bind_all(f.key_id, f.status ? to_string(*f.status) : std::string_view(),
+               f.created_after_ms.value_or(0), f.created_before_ms.value_or(0), f.cursor, f.limit);
     std::vector<Job> jobs;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) jobs.push_back(read_job(s));
@@ -172,9 +154,7 @@ class SqliteJobs final : public JobStore {
                              "   ORDER BY priority DESC, created_ms, id LIMIT 1)"
                              " RETURNING ") +
                  kColumns));
-    s.bind(1, owner);
-    s.bind(2, now_ms);
-    s.bind(3, lease_ms);
+    s.bind_all(owner, now_ms, lease_ms);
     const int rc = s.step();
     if (rc == SQLITE_DONE) return std::optional<Job>();
     if (rc != SQLITE_ROW) return std::unexpected(failure("claim job"));
@@ -191,12 +171,7 @@ class SqliteJobs final : public JobStore {
     Statement s(cache_,
                 "UPDATE jobs SET stage = ?3, progress = ?4, lease_expires_ms = ?5 + ?6,"
                 " updated_ms = ?5 WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
-    s.bind(1, id);
-    s.bind(2, owner);
-    s.bind(3, stage);
-    s.bind_real(4, progress);
-    s.bind(5, now_ms);
-    s.bind(6, lease_ms);
+    s.bind_all(id, owner, stage, progress, now_ms, lease_ms);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("heartbeat"));
     return sqlite3_changes(db_) == 1;
   }
@@ -224,11 +199,7 @@ class SqliteJobs final : public JobStore {
                 "UPDATE jobs SET status = 'queued', lease_owner = '', lease_expires_ms = 0,"
                 " not_before_ms = ?3, error = ?4, stage = 'waiting to retry', progress = 0,"
                 " updated_ms = ?5 WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
-    s.bind(1, id);
-    s.bind(2, owner);
-    s.bind(3, not_before_ms);
-    s.bind(4, error);
-    s.bind(5, now_ms);
+    s.bind_all(id, owner, not_before_ms, error, now_ms);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("retry job"));
     return {};
   }
@@ -244,9 +215,7 @@ class SqliteJobs final : public JobStore {
         " stage = CASE status WHEN 'queued' THEN 'cancelled' ELSE stage END,"
         " cancel_requested = CASE status WHEN 'processing' THEN 1 ELSE cancel_requested END,"
         " updated_ms = ?3 WHERE id = ?1 AND key_id = ?2");
-    s.bind(1, id);
-    s.bind(2, key_id);
-    s.bind(3, now_ms);
+    s.bind_all(id, key_id, now_ms);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("cancel job"));
     if (sqlite3_changes(db_) == 0) {
       return core::fail(ErrorCode::not_found, "no video with id '" + std::string(id) + "'");
@@ -262,13 +231,11 @@ class SqliteJobs final : public JobStore {
     Statement s(cache_,
                 "DELETE FROM jobs WHERE id = ?1 AND key_id = ?2"
                 " AND status NOT IN ('queued', 'processing')");
-    s.bind(1, id);
-    s.bind(2, key_id);
+    s.bind_all(id, key_id);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("remove job"));
     if (sqlite3_changes(db_) == 1) return {};
     Statement g(cache_, "SELECT status FROM jobs WHERE id = ?1 AND key_id = ?2");
-    g.bind(1, id);
-    g.bind(2, key_id);
+    g.bind_all(id, key_id);
     if (g.step() == SQLITE_ROW) {
       return core::fail(ErrorCode::conflict,
                         "video '" + std::string(id) + "' is " + g.text(0) + "; cancel it first");
@@ -283,8 +250,7 @@ class SqliteJobs final : public JobStore {
                 "UPDATE jobs SET status = 'expired', updated_ms = ?2"
                 " WHERE status IN ('completed', 'failed', 'cancelled') AND finished_ms > 0"
                 " AND finished_ms < ?1 RETURNING id");
-    s.bind(1, cutoff_ms);
-    s.bind(2, now_ms);
+    s.bind_all(cutoff_ms, now_ms);
     std::vector<std::string> ids;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) ids.push_back(s.text(0));
@@ -297,8 +263,7 @@ class SqliteJobs final : public JobStore {
     Statement s(cache_, (std::string("SELECT ") + kColumns +
                          " FROM jobs WHERE webhook_status = 'pending' AND webhook_next_ms <= ?1"
                          " ORDER BY webhook_next_ms LIMIT ?2"));
-    s.bind(1, now_ms);
-    s.bind(2, static_cast<std::int64_t>(limit));
+    s.bind_all(now_ms, limit);
     std::vector<Job> jobs;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) jobs.push_back(read_job(s));
@@ -312,11 +277,7 @@ class SqliteJobs final : public JobStore {
     Statement s(cache_,
                 "UPDATE jobs SET webhook_status = ?2, webhook_attempts = ?3, webhook_next_ms = ?4,"
                 " webhook_error = ?5 WHERE id = ?1");
-    s.bind(1, id);
-    s.bind(2, status);
-    s.bind(3, static_cast<std::int64_t>(attempts));
-    s.bind(4, next_ms);
-    s.bind(5, error);
+    s.bind_all(id, status, attempts, next_ms, error);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("record webhook"));
     return {};
   }
@@ -346,13 +307,7 @@ class SqliteJobs final : public JobStore {
                 "   THEN 'pending' ELSE webhook_status END,"
                 " webhook_next_ms = ?6"
                 " WHERE id = ?1 AND lease_owner = ?2 AND status = 'processing'");
-    s.bind(1, id);
-    s.bind(2, owner);
-    s.bind(3, status);
-    s.bind(4, error);
-    s.bind(5, result);
-    s.bind(6, now_ms);
-    s.bind_real(7, progress);
+    s.bind_all(id, owner, status, error, result, now_ms, progress);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("finish job"));
     return {};
   }
@@ -360,8 +315,7 @@ class SqliteJobs final : public JobStore {
   core::Result<int> count(const char* sql, std::string_view key_id, std::int64_t value) {
     std::lock_guard lock(mutex_);
     Statement s(cache_, sql);
-    s.bind(1, key_id);
-    s.bind(2, value);
+    s.bind_all(key_id, value);
     if (s.step() != SQLITE_ROW) return std::unexpected(failure("count jobs"));
     return sqlite3_column_int(s.get(), 0);
   }

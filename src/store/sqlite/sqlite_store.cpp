@@ -121,8 +121,7 @@ class SqliteStore final : public Store, public KeyStore {
       auto r = exec(kMigrations[v - 1]);
       if (r) {
         Statement s(db_, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
-        s.bind(1, v);
-        s.bind(2, now());
+        s.bind_all(v, now());
         if (s.step() != SQLITE_DONE) r = failure("record migration");
       }
       if (!r) {
@@ -149,12 +148,8 @@ class SqliteStore final : public Store, public KeyStore {
     Statement s(db_,
                 "INSERT INTO api_keys (id, name, scope, secret_hash, rate_per_minute, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)");
-    s.bind(1, key.id);
-    s.bind(2, key.name);
-    s.bind(3, to_string(scope));
-    s.bind(4, key.secret_hash);
-    s.bind(5, rate_per_minute);
-    s.bind(6, key.created_at);
+    s.bind_all(key.id, key.name, to_string(scope), key.secret_hash, rate_per_minute,
+               key.created_at);
     if (s.step() != SQLITE_DONE) return std::unexpected(failure("create key").error());
     return created;
   }
@@ -182,8 +177,7 @@ class SqliteStore final : public Store, public KeyStore {
   core::Result<void> revoke(std::string_view id) override {
     std::lock_guard lock(mutex_);
     Statement s(db_, "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
-    s.bind(1, now());
-    s.bind(2, id);
+    s.bind_all(now(), id);
     if (s.step() != SQLITE_DONE) return failure("revoke key");
     if (sqlite3_changes(db_) == 0) {
       return core::fail(ErrorCode::not_found, "no API key with id '" + std::string(id) + "'");
