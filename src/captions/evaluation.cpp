@@ -264,12 +264,20 @@ EvalReport evaluate(const Provider& provider, const std::vector<EvalCase>& cases
     for (EvalGroup& g : report.groups) {
       if (g.style == style && g.language == lang) return g;
     }
-    report.groups.push_back(EvalGroup{std::string(style), std::string(lang)});
+    EvalGroup g;
+    g.style = style;
+    g.language = lang;
+    report.groups.push_back(std::move(g));
     return report.groups.back();
   };
+  // A count goes to the caption's group and to the whole report alike.
+  auto count = [&](EvalGroup& g, auto EvalCounts::*field, auto amount) {
+    g.*field += amount;
+    report.*field += amount;
+  };
+  constexpr std::size_t one = 1;
   auto note = [&](EvalGroup& g, const std::string& what, std::string_view text) {
-    ++g.violations;
-    ++report.violations;
+    count(g, &EvalCounts::violations, one);
     if (report.violation_samples.size() < kMaxSamples) {
       report.violation_samples.push_back(g.language + "/" + g.style + ": " + what + " | " +
                                          std::string(text.substr(0, 160)));
@@ -345,31 +353,24 @@ EvalReport evaluate(const Provider& provider, const std::vector<EvalCase>& cases
       std::vector<const Caption*> all{&result->caption};
       for (const Caption& v : result->variants) all.push_back(&v);
       for (const Caption* c : all) {
-        ++g.captions;
-        ++report.captions;
+        count(g, &EvalCounts::captions, one);
         if (auto why = caption_violation(*c, ec.language); !why.empty()) note(g, why, c->text);
         std::set<std::string> seen;
         for (const std::string& tag : c->hashtags) {
           std::string body = detail::hashtag_body(std::string_view(tag).substr(1), true);
           if (!seen.insert(body).second) {
-            ++g.duplicate_hashtags;
-            ++report.duplicate_hashtags;
+            count(g, &EvalCounts::duplicate_hashtags, one);
           }
-          ++g.hashtags;
-          ++report.hashtags;
+          count(g, &EvalCounts::hashtags, one);
           std::string folded = detail::hashtag_body(std::string_view(tag).substr(1));
           if (related(body, words, niche_tags) || related(folded, words, niche_tags)) {
-            ++g.related_hashtags;
-            ++report.related_hashtags;
+            count(g, &EvalCounts::related_hashtags, one);
           }
         }
       }
       for (const Caption& v : result->variants) {
-        double d = distance(result->caption.text, v.text);
-        g.variant_distinct_sum += d;
-        ++g.variant_pairs;
-        report.variant_distinct_sum += d;
-        ++report.variant_pairs;
+        count(g, &EvalCounts::variant_distinct_sum, distance(result->caption.text, v.text));
+        count(g, &EvalCounts::variant_pairs, one);
       }
 
       // Short captions stay within 80 characters.
@@ -379,11 +380,9 @@ EvalReport evaluate(const Provider& provider, const std::vector<EvalCase>& cases
       short_request.content_type = ContentType::post;
       auto short_result = provider.generate(short_request);
       if (short_result) {
-        ++g.short_checked;
-        ++report.short_checked;
+        count(g, &EvalCounts::short_checked, one);
         if (core::utf8_length(short_result->caption.text) <= kShortCaptionChars) {
-          ++g.short_within;
-          ++report.short_within;
+          count(g, &EvalCounts::short_within, one);
         }
         if (auto why = caption_violation(short_result->caption, ec.language); !why.empty()) {
           note(g, why, short_result->caption.text);

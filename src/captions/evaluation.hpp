@@ -27,9 +27,8 @@ struct EvalCase {
 // Parses JSON lines; blank lines and lines starting with '#' are skipped. Errors name the line.
 core::Result<std::vector<EvalCase>> parse_eval_cases(std::string_view jsonl);
 
-struct EvalGroup {
-  std::string style;
-  std::string language;
+// What is counted per style and language and over the whole set alike.
+struct EvalCounts {
   std::size_t captions = 0;
   std::size_t hashtags = 0;
   std::size_t related_hashtags = 0;
@@ -49,34 +48,23 @@ struct EvalGroup {
   }
 };
 
-struct EvalReport {
+struct EvalGroup : EvalCounts {
+  std::string style;
+  std::string language;
+};
+
+struct EvalReport : EvalCounts {
   std::size_t descriptions = 0;
-  std::size_t captions = 0;
-  std::size_t hashtags = 0;
-  std::size_t related_hashtags = 0;
-  std::size_t violations = 0;
-  std::size_t duplicate_hashtags = 0;
-  std::size_t short_checked = 0;
-  std::size_t short_within = 0;
   std::size_t niche_expected = 0;
   std::size_t niche_matched = 0;
   double style_distinct_sum = 0;
   std::size_t style_pairs = 0;
-  double variant_distinct_sum = 0;
-  std::size_t variant_pairs = 0;
   double median_us = 0;  // engine time per caption
   double p95_us = 0;
   std::vector<EvalGroup> groups;               // per style and language
   std::vector<std::string> violation_samples;  // the first few, for humans
 
-  double relevance() const { return hashtags ? double(related_hashtags) / hashtags : 1.0; }
   double style_distinctness() const { return style_pairs ? style_distinct_sum / style_pairs : 1.0; }
-  double variant_distinctness() const {
-    return variant_pairs ? variant_distinct_sum / variant_pairs : 1.0;
-  }
-  double length_compliance() const {
-    return short_checked ? double(short_within) / short_checked : 1.0;
-  }
   double niche_accuracy() const {
     return niche_expected ? double(niche_matched) / niche_expected : 1.0;
   }
