@@ -55,6 +55,15 @@ boost::json::object video_json(const Services& s, const Job& job) {
     doc["eta_seconds"] = std::round(elapsed * (100 - job.progress) / job.progress * 10) / 10;
   }
   if (!job.error.empty() && job.status != JobStatus::completed) doc["error"] = job.error;
+  if (!job.callback_url.empty()) {
+    // Where the announcement stands: "waiting" until the video finishes, then "pending",
+    // "delivered" or "failed", with the attempts made and the last error.
+    boost::json::object webhook{
+        {"status", job.webhook_status.empty() ? "waiting" : job.webhook_status},
+        {"attempts", job.webhook_attempts}};
+    if (!job.webhook_error.empty()) webhook["last_error"] = job.webhook_error;
+    doc["webhook"] = std::move(webhook);
+  }
   if (job.status == JobStatus::completed) {
     if (auto result = core::parse_json(job.result); result && result->is_object()) {
       const auto& r = result->get_object();

@@ -348,6 +348,16 @@ class Webhooks(ServerTestCase):
             self.assertEqual(headers["Reelgen-Signature"], "v1=" + expected)
             self.assertEqual(headers["Reelgen-Event"], "video.completed")
             self.assertLess(abs(int(timestamp) - time.time()), 60)
+            # The job shows where its announcement stands.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                _, _, view = self.server.json("GET", f"/api/v1/videos/{doc['video_id']}")
+                if view["webhook"]["status"] == "delivered":
+                    break
+                time.sleep(0.05)
+            self.assertEqual(view["webhook"]["status"], "delivered")
+            self.assertEqual(view["webhook"]["attempts"], 2)
+            self.assertNotIn("last_error", view["webhook"])
             event = json.loads(body)
             self.assertEqual(event["video_id"], doc["video_id"])
             self.assertEqual(event["callback_id"], "order-7")
@@ -394,6 +404,8 @@ class HttpsWebhooks(unittest.TestCase):
             done = lambda: receiver.deliveries or any("webhook failed for good" in l for l in server.output)
             while not done() and time.monotonic() < deadline:
                 time.sleep(0.05)
+            _, _, view = server.json("GET", f"/api/v1/videos/{doc['video_id']}")
+            self.webhook = view["webhook"]
             return receiver.deliveries, "".join(server.output)
         finally:
             receiver.close()
@@ -408,6 +420,9 @@ class HttpsWebhooks(unittest.TestCase):
 
     def test_an_untrusted_certificate_is_refused(self):
         deliveries, log = self.deliver(trusted=False)
+        self.assertIn("certificate verify failed", self.webhook["last_error"])
+        self.assertEqual(self.webhook["status"], "failed")
+        self.assertEqual(self.webhook["attempts"], 2)
         self.assertEqual(deliveries, [])
         self.assertIn("webhook failed for good", log)
         self.assertIn("TLS handshake with 127.0.0.1 failed", log)
