@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/hash.hpp"
 #include "video/audio.hpp"
 #include "video/avatar.hpp"
 #include "video/catalog.hpp"
@@ -125,12 +126,6 @@ class FrameQueue {
   std::deque<std::shared_ptr<Yuv420>> frames_;
   bool closed_ = false;
 };
-
-std::uint32_t seed_of(const std::string& text) {
-  std::uint32_t h = 2166136261u;
-  for (unsigned char c : text) h = (h ^ c) * 16777619u;
-  return h;
-}
 
 // The scenes to render: the request's, or one made of its top-level fields.
 std::vector<Scene> scenes_of(const RenderRequest& r) {
@@ -316,7 +311,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
     p.end += kLeadIn;
   }
   const auto track = build_mouth_track(phones, duration);
-  const std::uint32_t seed = seed_of(all_scripts);
+  // The same scripts blink and sway the same way in every render.
+  const auto seed = static_cast<std::uint32_t>(core::fast_hash(all_scripts));
   const auto blinks = blink_times(duration, seed);
   // The picture changes halfway through the silence between two scenes.
   std::vector<double> scene_switch;
