@@ -37,20 +37,11 @@ core::Result<void> draw_background(cairo_t* cr, int width, int height, const std
   }
   auto image = load_image(background, "background");
   if (!image) return std::unexpected(image.error());
-  cairo_surface_t* src = cairo_image_surface_create_for_data(image->pixels.data(), CAIRO_FORMAT_ARGB32,
-                                                             image->width, image->height, image->stride);
-  const double scale = std::max(static_cast<double>(width) / image->width,
-                                static_cast<double>(height) / image->height);
   cairo_save(cr);
   cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_paint(cr);
-  cairo_translate(cr, (width - image->width * scale) / 2, (height - image->height * scale) / 2);
-  cairo_scale(cr, scale, scale);
-  cairo_set_source_surface(cr, src, 0, 0);
-  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-  cairo_paint(cr);
+  paint_image(cr, *image, cover(*image, 0, 0, width, height));
   cairo_restore(cr);
-  cairo_surface_destroy(src);
   return {};
 }
 

@@ -6,6 +6,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <algorithm>
 #include <memory>
 #include <system_error>
 
@@ -93,6 +94,24 @@ core::Result<Image> load_image(const std::filesystem::path& path, const std::str
     for (int c = 0; c < 3; ++c) image.pixels[i + c] = static_cast<std::uint8_t>(image.pixels[i + c] * a / 255);
   }
   return image;
+}
+
+Placement cover(const Image& image, double x, double y, double width, double height) {
+  const double scale = std::max(width / image.width, height / image.height);
+  return {x + (width - image.width * scale) / 2, y + (height - image.height * scale) / 2, scale};
+}
+
+void paint_image(cairo_t* cr, Image& image, const Placement& placement) {
+  cairo_surface_t* src = cairo_image_surface_create_for_data(
+      image.pixels.data(), CAIRO_FORMAT_ARGB32, image.width, image.height, image.stride);
+  cairo_save(cr);
+  cairo_translate(cr, placement.x, placement.y);
+  cairo_scale(cr, placement.scale, placement.scale);
+  cairo_set_source_surface(cr, src, 0, 0);
+  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+  cairo_paint(cr);
+  cairo_restore(cr);
+  cairo_surface_destroy(src);
 }
 
 }  // namespace reelgen::video::detail

@@ -12,22 +12,13 @@ namespace {
 class PortraitAvatar final : public Avatar {
  public:
   PortraitAvatar(Image image, MouthBox mouth, Rect box) : box_(box) {
-    // Scale the photo to cover the box, centred, as a background "cover" fit would.
-    const double scale = std::max(static_cast<double>(box.w) / image.width,
-                                  static_cast<double>(box.h) / image.height);
-    const double ox = box.x + (box.w - image.width * scale) / 2;
-    const double oy = box.y + (box.h - image.height * scale) / 2;
+    // The photo covers the box, centred; photo_ holds the box alone.
+    const Placement at = cover(image, box.x, box.y, box.w, box.h);
+    const double scale = at.scale, ox = at.x, oy = at.y;
     photo_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, box.w, box.h);
-    cairo_surface_t* src = cairo_image_surface_create_for_data(
-        image.pixels.data(), CAIRO_FORMAT_ARGB32, image.width, image.height, image.stride);
     cairo_t* cr = cairo_create(photo_);
-    cairo_translate(cr, ox - box.x, oy - box.y);
-    cairo_scale(cr, scale, scale);
-    cairo_set_source_surface(cr, src, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-    cairo_paint(cr);
+    paint_image(cr, image, {ox - box.x, oy - box.y, scale});
     cairo_destroy(cr);
-    cairo_surface_destroy(src);
     cairo_surface_flush(photo_);
 
     mx_ = ox + (mouth.x + mouth.width / 2.0) * scale;
