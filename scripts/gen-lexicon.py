@@ -256,32 +256,22 @@ def build_relatives(wordnet_dir):
     tagged_count = {lemma: tagged for lemma, _, tagged in read_index(
         os.path.join(wordnet_dir, "index.noun"))}
     lines = []
-    with open(os.path.join(wordnet_dir, "index.noun"), encoding="utf-8", errors="replace") as f:
-        for line in f:
-            if line.startswith(" "):
-                continue
-            fields = line.split()
-            lemma = fields[0]
-            tagged = int(fields[5 + int(fields[3])])
-            if tagged == 0 or not LEMMA_RE.match(lemma) or lemma.count("_") >= MAX_COLLOCATION_WORDS:
-                continue
-            synset_count = int(fields[2])
-            first = fields[len(fields) - synset_count]
-            if first not in synsets:
-                continue
-            lemmas, hypernyms, lexfile = synsets[first]
-            related = [w for w in lemmas if w != lemma and "_" not in w and LEMMA_RE.match(w)
-                       and w not in GENERIC_HYPERNYMS]
-            for h in hypernyms[:1]:
-                h_lemmas, _, h_lexfile = synsets.get(h, ([], [], -1))
-                if h_lexfile == lexfile:
-                    related += [w for w in h_lemmas[:2]
-                                if "_" not in w and w not in GENERIC_HYPERNYMS and LEMMA_RE.match(w)]
-            related = [w for i, w in enumerate(related)
-                       if w not in related[:i] and w != lemma
-                       and tagged_count.get(w, 0) >= MIN_RELATIVE_TAGGED]
-            if related:
-                lines.append(lemma + "\t" + " ".join(related[:MAX_RELATIVES]))
+    for lemma, offsets in read_noun_senses(wordnet_dir).items():
+        if tagged_count.get(lemma, 0) == 0 or offsets[0] not in synsets:
+            continue
+        lemmas, hypernyms, lexfile = synsets[offsets[0]]
+        related = [w for w in lemmas if w != lemma and "_" not in w and LEMMA_RE.match(w)
+                   and w not in GENERIC_HYPERNYMS]
+        for h in hypernyms[:1]:
+            h_lemmas, _, h_lexfile = synsets.get(h, ([], [], -1))
+            if h_lexfile == lexfile:
+                related += [w for w in h_lemmas[:2]
+                            if "_" not in w and w not in GENERIC_HYPERNYMS and LEMMA_RE.match(w)]
+        related = [w for i, w in enumerate(related)
+                   if w not in related[:i] and w != lemma
+                   and tagged_count.get(w, 0) >= MIN_RELATIVE_TAGGED]
+        if related:
+            lines.append(lemma + "\t" + " ".join(related[:MAX_RELATIVES]))
     lines.sort(key=lambda line: byte_key(line.split("\t", 1)[0]))
     return lines
 
