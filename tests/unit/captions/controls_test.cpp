@@ -11,11 +11,7 @@
 namespace reelgen::captions {
 namespace {
 
-CaptionResult generate(const CaptionRequest& r) {
-  auto result = testing::engine().generate(r);
-  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
-  return result ? *result : CaptionResult{};
-}
+using testing::generate;
 
 CaptionRequest request(std::string description, Style style = Style::casual) {
   CaptionRequest r;

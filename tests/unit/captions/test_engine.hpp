@@ -1,5 +1,6 @@
 #pragma once
-// One engine shared by the tests of a binary: loading is cheap but not free.
+// One engine shared by the tests of a binary (loading is cheap but not free), and a way to
+// generate with it.
 
 #include <gtest/gtest.h>
 
@@ -14,6 +15,13 @@ inline const detail::Engine& engine() {
     return loaded ? std::move(*loaded) : nullptr;
   }();
   return *instance;
+}
+
+// engine().generate(r), failing the test with the error when there is one.
+inline CaptionResult generate(const CaptionRequest& r) {
+  auto result = engine().generate(r);
+  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
+  return result ? *result : CaptionResult{};
 }
 
 }  // namespace reelgen::captions::testing
