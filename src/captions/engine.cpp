@@ -23,15 +23,6 @@ constexpr std::string_view kFieldSeparator = "\x1F";
 
 // Generated tables come with a binary index (NAME.idx) that is mapped in place; curated files
 // are small and indexed by one pass.
-core::Result<SortedLines> table(const std::string& name) {
-  auto blob = embedded::caption_data(name);
-  if (!blob) return core::fail(core::ErrorCode::internal, "caption data missing: " + name);
-  if (auto index = embedded::caption_data(name + ".idx")) {
-    return SortedLines::map(*blob, *index, name);
-  }
-  return SortedLines::index(*blob, name);
-}
-
 // Drafts written per caption; the best by quality_score wins.
 std::size_t candidates_for(OptimizationLevel level) {
   switch (level) {
@@ -73,6 +64,15 @@ void fit_limit(Caption& c) {
 }
 
 }  // namespace
+
+core::Result<SortedLines> embedded_table(const std::string& name) {
+  auto blob = embedded::caption_data(name);
+  if (!blob) return core::fail(core::ErrorCode::internal, "caption data missing: " + name);
+  if (auto index = embedded::caption_data(name + ".idx")) {
+    return SortedLines::map(*blob, *index, name);
+  }
+  return SortedLines::index(*blob, name);
+}
 
 Engine::Engine(EngineTables tables)
     : t_(std::move(tables)),
@@ -139,21 +139,21 @@ core::Result<void> check_data_tags(const EngineTables& t) {
 core::Result<std::unique_ptr<Engine>> Engine::load() {
   try {
     EngineTables t;
-    auto words = table("lexicon.tsv");
+    auto words = embedded_table("lexicon.tsv");
     if (!words) return std::unexpected(words.error());
-    auto noun_exc = table("noun_exc.tsv");
+    auto noun_exc = embedded_table("noun_exc.tsv");
     if (!noun_exc) return std::unexpected(noun_exc.error());
-    auto verb_exc = table("verb_exc.tsv");
+    auto verb_exc = embedded_table("verb_exc.tsv");
     if (!verb_exc) return std::unexpected(verb_exc.error());
     t.lexicon =
         std::make_unique<Lexicon>(std::move(*words), std::move(*noun_exc), std::move(*verb_exc));
-    auto topics = table("topics.tsv");
+    auto topics = embedded_table("topics.tsv");
     if (!topics) return std::unexpected(topics.error());
     t.topics = std::move(*topics);
-    auto relatives = table("relatives.tsv");
+    auto relatives = embedded_table("relatives.tsv");
     if (!relatives) return std::unexpected(relatives.error());
     t.relatives = std::move(*relatives);
-    auto banned = table("banned_hashtags.txt");
+    auto banned = embedded_table("banned_hashtags.txt");
     if (!banned) return std::unexpected(banned.error());
     t.banned = std::move(*banned);
     auto niche_text = blob("niches.txt");
@@ -169,12 +169,12 @@ core::Result<std::unique_ptr<Engine>> Engine::load() {
 
     for (std::size_t lang = 0; lang < kLanguageCount; ++lang) {
       const std::string code(kLanguages[lang]);
-      auto emoji = table(lang == 0 ? "emoji.tsv" : "emoji_" + code + ".tsv");
+      auto emoji = embedded_table(lang == 0 ? "emoji.tsv" : "emoji_" + code + ".tsv");
       if (!emoji) return std::unexpected(emoji.error());
       t.emoji[lang] = EmojiTable(std::move(*emoji));
-      auto stopwords = table("stopwords_" + code + ".txt");
+      auto stopwords = embedded_table("stopwords_" + code + ".txt");
       if (!stopwords) return std::unexpected(stopwords.error());
-      auto sentiment = table("sentiment_" + code + ".txt");
+      auto sentiment = embedded_table("sentiment_" + code + ".txt");
       if (!sentiment) return std::unexpected(sentiment.error());
       auto text = blob("languages/" + code + ".txt");
       if (!text) return std::unexpected(text.error());

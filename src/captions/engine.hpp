@@ -35,6 +35,10 @@ struct EngineTables {
   VoiceMap voices;
 };
 
+// A sorted table compiled into the binary (data/captions or the generated lexicon), mapped over
+// its prebuilt index when it has one.
+core::Result<SortedLines> embedded_table(const std::string& name);
+
 class Engine {
  public:
   // Loads every table from the data compiled into the binary.

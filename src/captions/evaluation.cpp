@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "captions/engine.hpp"
 #include "captions/hashtags.hpp"
 #include "captions/niches.hpp"
 #include "captions/sorted_lines.hpp"
@@ -120,22 +121,14 @@ std::string_view grammar_slip(const std::vector<Word>& words, std::string_view l
 }
 
 const detail::SortedLines& banned() {
-  static const detail::SortedLines table = [] {
-    auto blob = embedded::caption_data("banned_hashtags.txt");
-    auto t = blob ? detail::SortedLines::index(*blob, "banned_hashtags.txt")
-                  : core::Result<detail::SortedLines>(detail::SortedLines());
-    return t ? std::move(*t) : detail::SortedLines();
-  }();
+  static const detail::SortedLines table =
+      detail::embedded_table("banned_hashtags.txt").value_or(detail::SortedLines());
   return table;
 }
 
 const detail::SortedLines& relatives() {
-  static const detail::SortedLines table = [] {
-    auto blob = embedded::caption_data("relatives.tsv");
-    auto t = blob ? detail::SortedLines::index(*blob, "relatives.tsv")
-                  : core::Result<detail::SortedLines>(detail::SortedLines());
-    return t ? std::move(*t) : detail::SortedLines();
-  }();
+  static const detail::SortedLines table =
+      detail::embedded_table("relatives.tsv").value_or(detail::SortedLines());
   return table;
 }
 
