@@ -12,6 +12,7 @@
 
 #include "api/services.hpp"
 #include "core/clock.hpp"
+#include "core/unique_fd.hpp"
 
 namespace reelgen::api {
 namespace {
@@ -54,15 +55,6 @@ RangeKind parse_range(std::string_view header, std::uintmax_t size, ByteRange& o
   return RangeKind::satisfiable;
 }
 
-// A descriptor closed on every early return, until a FileBody takes it.
-struct OpenFile {
-  int fd = -1;
-  ~OpenFile() {
-    if (fd >= 0) ::close(fd);
-  }
-  int release() { return std::exchange(fd, -1); }
-};
-
 std::string hex(std::uintmax_t v) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, v, 16);
@@ -75,9 +67,10 @@ http::Response file_response(const http::Request& request, const http::Context& 
                              const std::filesystem::path& path, std::string content_type) {
   // Size, date and bytes all come from one open file, so a file replaced meanwhile is either
   // served whole or not at all.
-  OpenFile file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  // Closed on every early return, until a FileBody takes it.
+  core::UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat info {};
-  if (file.fd < 0 || ::fstat(file.fd, &info) != 0) {
+  if (file.get() < 0 || ::fstat(file.get(), &info) != 0) {
     return problem(ctx, core::Error::make(ErrorCode::not_found, "the file is no longer available"));
   }
   const auto size = static_cast<std::uintmax_t>(info.st_size);

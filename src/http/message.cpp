@@ -7,16 +7,12 @@
 
 namespace reelgen::http {
 
-FileBody::~FileBody() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 long FileBody::read(std::uint64_t position, std::span<char> out) const {
   if (position >= length_) return 0;
   const auto want =
       static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), length_ - position));
   for (;;) {
-    const ssize_t n = ::pread(fd_, out.data(), want, static_cast<off_t>(offset_ + position));
+    const ssize_t n = ::pread(fd_.get(), out.data(), want, static_cast<off_t>(offset_ + position));
     if (n < 0 && errno == EINTR) continue;
     return static_cast<long>(n);
   }

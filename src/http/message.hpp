@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/unique_fd.hpp"
+
 namespace reelgen::http {
 
 struct Header {
@@ -50,9 +52,6 @@ class FileBody {
   // Takes ownership of fd; sends length bytes from offset.
   FileBody(int fd, std::uint64_t offset, std::uint64_t length)
       : fd_(fd), offset_(offset), length_(length) {}
-  FileBody(const FileBody&) = delete;
-  FileBody& operator=(const FileBody&) = delete;
-  ~FileBody();
 
   std::uint64_t length() const { return length_; }
   // Reads up to out.size() bytes at position (0..length) of the body; the count read, 0 at the
@@ -60,7 +59,7 @@ class FileBody {
   long read(std::uint64_t position, std::span<char> out) const;
 
  private:
-  int fd_;
+  core::UniqueFd fd_;
   std::uint64_t offset_, length_;
 };
 

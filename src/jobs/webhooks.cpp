@@ -18,6 +18,7 @@
 
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "core/unique_fd.hpp"
 
 namespace reelgen::jobs {
 namespace {
@@ -52,13 +53,6 @@ bool is_public(const sockaddr* addr) {
   }
   return false;
 }
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 // Waits until fd is readable or writable, or the deadline passes.
 bool wait_fd(int fd, short events, Clock::time_point deadline) {
@@ -106,7 +100,7 @@ core::Result<int> connect_to(const CallbackUrl& url, bool allow_private,
 // Blocking-with-deadline I/O over a plain socket or TLS.
 class Connection {
  public:
-  Connection(int fd, Clock::time_point deadline) : deadline_(deadline) { fd_.fd = fd; }
+  Connection(int fd, Clock::time_point deadline) : fd_(fd), deadline_(deadline) {}
   ~Connection() {
     if (ssl_ != nullptr) SSL_free(ssl_);
     if (ctx_ != nullptr) SSL_CTX_free(ctx_);
@@ -118,7 +112,7 @@ class Connection {
     SSL_CTX_set_default_verify_paths(ctx_);  // honours SSL_CERT_FILE / SSL_CERT_DIR
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
     ssl_ = SSL_new(ctx_);
-    SSL_set_fd(ssl_, fd_.fd);
+    SSL_set_fd(ssl_, fd_.get());
     SSL_set_tlsext_host_name(ssl_, host.c_str());
     SSL_set1_host(ssl_, host.c_str());
     for (;;) {
@@ -134,7 +128,7 @@ class Connection {
   core::Result<void> write_all(std::string_view data) {
     while (!data.empty()) {
       const long n = ssl_ ? SSL_write(ssl_, data.data(), static_cast<int>(data.size()))
-                          : ::send(fd_.fd, data.data(), data.size(), MSG_NOSIGNAL);
+                          : ::send(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL);
       if (n > 0) {
         data.remove_prefix(static_cast<std::size_t>(n));
       } else if (!retry(static_cast<int>(n))) {
@@ -150,7 +144,7 @@ class Connection {
     std::array<char, 1024> buf{};
     while (head.find("\r\n") == std::string::npos && head.size() < 8192) {
       const long n = ssl_ ? SSL_read(ssl_, buf.data(), static_cast<int>(buf.size()))
-                          : ::recv(fd_.fd, buf.data(), buf.size(), 0);
+                          : ::recv(fd_.get(), buf.data(), buf.size(), 0);
       if (n > 0) {
         head.append(buf.data(), static_cast<std::size_t>(n));
       } else if (n == 0 || !retry(static_cast<int>(n))) {
@@ -175,7 +169,7 @@ class Connection {
     } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
       events = POLLIN | POLLOUT;
     }
-    return events != 0 && wait_fd(fd_.fd, events, deadline_);
+    return events != 0 && wait_fd(fd_.get(), events, deadline_);
   }
   static std::string last_tls_error() {
     char buf[256];
@@ -183,7 +177,7 @@ class Connection {
     return buf;
   }
 
-  Fd fd_;
+  core::UniqueFd fd_;
   Clock::time_point deadline_;
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;

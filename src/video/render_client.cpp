@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "core/unique_fd.hpp"
 #include "video/catalog.hpp"
 #include "video/video.hpp"
 #include "video/wire.hpp"
@@ -32,6 +33,7 @@ namespace reelgen::video {
 namespace {
 
 using core::ErrorCode;
+using core::UniqueFd;
 
 // How long a cancelled renderer may take to stop before it is killed. It stops within a frame or
 // a piece of speech; this only bounds a renderer that hangs.
@@ -44,25 +46,6 @@ std::filesystem::path renderer_path() {
   return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "reelgen-render";
 }
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_;
-};
-
 // A running reelgen-render with its stdin and stdout on pipes; its stderr is ours, so its log
 // lines land beside the caller's. Destroying it kills and reaps the child if it still runs.
 class Child {
@@ -73,10 +56,10 @@ class Child {
     std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0) return core::fail(ErrorCode::internal, "cannot create a pipe");
-    Fd in_read(in[0]), in_write(in[1]);
+    UniqueFd in_read(in[0]), in_write(in[1]);
     if (::pipe2(out, O_CLOEXEC) != 0)
       return core::fail(ErrorCode::internal, "cannot create a pipe");
-    Fd out_read(out[0]), out_write(out[1]);
+    UniqueFd out_read(out[0]), out_write(out[1]);
     const std::string path = renderer_path().string();
     std::vector<std::string> argv_text{path};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
@@ -161,10 +144,11 @@ class Child {
   }
 
  private:
-  Child(pid_t pid, Fd in, Fd out) : pid_(pid), in_(std::move(in)), out_(std::move(out)) {}
+  Child(pid_t pid, UniqueFd in, UniqueFd out)
+      : pid_(pid), in_(std::move(in)), out_(std::move(out)) {}
 
   pid_t pid_;
-  Fd in_, out_;
+  UniqueFd in_, out_;
 };
 
 // Turns the caller's cancel flag into SIGTERM (the renderer stops within a frame and removes its
