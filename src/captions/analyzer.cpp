@@ -23,10 +23,6 @@ bool all_digits(std::string_view w) {
   return std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 double weight_of(Pos pos) {
   switch (pos) {
     case Pos::noun:
@@ -150,7 +146,7 @@ Analysis Analyzer::analyze_other(std::string_view description,
       return false;
     }
     for (std::string_view e : {"e", "er", "es", "en", "em"}) {
-      if (t.lower.size() > e.size() + 2 && t.lower.ends_with(e)) return true;
+      if (ends_with_stem(t.lower, e, 3)) return true;
     }
     return false;
   };
@@ -256,7 +252,7 @@ Analysis Analyzer::analyze_other(std::string_view description,
       std::string_view w = t.lower;
       bool voted = false;
       for (std::string_view ending : {"en", "n", "e", "s", "er"}) {
-        if (w.size() > ending.size() + 3 && w.ends_with(ending)) {
+        if (ends_with_stem(w, ending, 4)) {
           std::string_view stem = w.substr(0, w.size() - ending.size());
           if (niches_.is_trigger(stem, lang)) {
             niches_.vote(stem, weight, scores, lang);
@@ -316,7 +312,7 @@ void Analyzer::tag(std::vector<Term>& terms) const {
     bool next_is_noun = next && !next->stop && next->pos == Pos::noun;
     bool after_determiner = prev && prev->stop && is_determiner(prev->lemma);
     bool after_adjective = prev && !prev->stop && prev->pos == Pos::adjective;
-    if (ends_with(t.text, "ing") && !next_is_noun && !after_determiner && !after_adjective) {
+    if (ends_with_stem(t.text, "ing") && !next_is_noun && !after_determiner && !after_adjective) {
       // "golden retriever playing in the snow"; "running shoes" and "my wedding" stay nouns.
       std::string base = lexicon_.verb_lemma(t.text);
       if (!base.empty()) {
@@ -398,7 +394,7 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
                                                                               : sense.dominant;
       } else {
         // Unknown words are mostly names, brands and places.
-        t.pos = ends_with(w.lower, "ly") ? Pos::adverb : Pos::noun;
+        t.pos = ends_with_stem(w.lower, "ly") ? Pos::adverb : Pos::noun;
       }
       t.proper = capitals_mean_names && w.capitalized && !w.sentence_start;
       if (t.proper) {

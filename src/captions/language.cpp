@@ -10,10 +10,6 @@
 namespace reelgen::captions::detail {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // The first code point of word, as bytes.
 std::string_view first_letter(std::string_view word) {
   if (word.empty()) return {};
@@ -196,7 +192,7 @@ bool LanguagePack::is_negator(std::string_view lower) const {
 
 bool LanguagePack::is_gerund(std::string_view lower) const {
   return std::any_of(verb_endings_.begin(), verb_endings_.end(),
-                     [&](std::string_view e) { return ends_with(lower, e); });
+                     [&](std::string_view e) { return ends_with_stem(lower, e); });
 }
 
 const ArticleInfo* LanguagePack::article(std::string_view lower) const {
@@ -212,10 +208,10 @@ Gender LanguagePack::gender_of(std::string_view lower) const {
   if (it != genders_.end() && it->first == lower) return it->second;
   std::size_t fem = 0, masc = 0;
   for (std::string_view e : feminine_endings_) {
-    if (ends_with(lower, e) || lower == e) fem = std::max(fem, e.size());
+    if (ends_with_stem(lower, e) || lower == e) fem = std::max(fem, e.size());
   }
   for (std::string_view e : masculine_endings_) {
-    if (ends_with(lower, e) || lower == e) masc = std::max(masc, e.size());
+    if (ends_with_stem(lower, e) || lower == e) masc = std::max(masc, e.size());
   }
   return fem > masc ? Gender::feminine : Gender::masculine;
 }

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "captions/tokenizer.hpp"
+
 namespace reelgen::captions::detail {
 namespace {
 
@@ -18,10 +20,6 @@ Pos pos_of(char c) {
     default:
       return Pos::other;
   }
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() > suffix.size() + 1 && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
@@ -47,7 +45,7 @@ bool Lexicon::is_noun(std::string_view lemma) const {
 
 std::string Lexicon::singular(std::string_view word) const {
   if (auto base = noun_exc_.find(word)) return std::string(*base);
-  if (words_.contains(word) && !ends_with(word, "s")) return std::string(word);
+  if (words_.contains(word) && !ends_with_stem(word, "s", 2)) return std::string(word);
   std::string candidate;
   // Ordered from the most specific ending to the least, as WordNet's morphy does.
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kRules = {{
@@ -61,15 +59,15 @@ std::string Lexicon::singular(std::string_view word) const {
       {"s", ""},
   }};
   for (const auto& [suffix, replacement] : kRules) {
-    if (!ends_with(word, suffix) || ends_with(word, "ss")) continue;
+    if (!ends_with_stem(word, suffix, 2) || ends_with_stem(word, "ss", 2)) continue;
     candidate.assign(word.substr(0, word.size() - suffix.size()));
     candidate.append(replacement);
     if (is_noun(candidate)) return candidate;
   }
   if (words_.contains(word)) return std::string(word);
   // Unknown words (names, brands, new coinages): strip a plain plural 's' and hope.
-  if (ends_with(word, "s") && !ends_with(word, "ss") && !ends_with(word, "us") &&
-      !ends_with(word, "is")) {
+  if (ends_with_stem(word, "s", 2) && !ends_with_stem(word, "ss", 2) &&
+      !ends_with_stem(word, "us", 2) && !ends_with_stem(word, "is", 2)) {
     return std::string(word.substr(0, word.size() - 1));
   }
   return std::string(word);
@@ -88,7 +86,7 @@ bool Lexicon::verb_base(std::string_view word, WordSense& out) const {
     return false;
   };
   for (std::string_view suffix : {std::string_view("ing"), std::string_view("ed")}) {
-    if (!ends_with(word, suffix)) continue;
+    if (!ends_with_stem(word, suffix, 2)) continue;
     stem.assign(word.substr(0, word.size() - suffix.size()));
     if (try_stem(stem)) return true;
     if (try_stem(stem + "e")) return true;
@@ -98,11 +96,11 @@ bool Lexicon::verb_base(std::string_view word, WordSense& out) const {
       if (try_stem(stem)) return true;
     }
   }
-  if (ends_with(word, "es")) {
+  if (ends_with_stem(word, "es", 2)) {
     stem.assign(word.substr(0, word.size() - 2));
     if (try_stem(stem)) return true;
   }
-  if (ends_with(word, "s")) {
+  if (ends_with_stem(word, "s", 2)) {
     stem.assign(word.substr(0, word.size() - 1));
     if (try_stem(stem)) return true;
   }

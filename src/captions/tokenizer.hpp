@@ -24,4 +24,11 @@ char32_t next_code_point(std::string_view text, std::size_t& i);
 // True for code points that start an emoji: pictographs, dingbats and miscellaneous symbols.
 bool is_emoji_start(char32_t cp);
 
+// True when word ends with ending and keeps at least min_stem bytes before it ("cats" ends
+// with "s"; "s" itself does not).
+inline bool ends_with_stem(std::string_view word, std::string_view ending,
+                           std::size_t min_stem = 1) {
+  return word.size() >= ending.size() + min_stem && word.ends_with(ending);
+}
+
 }  // namespace reelgen::captions::detail
