@@ -43,6 +43,24 @@ void append_list(std::string& out, std::string_view key, const std::vector<std::
   out += "],";
 }
 
+// [{"text": "...", "kind": "price"}, ...]
+void append_facts(std::string& out, std::string_view key,
+                  const std::vector<captions::Fact>& facts) {
+  out += '"';
+  out += key;
+  out += "\":[";
+  for (std::size_t i = 0; i < facts.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"text\":";
+    out += boost::json::serialize(
+        boost::json::string_view(facts[i].text.data(), facts[i].text.size()));
+    out += ",\"kind\":\"";
+    out += captions::name_of(facts[i].kind, captions::kFactKindNames);
+    out += "\"}";
+  }
+  out += "],";
+}
+
 // The fields of one caption, each followed by a comma.
 void append_caption(std::string& out, const captions::Caption& c) {
   append_string(out, "caption", c.text);
@@ -57,6 +75,9 @@ void append_caption(std::string& out, const captions::Caption& c) {
   append_number(out, "character_count", c.character_count, "%.0f");
   append_string(out, "niche", c.niche);
   append_number(out, "niche_confidence", c.niche_confidence, "%.2f");
+  append_string(out, "intent", captions::name_of(c.intent, captions::kIntentNames));
+  append_facts(out, "facts", c.facts);
+  append_facts(out, "facts_omitted", c.facts_omitted);
 }
 
 }  // namespace
@@ -107,6 +128,7 @@ std::optional<CaptionRequest> read_caption_request(const boost::json::object& ob
     r.emoji = static_cast<captions::EmojiDensity>(*v);
   }
   if (auto v = in.boolean("cta")) r.cta = *v;
+  if (auto v = in.boolean("generic_hashtags")) r.generic_hashtags = *v;
   // Accepted for the caller's bookkeeping; not part of the output.
   in.text("client_id", false, 0, 128);
   in.reject_unknown();
@@ -151,6 +173,7 @@ std::string render_caption_fragment(const CaptionRequest& request,
   append_string(out, "length", captions::name_of(request.length, captions::kLengthNames));
   append_string(out, "emoji", captions::name_of(request.emoji, captions::kEmojiDensityNames));
   out += request.cta ? "\"cta\":true," : "\"cta\":false,";
+  out += request.generic_hashtags ? "\"generic_hashtags\":true," : "\"generic_hashtags\":false,";
   append_string(out, "api_version", kCaptionApiVersion);
   out.pop_back();  // the last comma
   return out;

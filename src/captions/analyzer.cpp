@@ -77,8 +77,8 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
                            std::string_view audience, const LanguagePack& language) const {
   if (!language.english()) return analyze_other(description, keywords, audience, language);
   Analysis out = analyze(description, keywords, audience);
-  if (!out.noun_phrases.empty()) {
-    std::string_view head = out.noun_phrases[0].head;
+  if (out.subject.found) {
+    std::string_view head = out.subject.text;
     std::string last(
         head.substr(head.rfind(' ') == std::string_view::npos ? 0 : head.rfind(' ') + 1));
     for (char& c : last) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -321,6 +321,16 @@ void Analyzer::tag(std::vector<Term>& terms) const {
       }
       continue;
     }
+    // "bar launches Friday", "shop opens Monday": a third-person verb after a noun, before a
+    // function word or the end, is the sentence's verb, not part of the noun phrase.
+    const bool after_noun = prev && !prev->stop && prev->pos == Pos::noun;
+    const bool before_break = next == nullptr || next->stop;
+    if (t.pos == Pos::noun && after_noun && before_break && ends_with_stem(t.text, "s", 3) &&
+        lexicon_.lookup(t.text).can_be(Pos::verb) && !lexicon_.verb_lemma(t.text).empty()) {
+      t.pos = Pos::verb;
+      t.lemma = lexicon_.verb_lemma(t.text);
+      continue;
+    }
     if (t.pos == Pos::verb && (after_determiner || after_adjective) &&
         lexicon_.lookup(t.text).can_be(Pos::noun)) {
       t.pos = Pos::noun;
@@ -436,6 +446,7 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
         --head_start;
       }
       NounPhrase phrase;
+      phrase.start = i;
       for (std::size_t k = head_start; k < last; ++k) {
         const Term& t = out.terms[k];
         if (!phrase.head.empty()) phrase.head += ' ';
@@ -473,8 +484,13 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
     if (!t.stop && t.pos == Pos::adjective) add_unique(out.adjectives, t.text);
   }
   if (!out.noun_phrases.empty()) {
+    // The subject is the first noun phrase ("Fresh bagels from the corner bakery" is about
+    // bagels), not the best scored one.
+    const auto first = std::min_element(
+        out.noun_phrases.begin(), out.noun_phrases.end(),
+        [](const NounPhrase& a, const NounPhrase& b) { return a.start < b.start; });
     out.subject.found = true;
-    out.subject.text = out.noun_phrases[0].head;
+    out.subject.text = first->head;
     // A name keeps its own capital and takes no article.
     for (const Term& t : out.terms) {
       if (t.proper && out.subject.text.ends_with(t.text)) out.subject.proper = true;
@@ -548,6 +564,13 @@ void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keyw
       }
       vote_word(rest, rest, weight, scores);
     }
+  }
+  // The subject's head names what the post is about: "sunset yoga" is yoga.
+  if (analysis.subject.found) {
+    const std::string& head = analysis.subject.text;
+    const std::string last = lexicon_.singular(
+        head.substr(head.rfind(' ') == std::string::npos ? 0 : head.rfind(' ') + 1));
+    niches_.vote(last, 1.5, scores);  // triggers only: "plate" of gnocchi is no home plate
   }
   for (const std::string& keyword : keywords) {
     tokenize(keyword, words);

@@ -29,6 +29,7 @@ struct NounPhrase {
   std::string modifier;  // the first adjective before the head, may be empty
   double score = 0;
   bool compound = false;  // the head has more than one word
+  std::size_t start = 0;  // index of its first term: the first phrase is what a post is about
 };
 
 // What the caption talks about, with what the grammar of its language needs to write it.

@@ -14,6 +14,16 @@ class BuiltinProvider final : public Provider {
     return engine_->generate(request);
   }
 
+  core::Result<Caption> score(const CaptionRequest& request, Caption caption) const override {
+    try {
+      caption.emojis = detail::emojis_in(caption.text);
+      engine_->assess(request, engine_->read(request), caption);
+      return caption;
+    } catch (const std::exception& e) {
+      return core::fail(core::ErrorCode::internal, std::string("caption scorer: ") + e.what());
+    }
+  }
+
  private:
   std::unique_ptr<detail::Engine> engine_;
 };

@@ -43,6 +43,30 @@ enum class EmojiDensity { automatic, none, few, many };
 inline constexpr std::array<std::string_view, 4> kEmojiDensityNames = {"auto", "none", "few",
                                                                        "many"};
 
+// What a post is for, read from its description; it decides the plan and the call to action.
+enum class Intent : std::uint8_t {
+  moment,
+  showcase,
+  launch,
+  promotion,
+  event,
+  tips,
+  announcement,
+  question,
+};
+inline constexpr std::array<std::string_view, 8> kIntentNames = {
+    "moment", "showcase", "launch", "promotion", "event", "tips", "announcement", "question"};
+
+// A fact of the description that a caption must keep verbatim, most important kinds first.
+enum class FactKind : std::uint8_t { price, discount, date, time, place, name, quantity, list };
+inline constexpr std::array<std::string_view, 8> kFactKindNames = {
+    "price", "discount", "date", "time", "place", "name", "quantity", "list"};
+
+struct Fact {
+  std::string text;  // exactly as written in the description
+  FactKind kind = FactKind::name;
+};
+
 // Languages the builtin engine writes.
 inline constexpr std::array<std::string_view, 6> kLanguages = {"en", "es", "fr", "de", "it", "pt"};
 
@@ -65,7 +89,8 @@ struct CaptionRequest {
   std::uint64_t seed = 0;             // same request + same seed => same caption
   Length length = Length::medium;
   EmojiDensity emoji = EmojiDensity::automatic;
-  bool cta = true;  // end with a call to action
+  bool cta = true;                // end with a call to action
+  bool generic_hashtags = false;  // allow broad reach tags (#explore, #reels) after relevant ones
 };
 
 // One written caption with its analysis.
@@ -80,8 +105,11 @@ struct Caption {
   std::string tone;                   // e.g. "warm", "confident", "uplifting"
   int word_count = 0;
   int character_count = 0;      // code points of text
-  std::string niche;            // detected niche, e.g. "food"; "lifestyle" when unsure
+  std::string niche;            // detected niche, one of the niches /api/v14/info lists
   double niche_confidence = 0;  // 0..1
+  Intent intent = Intent::moment;
+  std::vector<Fact> facts;          // every fact of the description, in order of appearance
+  std::vector<Fact> facts_omitted;  // facts a short caption had no room for
 };
 
 struct CaptionResult {

@@ -23,8 +23,8 @@ std::string_view EmojiTable::best(std::string_view keyword) const {
   return value->substr(0, value->find(' '));
 }
 
-EmojiChoice pick_emojis(const EmojiTable& table, const Analysis& analysis, const Niche& niche,
-                        const StyleBank& style, std::size_t count) {
+EmojiChoice pick_emojis(const EmojiTable& table, const Analysis& analysis, std::string_view subject,
+                        const Niche& niche, std::size_t count) {
   EmojiChoice choice;
   auto add = [&](std::string_view emoji) {
     if (emoji.empty() || choice.emojis.size() >= count) return false;
@@ -35,39 +35,29 @@ EmojiChoice pick_emojis(const EmojiTable& table, const Analysis& analysis, const
     return true;
   };
   if (count == 0) return choice;
-  // Other languages have no parts of speech: the subject as a whole ("coucher_de_soleil"),
-  // then the content words in order, each also without a plural "s" ("playas" -> "playa").
-  static const std::vector<std::string> kNone;
-  if (analysis.terms.empty() && analysis.subject.found) {
-    std::string key = analysis.subject.text;
-    for (char& c : key) {
-      if (c == ' ') c = '_';
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  const std::size_t lang = analysis.language;
+  // The niche's emoji for each sense the description uses, in the niche's order of preference.
+  for (std::size_t l : {lang, std::size_t{0}}) {
+    for (const NicheTag& e : niche.sense_emojis[l]) {
+      if (e.applies([&](std::string_view w) { return analysis.mentions(w); }) && add(e.tag)) {
+        ++choice.from_description;
+      }
     }
-    if (key.find('_') != std::string::npos && add(table.best(key))) ++choice.from_description;
+    if (l == 0) break;
   }
-  for (const std::string& word : analysis.terms.empty() ? analysis.keywords : kNone) {
-    std::string key = word;
-    for (char& c : key) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    }
-    std::string_view emoji = table.best(key);
-    if (emoji.empty() && key.size() > 3 && key.back() == 's') {
-      emoji = table.best(std::string_view(key).substr(0, key.size() - 1));
-    }
-    if (add(emoji)) ++choice.from_description;
+  // CLDR's emoji for the subject's head word, when the niche owns it: "sushi" -> 🍣 in food,
+  // but never 📊 for a "bar" or 🏦 for a food bank.
+  std::string head(
+      subject.substr(subject.rfind(' ') == std::string_view::npos ? 0 : subject.rfind(' ') + 1));
+  for (char& c : head) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   }
-  // Nouns first (most relevant first), then what happens (verbs).
-  for (Pos pos : {Pos::noun, Pos::verb}) {
-    for (const Term& t : analysis.terms) {
-      if (t.stop || t.pos != pos) continue;
-      std::string_view emoji = table.best(t.lemma);
-      if (emoji.empty() && t.compound) emoji = table.best(t.lemma.substr(t.lemma.rfind('_') + 1));
-      if (add(emoji)) ++choice.from_description;
-    }
+  std::string_view cldr = table.best(head);
+  if (cldr.empty() && head.size() > 3 && head.back() == 's') {
+    cldr = table.best(std::string_view(head).substr(0, head.size() - 1));
   }
+  if (!cldr.empty() && niche.owns_emoji(cldr, lang) && add(cldr)) ++choice.from_description;
   for (std::string_view e : niche.emojis) add(e);
-  for (std::string_view e : style.emojis) add(e);
   return choice;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Emojis that fit a description: CLDR annotations (plus curated overrides) matched to its
-// nouns and verbs, then the niche's and the style's own emojis. Never random ones.
+// Emojis that fit a description in its niche's sense: the niche's emojis for the words the
+// description uses (🍫 for a protein bar in food), CLDR annotations of the subject when the niche
+// owns that emoji, then the niche's general emojis. Never one of another niche, never random.
 
 #include <string>
 #include <string_view>
@@ -8,7 +9,6 @@
 
 #include "captions/analyzer.hpp"
 #include "captions/niches.hpp"
-#include "captions/phrase_bank.hpp"
 #include "captions/sorted_lines.hpp"
 
 namespace reelgen::captions::detail {
@@ -32,9 +32,9 @@ struct EmojiChoice {
   std::size_t from_description = 0;      // how many of them match the description itself
 };
 
-// Up to count emojis, relevant ones first.
-EmojiChoice pick_emojis(const EmojiTable& table, const Analysis& analysis, const Niche& niche,
-                        const StyleBank& style, std::size_t count);
+// Up to count emojis, relevant ones first. subject is the noun phrase as written.
+EmojiChoice pick_emojis(const EmojiTable& table, const Analysis& analysis, std::string_view subject,
+                        const Niche& niche, std::size_t count);
 
 // The emojis in text, in order of first use, each with its modifiers and ZWJ sequence.
 std::vector<std::string> emojis_in(std::string_view text);

@@ -1,6 +1,7 @@
 #include "captions/engine.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 #include "captions/hashtags.hpp"
 #include "captions/rng.hpp"
 #include "captions/scorer.hpp"
+#include "captions/surface.hpp"
 #include "captions/tokenizer.hpp"
 #include "core/hash.hpp"
 #include "core/utf8.hpp"
@@ -87,37 +89,14 @@ core::Result<std::string_view> blob(std::string_view name) {
   return *text;
 }
 
-// Emojis per caption for the request: the style's density unless the caller chose, capped by
-// what the content type carries.
-std::size_t emoji_budget(const CaptionRequest& r, const StyleBank& style) {
-  const auto density = static_cast<std::size_t>(std::max(style.emoji_density, 0));
-  std::size_t budget = density;
-  switch (r.emoji) {
-    case EmojiDensity::automatic:
-      if (r.content_type == ContentType::story) budget = std::min<std::size_t>(budget, 1);
-      if (r.content_type == ContentType::reel) budget = std::min<std::size_t>(budget, 2);
-      break;
-    case EmojiDensity::none:
-      budget = 0;
-      break;
-    case EmojiDensity::few:
-      budget = 1;
-      break;
-    case EmojiDensity::many:
-      budget = std::max<std::size_t>(density + 2, 4);
-      if (r.content_type == ContentType::story) budget = 2;
-      break;
-  }
-  return budget;
-}
-
-// The niche, reach and style tags of the data files are used as they are written: each must
+// The niche and reach tags of the data files are used as they are written: each must
 // already be a hashtag body of its language (lower case, 3+ letters, digits or '_') and not
 // banned. Checked once at load, so a bad data line fails the start, not a caption.
 core::Result<void> check_data_tags(const EngineTables& t) {
   std::string_view bad;
   auto check = [&](std::string_view tag, std::size_t lang) {
-    const bool ok = tag.size() >= 3 && hashtag_body(tag, lang != 0) == tag && !t.banned.contains(tag);
+    const bool ok =
+        tag.size() >= 3 && hashtag_body(tag, lang != 0) == tag && !t.banned.contains(tag);
     if (!ok && bad.empty()) bad = tag;
   };
   for (std::size_t lang = 0; lang < kLanguageCount; ++lang) {
@@ -125,9 +104,6 @@ core::Result<void> check_data_tags(const EngineTables& t) {
       for (const NicheTag& tag : t.niches.at(i).hashtags[lang]) check(tag.tag, lang);
     }
     for (const NicheTag& tag : t.niches.reach_hashtags(lang)) check(tag.tag, lang);
-    for (const StyleBank& style : t.styles[lang]) {
-      for (std::string_view tag : style.hashtags) check(tag, lang);
-    }
   }
   if (bad.empty()) return {};
   return core::fail(core::ErrorCode::internal,
@@ -150,9 +126,6 @@ core::Result<std::unique_ptr<Engine>> Engine::load() {
     auto topics = embedded_table("topics.tsv");
     if (!topics) return std::unexpected(topics.error());
     t.topics = std::move(*topics);
-    auto relatives = embedded_table("relatives.tsv");
-    if (!relatives) return std::unexpected(relatives.error());
-    t.relatives = std::move(*relatives);
     auto banned = embedded_table("banned_hashtags.txt");
     if (!banned) return std::unexpected(banned.error());
     t.banned = std::move(*banned);
@@ -182,17 +155,19 @@ core::Result<std::unique_ptr<Engine>> Engine::load() {
                                       std::move(*sentiment));
       if (!pack) return std::unexpected(pack.error());
       t.languages[lang] = std::move(*pack);
-      for (std::size_t i = 0; i < kStyleCount; ++i) {
-        std::string name = lang == 0
-                               ? "styles/" + std::string(kStyleNames[i]) + ".txt"
-                               : "styles/" + code + "/" + std::string(kStyleNames[i]) + ".txt";
-        auto style_text = blob(name);
-        if (!style_text) return std::unexpected(style_text.error());
-        auto bank =
-            parse_style_bank(*style_text, kStyleNames[i], lang == 0 ? nullptr : &t.styles[0][i]);
-        if (!bank) return std::unexpected(bank.error());
-        t.styles[lang][i] = std::move(*bank);
+      auto posts = blob("posts/" + code + ".txt");
+      if (!posts) return std::unexpected(posts.error());
+      auto post_language = PostLanguage::parse(*posts);
+      if (!post_language) return std::unexpected(post_language.error());
+      t.posts[lang] = std::move(*post_language);
+      auto plans = blob("plans/" + code + ".txt");
+      if (!plans) return std::unexpected(plans.error());
+      auto bank = parse_plan_bank(*plans, lang == 0 ? nullptr : &t.plans[0]);
+      if (!bank) {
+        return core::fail(core::ErrorCode::internal,
+                          "plans/" + code + ".txt: " + bank.error().message);
       }
+      t.plans[lang] = std::move(*bank);
     }
     if (auto tags = check_data_tags(t); !tags) return std::unexpected(tags.error());
     return std::unique_ptr<Engine>(new Engine(std::move(t)));
@@ -202,8 +177,8 @@ core::Result<std::unique_ptr<Engine>> Engine::load() {
 }
 
 std::size_t Engine::memory_bytes() const {
-  std::size_t bytes = t_.lexicon->memory_bytes() + t_.banned.memory_bytes() +
-                      t_.topics.memory_bytes() + t_.relatives.memory_bytes();
+  std::size_t bytes =
+      t_.lexicon->memory_bytes() + t_.banned.memory_bytes() + t_.topics.memory_bytes();
   for (const EmojiTable& e : t_.emoji) bytes += e.memory_bytes();
   for (const LanguagePack& l : t_.languages) {
     bytes += l.stopwords().memory_bytes() + l.sentiment().memory_bytes();
@@ -211,94 +186,297 @@ std::size_t Engine::memory_bytes() const {
   return bytes;
 }
 
-Caption Engine::write(const CaptionRequest& request, const Analysis& analysis,
-                      const StyleBank& style, const Niche& niche, const Steering& steering,
-                      std::vector<Choice>& taken, std::size_t variant, std::uint64_t seed) const {
-  const std::size_t budget = emoji_budget(request, style);
-  EmojiChoice emojis = pick_emojis(t_.emoji[analysis.language], analysis, niche, style,
-                                   std::max<std::size_t>(budget, 1));
-  const LanguagePack& language = t_.languages[analysis.language];
-  HashtagSources sources{analysis,         style,     niche,
-                         t_.niches.reach_hashtags(analysis.language),
-                         request.keywords, t_.banned,
-                         analysis.language == 0 ? &t_.relatives : nullptr};
+namespace {
+
+// Short captions and stories keep the sentences with the most important facts that fit; when
+// none fits, the subject and the facts themselves, separated by " · ".
+std::string within(const PostAnalysis& post, std::string_view subject, std::size_t limit) {
+  std::string all;
+  for (const std::string& s : post.sentences) {
+    if (!all.empty()) all += ' ';
+    all += s;
+  }
+  if (core::utf8_length(all) <= limit) return all;
+  auto weight = [&](std::string_view sentence) {
+    double w = 0;
+    for (const Fact& f : post.facts) {
+      if (sentence.find(f.text) != std::string_view::npos) w += 8.0 - static_cast<double>(f.kind);
+    }
+    return w;
+  };
+  std::string best;
+  double best_weight = -1;
+  for (const std::string& s : post.sentences) {
+    if (core::utf8_length(s) > limit) continue;
+    const double w = weight(s);
+    if (w > best_weight) {
+      best = s;
+      best_weight = w;
+    }
+  }
+  if (!best.empty()) return best;
+  std::string out(subject);
+  if (!out.empty()) {
+    out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  }
+  for (const Fact& f : by_importance(post.facts)) {
+    std::string_view sep = out.empty() ? ""
+                           : (out == subject || out.find(" · ") == std::string::npos) &&
+                                   !out.empty() && out.find(':') == std::string::npos
+                               ? ": "
+                               : " · ";
+    if (core::utf8_length(out) + sep.size() + core::utf8_length(f.text) > limit) continue;
+    out += sep;
+    out += f.text;
+  }
+  if (out.empty()) out = all.substr(0, all.find(' ', limit / 2));
+  return out;
+}
+
+// Puts an emoji at the end of a line, in place of a final period.
+void attach_emoji(std::string& line, std::string_view emoji) {
+  if (line.empty() || emoji.empty()) return;
+  if (line.back() == '.' && !line.ends_with("..")) line.pop_back();
+  line += ' ';
+  line.append(emoji);
+}
+
+bool has_emoji(std::string_view line) { return !emojis_in(line).empty(); }
+
+// Removes the emojis that end a plan line ("Tell us below 👇" -> "Tell us below."); an emoji
+// inside a sentence stays, since the sentence would not read without it.
+void strip_emojis(std::string& line) {
+  for (;;) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    const std::vector<std::string> found = emojis_in(line);
+    if (found.empty()) break;
+    std::string_view rest = line;
+    bool removed = false;
+    for (const std::string& e : found) {
+      for (std::string_view tail : {std::string_view(e), std::string_view(e + "\xEF\xB8\x8F")}) {
+        if (!removed && rest.ends_with(tail)) {
+          line.resize(line.size() - tail.size());
+          removed = true;
+        }
+      }
+    }
+    if (!removed) break;
+  }
+  if (!line.empty() && line.back() != '.' && line.back() != '!' && line.back() != '?') line += '.';
+}
+
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+// How many emojis a caption carries: the style's, unless the caller chose, capped by what the
+// content type carries.
+std::size_t emoji_count(const CaptionRequest& r, const StyleVoice& voice) {
+  const auto density = static_cast<std::size_t>(std::max(voice.emojis, 0));
+  switch (r.emoji) {
+    case EmojiDensity::automatic:
+      if (r.content_type == ContentType::story) return std::min<std::size_t>(density, 1);
+      if (r.content_type == ContentType::reel) return std::min<std::size_t>(density, 2);
+      return density;
+    case EmojiDensity::none:
+      return 0;
+    case EmojiDensity::few:
+      return 1;
+    case EmojiDensity::many:
+      return r.content_type == ContentType::story ? 2 : std::max<std::size_t>(density + 2, 4);
+  }
+  return density;
+}
+
+}  // namespace
+
+Engine::Reading Engine::read(const CaptionRequest& request) const {
+  const std::size_t lang = language_index(request.language);
+  const LanguagePack& language = t_.languages[lang];
+  Reading r;
+  r.words =
+      analyzer_.analyze(request.content_description, request.keywords, request.audience, language);
+  r.post = analyze_post(request.content_description, t_.posts[lang], language,
+                        language.english() ? t_.lexicon.get() : nullptr);
+  // The subject as the description writes it: the analyzer's phrase found in the text, with its
+  // case ("The Midnight Library", "Latte art"); the analyzer's form when it is not there verbatim.
+  const std::string& phrase = r.words.subject.text;
+  if (r.words.subject.found && !phrase.empty()) {
+    const std::string lower_text = lower_ascii(request.content_description);
+    const std::size_t at = lower_text.find(lower_ascii(phrase));
+    if (at == std::string::npos) {
+      r.subject = phrase;
+    } else {
+      // To the end of the word: the description's "bagels", not the lemma "bagel".
+      std::size_t end = at + phrase.size();
+      const std::string& d = request.content_description;
+      while (end < d.size() && (std::isalnum(static_cast<unsigned char>(d[end])) ||
+                                static_cast<unsigned char>(d[end]) >= 0x80)) {
+        ++end;
+      }
+      r.subject = d.substr(at, end - at);
+    }
+  }
+  return r;
+}
+
+Caption Engine::write(const CaptionRequest& req, const Reading& r, Taken& taken,
+                      std::uint64_t seed) const {
+  const std::size_t lang = r.words.language;
+  const LanguagePack& language = t_.languages[lang];
+  const PlanBank& plans = t_.plans[lang];
+  const StyleVoice& voice = plans.styles[static_cast<std::size_t>(req.style)];
+  const Niche& niche = t_.niches.at(r.words.niche);
+  const bool english = language.english();
+
+  PlanContext ctx;
+  ctx.intent = r.post.intent;
+  ctx.style = req.style;
+  ctx.niche = niche.name;
+  ctx.post = &r.post;
+  ctx.mentions = [&](std::string_view w) { return r.words.mentions(w); };
+  const Register reg = t_.voices.register_for(req.audience);
+  ctx.formal =
+      reg == Register::formal || (reg == Register::neutral &&
+                                  (req.style == Style::professional || req.style == Style::luxury));
+  t_.voices.tags_for(req.brand_voice, ctx.voices);
+  if (english) ctx.values[static_cast<int>(PlanSlot::subject)] = r.subject;
+  constexpr std::array<std::pair<PlanSlot, FactKind>, 7> kFactSlots = {{
+      {PlanSlot::date, FactKind::date},
+      {PlanSlot::time, FactKind::time},
+      {PlanSlot::price, FactKind::price},
+      {PlanSlot::discount, FactKind::discount},
+      {PlanSlot::place, FactKind::place},
+      {PlanSlot::name, FactKind::name},
+      {PlanSlot::list, FactKind::list},
+  }};
+  for (auto [slot, kind] : kFactSlots) ctx.values[static_cast<int>(slot)] = r.post.first(kind);
+
+  Rng rng(seed);
+  auto line = [&](const std::vector<PlanLine>& bank, std::vector<int>& used) {
+    const int i = choose_line(bank, ctx, rng, used);
+    if (i < 0) return std::string();
+    used.push_back(i);
+    std::string text = render_line(bank[static_cast<std::size_t>(i)], ctx);
+    polish(text, english);
+    language.finish(text);
+    return text;
+  };
+
+  const ContentType type = req.content_type;
+  const bool short_form = req.length == Length::short_ || type == ContentType::story;
+  const std::size_t limit = req.length == Length::short_ ? kShortCaptionChars
+                            : type == ContentType::story ? 120
+                            : type == ContentType::reel  ? 220
+                                                         : kMaxCaptionChars;
+  Caption c;
+  std::string hook = short_form ? std::string() : line(plans.hooks, taken.hooks);
+  std::string body = within(r.post, r.subject, short_form ? limit - 4 : limit);
+  std::string extra;
+  if (req.length == Length::long_ && !short_form) extra = line(plans.bodies, taken.bodies);
+  std::string cta;
+  if (req.cta && type != ContentType::story) cta = line(plans.ctas, taken.ctas);
+
+  // Every requested keyword must be in the text; missing ones get a sentence of their own.
+  std::string missing;
+  std::size_t missing_count = 0;
+  const std::string lower_text = lower_ascii(hook + " " + body + " " + extra + " " + cta);
+  for (const std::string& k : req.keywords) {
+    if (mentions(lower_text, k)) continue;
+    if (!missing.empty()) missing += ", ";
+    missing += k;
+    ++missing_count;
+  }
+  std::string keyword_line;
+  if (missing_count > 0) {
+    if (missing_count > 1) {
+      const std::size_t last = missing.rfind(", ");
+      missing.replace(last, 2, english ? std::string_view(" and ") : std::string_view(" & "));
+    }
+    ctx.values[static_cast<int>(PlanSlot::keywords)] = missing;
+    std::vector<int> none;
+    keyword_line = line(plans.keywords, none);
+  }
+  std::string swipe;
+  if (type == ContentType::carousel && !short_form) {
+    std::vector<int> none;
+    swipe = line(plans.carousel, none);
+  }
+
+  // Emojis: the lead one closes the hook (or the body when there is no hook), then the body,
+  // then the call to action.
+  // A plan line's own emoji (the 👇 of "Tell us below") counts against the budget and goes
+  // first when the budget is spent.
+  const std::size_t budget = emoji_count(req, voice);
+  const EmojiChoice emojis = pick_emojis(t_.emoji[lang], r.words, r.subject, niche, budget);
+  std::vector<std::string*> anchors;
+  for (std::string* part : {&hook, &body, &cta}) {
+    if (!part->empty() && !has_emoji(*part)) anchors.push_back(part);
+  }
+  std::size_t in_lines = 0;
+  for (std::string* part : {&hook, &cta, &keyword_line, &swipe, &extra}) {
+    in_lines += emojis_in(*part).size();
+  }
+  std::size_t placed = 0;
+  for (std::string_view e : emojis.emojis) {
+    if (placed >= anchors.size() || placed >= budget) break;
+    std::string& target = *anchors[placed];
+    if (short_form && core::utf8_length(body) + core::utf8_length(cta) + 4 > limit) break;
+    attach_emoji(target, e);
+    ++placed;
+  }
+  if (placed + in_lines > budget) {
+    for (std::string* part : {&cta, &swipe, &keyword_line, &extra, &hook}) {
+      if (placed + in_lines <= budget) break;
+      const std::size_t n = emojis_in(*part).size();
+      if (n == 0) continue;
+      strip_emojis(*part);
+      in_lines -= std::min(n - emojis_in(*part).size(), in_lines);
+    }
+  }
+  if (req.length == Length::short_ && !cta.empty() &&
+      core::utf8_length(body) + core::utf8_length(cta) + 1 + core::utf8_length(keyword_line) >
+          kShortCaptionChars) {
+    cta.clear();
+  }
+
+  std::string& text = c.text;
+  auto append = [&](const std::string& part, std::string_view sep) {
+    if (part.empty()) return;
+    if (!text.empty()) text += sep;
+    text += part;
+  };
+  // Stories, reels and short captions read as one paragraph.
+  const std::string_view paragraph = short_form || type == ContentType::reel ? " " : "\n\n";
+  append(hook, paragraph);
+  append(body, paragraph);
+  append(extra, paragraph);
+  append(keyword_line, short_form || !extra.empty() ? paragraph : " ");
+  append(swipe, paragraph);
+  append(cta, paragraph);
+
+  HashtagSources sources{
+      r.words,      r.post,    r.subject,           niche, t_.niches.reach_hashtags(lang),
+      req.keywords, t_.banned, req.generic_hashtags};
   if (language.compounds()) {
-    // The words a language knows: its emoji keywords (CLDR) and its niche triggers.
-    sources.known_word = [this, lang = analysis.language](std::string_view word) {
+    sources.known_word = [this, lang](std::string_view word) {
       return !t_.emoji[lang].best(word).empty() || t_.niches.is_trigger(word, lang);
     };
   }
-  HashtagPick tags = pick_hashtags(sources, request.hashtag_count, variant);
-  ComposeInput input{
-      analysis, style,  niche,           request,           emojis, steering.brand_adjective,
-      language, budget, steering.voices, steering.register_};
-  std::size_t relevant_emojis = emojis.from_description + niche.emojis.size();
-
-  Caption best;
-  Choice best_choice;
-  bool have_best = false;
-  const std::size_t candidates = candidates_for(request.optimization_level);
-  for (std::size_t k = 0; k < candidates; ++k) {
-    // Each candidate draws from its own stream so adding candidates never changes the first.
-    if (k > 0 && request.optimization_level == OptimizationLevel::balanced &&
-        best.quality_score >= kBalancedGoodEnough) {
-      break;
-    }
-    Rng rng(seed + 0x9E3779B97F4A7C15ull * (variant * 8 + k + 1));
-    Draft draft = compose(input, rng, taken);
-    Caption c;
-    c.text = std::move(draft.text);
-    // The last draft may take the tags; earlier ones copy them.
-    if (k + 1 == candidates) {
-      c.hashtags = std::move(tags.tags);
-    } else {
-      c.hashtags = tags.tags;
-    }
-    fit_limit(c);
-    c.emojis = emojis_in(c.text);
-    score(ScoreInput{draft, style, request, language, budget, tags.relevant,
-                     std::min(relevant_emojis, c.emojis.size())},
-          c);
-    if (!have_best || c.quality_score > best.quality_score) {
-      best = std::move(c);
-      best_choice = draft.choice;
-      have_best = true;
-    }
-  }
-  best.niche.assign(niche.name);
-  best.niche_confidence = analysis.niche_confidence;
-  taken.push_back(best_choice);
-  return best;
+  c.hashtags = pick_hashtags(sources, req.hashtag_count).tags;
+  fit_limit(c);
+  c.emojis = emojis_in(c.text);
+  assess(req, r, c);
+  return c;
 }
 
 core::Result<CaptionResult> Engine::generate(const CaptionRequest& request) const {
   try {
-    const std::size_t lang = language_index(request.language);
-    const LanguagePack& language = t_.languages[lang];
-    const StyleBank& style = t_.styles[lang][static_cast<std::size_t>(request.style)];
-    Analysis analysis = analyzer_.analyze(request.content_description, request.keywords,
-                                          request.audience, language);
-    const Niche& niche = t_.niches.at(analysis.niche);
-
-    Steering steering;
-    steering.register_ = t_.voices.register_for(request.audience);
-    t_.voices.tags_for(request.brand_voice, steering.voices);
-    thread_local std::vector<Word> words;
-    thread_local std::string brand_adjective;
-    brand_adjective.clear();
-    if (language.english()) {
-      tokenize(request.brand_voice, words);
-      for (const Word& w : words) {
-        if (language.stopwords().contains(w.lower)) continue;
-        WordSense sense = t_.lexicon->lookup(w.lower);
-        if (sense.known && sense.dominant == Pos::adjective) {
-          brand_adjective = w.lower;
-          break;
-        }
-      }
-    }
-    steering.brand_adjective = brand_adjective;
-
+    const Reading reading = read(request);
     std::string key = core::normalize_space(request.content_description);
     for (std::string_view part :
          {name_of(request.style, kStyleNames), name_of(request.content_type, kContentTypeNames),
@@ -316,11 +494,40 @@ core::Result<CaptionResult> Engine::generate(const CaptionRequest& request) cons
     const std::uint64_t seed = core::fast_hash(key) ^ request.seed;
 
     CaptionResult result;
-    std::vector<Choice> taken;
+    Taken taken;
     const std::size_t outputs = static_cast<std::size_t>(std::clamp(request.variants, 1, 5));
-    result.caption = write(request, analysis, style, niche, steering, taken, 0, seed);
-    for (std::size_t v = 1; v < outputs; ++v) {
-      result.variants.push_back(write(request, analysis, style, niche, steering, taken, v, seed));
+    const std::size_t drafts = candidates_for(request.optimization_level);
+    std::vector<std::string> written;
+    for (std::size_t v = 0; v < outputs; ++v) {
+      // Each draft draws from its own stream so adding drafts never changes the first; a
+      // variant that reads like an earlier one is drawn again, a few times at most.
+      Caption best;
+      Taken best_taken;
+      constexpr std::size_t kRedraws = 8;
+      for (std::size_t k = 0; k < drafts + kRedraws; ++k) {
+        const bool repeat =
+            k > 0 && std::find(written.begin(), written.end(), best.text) != written.end();
+        if (k >= drafts && !repeat) break;
+        if (k > 0 && k < drafts && !repeat &&
+            request.optimization_level == OptimizationLevel::balanced &&
+            best.quality_score >= kBalancedGoodEnough) {
+          break;
+        }
+        Taken trial = taken;
+        Caption c = write(request, reading, trial, seed + 0x9E3779B97F4A7C15ull * (v * 16 + k + 1));
+        const bool fresh = std::find(written.begin(), written.end(), c.text) == written.end();
+        if (k == 0 || (repeat && fresh) || (fresh && c.quality_score > best.quality_score)) {
+          best = std::move(c);
+          best_taken = std::move(trial);
+        }
+      }
+      taken = std::move(best_taken);
+      written.push_back(best.text);
+      if (v == 0) {
+        result.caption = std::move(best);
+      } else {
+        result.variants.push_back(std::move(best));
+      }
     }
     return result;
   } catch (const std::exception& e) {

@@ -8,12 +8,12 @@
 
 #include "captions/analyzer.hpp"
 #include "captions/caption.hpp"
-#include "captions/composer.hpp"
 #include "captions/emojis.hpp"
 #include "captions/language.hpp"
 #include "captions/lexicon.hpp"
 #include "captions/niches.hpp"
-#include "captions/phrase_bank.hpp"
+#include "captions/plans.hpp"
+#include "captions/post_analysis.hpp"
 #include "captions/sorted_lines.hpp"
 #include "captions/voices.hpp"
 #include "core/error.hpp"
@@ -27,11 +27,11 @@ struct EngineTables {
   std::unique_ptr<Lexicon> lexicon;
   SortedLines banned;
   SortedLines topics;
-  SortedLines relatives;
   std::array<EmojiTable, kLanguageCount> emoji;
   std::array<LanguagePack, kLanguageCount> languages;
+  std::array<PostLanguage, kLanguageCount> posts;
+  std::array<PlanBank, kLanguageCount> plans;
   NicheSet niches;
-  std::array<std::array<StyleBank, kStyleCount>, kLanguageCount> styles;
   VoiceMap voices;
 };
 
@@ -53,23 +53,32 @@ class Engine {
   const Lexicon& lexicon() const { return *t_.lexicon; }
   const SortedLines& banned_hashtags() const { return t_.banned; }
   const NicheSet& niches() const { return t_.niches; }
-  const SortedLines& relatives() const { return t_.relatives; }
   const LanguagePack& language(std::size_t i) const { return t_.languages[i]; }
+  const PostLanguage& post_language(std::size_t i) const { return t_.posts[i]; }
+  const PlanBank& plan_bank(std::size_t i) const { return t_.plans[i]; }
+
+  // What the engine reads from a description: the post (intent, facts, sentences) and the
+  // words (subject, niche). Shared by generate() and the scorer of given captions.
+  struct Reading {
+    Analysis words;
+    PostAnalysis post;
+    std::string subject;  // the noun phrase a caption names, as written
+  };
+  Reading read(const CaptionRequest& request) const;
+  // Scores caption (text, hashtags, emojis set) for request: fills every score field.
+  void assess(const CaptionRequest& request, const Reading& reading, Caption& caption) const;
   // Heap bytes held by the lookup structures (the tables themselves stay in the binary).
   std::size_t memory_bytes() const;
 
  private:
   explicit Engine(EngineTables tables);
 
-  struct Steering {
-    std::string_view brand_adjective;
-    std::vector<std::string_view> voices;
-    Register register_ = Register::neutral;
+  // Which plan lines a caption used; variants avoid each other's.
+  struct Taken {
+    std::vector<int> hooks, ctas, bodies;
   };
-
-  Caption write(const CaptionRequest& request, const Analysis& analysis, const StyleBank& style,
-                const Niche& niche, const Steering& steering, std::vector<Choice>& taken,
-                std::size_t variant, std::uint64_t seed) const;
+  Caption write(const CaptionRequest& request, const Reading& reading, Taken& taken,
+                std::uint64_t seed) const;
 
   EngineTables t_;
   Analyzer analyzer_;

@@ -8,7 +8,6 @@ namespace reelgen::captions::detail {
 namespace {
 
 constexpr std::size_t kMaxTagBody = 40;
-constexpr std::size_t kStyleTagsBeforeNiche = 3;
 
 // Latin-1 Supplement and Latin Extended-A letters (U+00C0..U+017F) without their accents;
 // '?' marks symbols and ligatures handled apart or dropped.
@@ -16,17 +15,6 @@ constexpr std::string_view kLatinAscii =
     "aaaaaa?ceeeeiiiidnooooo?ouuuuy??aaaaaa?ceeeeiiiidnooooo?ouuuuy?y"
     "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii??jjkkkllllllllllnnnnnn?nnoooooo??"
     "rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
-
-std::vector<std::string_view> split_words(std::string_view text) {
-  std::vector<std::string_view> out;
-  while (!text.empty()) {
-    std::size_t space = text.find(' ');
-    if (space != 0) out.push_back(text.substr(0, space));
-    if (space == std::string_view::npos) break;
-    text.remove_prefix(space + 1);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -90,117 +78,75 @@ std::string without_dative_n(std::string word, const std::function<bool(std::str
   return word;
 }
 
-std::vector<std::string> compound_parts(std::string_view word,
-                                        const std::function<bool(std::string_view)>& known) {
-  constexpr std::size_t kMinEnding = 4, kMinStart = 3;
-  std::vector<std::string> parts;
-  if (word.size() < kMinStart + kMinEnding + 1) return parts;  // too short to hold two words
-  for (std::size_t cut = kMinStart; cut + kMinEnding <= word.size(); ++cut) {
-    if ((static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) continue;  // inside a letter
-    if (!known(word.substr(cut))) continue;
-    parts.emplace_back(word.substr(cut));
-    const std::string_view start = word.substr(0, cut);
-    for (std::string_view link : {"", "s", "n", "en", "es"}) {
-      if (start.size() >= kMinStart + link.size() && start.ends_with(link) &&
-          known(start.substr(0, start.size() - link.size()))) {
-        parts.emplace_back(start.substr(0, start.size() - link.size()));
-        break;
-      }
-    }
-    break;
-  }
-  return parts;
-}
-
-HashtagPick pick_hashtags(const HashtagSources& sources, int count, std::size_t rotation) {
+HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
   HashtagPick pick;
   std::vector<std::string>& tags = pick.tags;
   if (count <= 0) return pick;
-  const Analysis& analysis = sources.analysis;
-  const bool accents = analysis.language != 0;
-  auto limit = static_cast<std::size_t>(std::min(count, 30));
+  const Analysis& words = sources.words;
+  const bool accents = words.language != 0;
+  const auto limit = static_cast<std::size_t>(std::min(count, kMaxHashtags));
   tags.reserve(limit);
   // A body as the data files write them (checked at load: valid, not banned).
   auto add_body = [&](std::string_view body) {
-    if (tags.size() >= limit) return;
-    // Unique ignoring case; bodies are lower case already, accents included.
+    if (tags.size() >= limit || body.size() < 3) return;
     for (const std::string& t : tags) {
       if (std::string_view(t).substr(1) == body) return;
     }
     tags.push_back("#" + std::string(body));
   };
-  std::string body;
   auto add = [&](std::string_view phrase) {
-    if (tags.size() >= limit) return;
-    body = hashtag_body(phrase, accents);
-    if (body.size() < 3 || sources.banned.contains(body)) return;
+    std::string body = hashtag_body(phrase, accents);
+    if (sources.known_word) body = without_dative_n(std::move(body), sources.known_word);
+    // A tag is read at a glance: long phrases make none.
+    if (body.size() > 24 || sources.banned.contains(body)) return;
     add_body(body);
   };
   auto applies = [&](const NicheTag& tag) {
-    return tag.applies([&](std::string_view word) { return analysis.mentions(word); });
+    return tag.applies([&](std::string_view word) { return words.mentions(word); });
   };
-  // Relevance first: what the caller asked for, then the description's own phrases and nouns.
   for (const std::string& k : sources.keywords) add(k);
-  for (const NounPhrase& p : analysis.noun_phrases) {
-    if (p.compound) add(p.head);
+  // The subject whole, then its last two words ("vegan protein bar": #veganproteinbar,
+  // #proteinbar); a single generic head ("bar") says too little, and in the wrong sense.
+  add(sources.subject);
+  const std::string_view subject = sources.subject;
+  const std::size_t last_space = subject.rfind(' ');
+  if (last_space != std::string_view::npos) {
+    const std::size_t before = subject.rfind(' ', last_space - 1);
+    if (before != std::string_view::npos) add(subject.substr(before + 1));
   }
-  for (const std::string& noun : analysis.nouns) {
-    add(sources.known_word ? without_dative_n(hashtag_body(noun, true), sources.known_word) : noun);
+  for (const Fact& f : sources.post.facts) {
+    if (f.kind != FactKind::name && f.kind != FactKind::place) continue;
+    if (std::count(f.text.begin(), f.text.end(), ' ') < 3) add(f.text);
   }
-  if (sources.known_word) {
-    for (const std::string& noun : analysis.nouns) {
-      for (const std::string& part : compound_parts(hashtag_body(noun, true), sources.known_word)) {
-        add(part);
+  // Collocations the description uses ("latte art", "half marathon") are whole entities too.
+  for (const NounPhrase& p : words.noun_phrases) {
+    if (p.compound && p.head.find(' ') != std::string::npos &&
+        std::count(p.head.begin(), p.head.end(), ' ') < 2)
+      add(p.head);
+  }
+  const auto& niche = sources.niche.hashtags[words.language];
+  for (const NicheTag& tag : niche) {
+    if (!tag.needs.empty() && applies(tag)) add_body(tag.tag);
+  }
+  pick.relevant = tags.size();
+  // The niche's general tags, a few: more would be filler.
+  constexpr std::size_t kGeneralNicheTags = 3;
+  std::size_t general = 0;
+  if (words.niche_confidence > 0) {
+    for (const NicheTag& tag : niche) {
+      if (tag.needs.empty() && general < kGeneralNicheTags) {
+        const std::size_t before = tags.size();
+        add_body(tag.tag);
+        general += tags.size() - before;
       }
-    }
-  }
-  // One step away in WordNet: "puppy" -> #pup, "sneaker" -> #shoe, "wedding" -> #ceremony.
-  if (sources.relatives != nullptr) {
-    constexpr std::size_t kMaxNounsWithRelatives = 2;
-    std::string key;
-    for (std::size_t i = 0; i < analysis.nouns.size() && i < kMaxNounsWithRelatives; ++i) {
-      key = analysis.nouns[i];
-      std::replace(key.begin(), key.end(), ' ', '_');
-      for (char& c : key) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      }
-      auto related = sources.relatives->find(key);
-      if (!related) continue;
-      for (std::string_view word : split_words(*related)) add(word);
     }
   }
   pick.relevant = tags.size();
-
-  // Then the niche's community tags that fit the description (a dog never gets
-  // #catsofinstagram), tags the description spells out first.
-  const auto& niche = sources.niche.hashtags[analysis.language];
-  std::size_t before_niche = tags.size();
-  if (analysis.niche_confidence > 0) {
-    for (const NicheTag& tag : niche) {
-      if (!tag.needs.empty() && applies(tag)) add_body(tag.tag);
-    }
-    for (std::size_t i = 0; i < niche.size(); ++i) {
-      const NicheTag& tag = niche[(i + rotation) % niche.size()];
-      if (tag.needs.empty()) add_body(tag.tag);
-    }
-  }
-  pick.relevant += tags.size() - before_niche;
-
-  // Then the style's and broad reach tags to fill the requested count.
-  const auto& style = sources.style.hashtags;
-  std::size_t style_first = std::min(kStyleTagsBeforeNiche, style.size());
-  for (std::size_t i = 0; i < style_first; ++i) add_body(style[(i + rotation) % style.size()]);
-  if (analysis.niche_confidence <= 0) {
-    for (std::size_t i = 0; i < niche.size(); ++i) {
-      const NicheTag& tag = niche[(i + rotation) % niche.size()];
+  if (sources.generic) {
+    for (const NicheTag& tag : sources.reach) {
       if (applies(tag)) add_body(tag.tag);
     }
   }
-  for (const NicheTag& tag : sources.reach) {
-    if (applies(tag)) add_body(tag.tag);
-  }
-  for (std::size_t i = style_first; i < style.size(); ++i)
-    add_body(style[(i + rotation) % style.size()]);
   return pick;
 }
 

@@ -18,26 +18,6 @@ std::string_view first_letter(std::string_view word) {
   return word.substr(0, i);
 }
 
-// Lower case for the Latin letters the data files use (ASCII and Latin-1).
-std::string lower_latin(std::string_view word) {
-  std::string out;
-  out.reserve(word.size());
-  std::size_t i = 0;
-  while (i < word.size()) {
-    std::size_t start = i;
-    char32_t cp = next_code_point(word, i);
-    if (cp >= 'A' && cp <= 'Z') {
-      out += static_cast<char>(cp + 32);
-    } else if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) {
-      char32_t l = cp + 0x20;
-      out += static_cast<char>(0xC0 | (l >> 6));
-      out += static_cast<char>(0x80 | (l & 0x3F));
-    } else {
-      out.append(word.substr(start, i - start));
-    }
-  }
-  return out;
-}
 
 bool is_upper_start(std::string_view word) {
   if (word.empty()) return false;
@@ -317,7 +297,8 @@ void LanguagePack::finish(std::string& text) const {
           if (a != left) continue;
           if (b.empty()) {
             std::size_t cut = std::min(next_word.size(), kMaxRuleWordBytes + 1);
-            while (cut < next_word.size() && (static_cast<unsigned char>(next_word[cut]) & 0xC0) == 0x80) {
+            while (cut < next_word.size() &&
+                   (static_cast<unsigned char>(next_word[cut]) & 0xC0) == 0x80) {
               ++cut;  // not inside a letter
             }
             b = lower_latin(next_word.substr(0, cut));

@@ -34,7 +34,26 @@ std::pair<std::string_view, std::size_t> split_language(std::string_view key) {
   return {key, std::string_view::npos};
 }
 
+std::string_view without_vs16(std::string_view emoji) {
+  constexpr std::string_view kVs16 = "\xEF\xB8\x8F";
+  if (emoji.ends_with(kVs16)) emoji.remove_suffix(kVs16.size());
+  return emoji;
+}
+
 }  // namespace
+
+bool Niche::owns_emoji(std::string_view emoji, std::size_t lang) const {
+  emoji = without_vs16(emoji);
+  for (std::string_view e : emojis) {
+    if (without_vs16(e) == emoji) return true;
+  }
+  for (std::size_t l : {std::size_t{0}, lang}) {
+    for (const NicheTag& t : sense_emojis[l]) {
+      if (without_vs16(t.tag) == emoji) return true;
+    }
+  }
+  return false;
+}
 
 core::Result<NicheSet> NicheSet::parse(std::string_view text) {
   NicheSet set;
@@ -73,6 +92,8 @@ core::Result<NicheSet> NicheSet::parse(std::string_view text) {
       niche.hashtags[lang] = tag_list(value);
     } else if (base == "emojis") {
       niche.emojis = split_list(value);
+    } else if (base == "sense_emojis") {
+      niche.sense_emojis[lang] = tag_list(value);
     } else if (base == "triggers") {
       for (std::string_view word : split_list(value)) {
         set.triggers_.push_back({word, index, static_cast<std::uint8_t>(lang)});

@@ -44,6 +44,11 @@ struct Niche {
   std::string_view audience;                             // fills {niche} (English)
   std::array<std::vector<NicheTag>, kLanguageCount> hashtags;
   std::vector<std::string_view> emojis;
+  // "🍫:chocolate|protein_bar": the emoji for the niche's sense of those words, per language.
+  std::array<std::vector<NicheTag>, kLanguageCount> sense_emojis;
+
+  // True when emoji is one of this niche's own (sense or general), ignoring U+FE0F.
+  bool owns_emoji(std::string_view emoji, std::size_t lang) const;
 };
 
 class NicheSet {
@@ -103,7 +108,7 @@ class NicheSet {
 
   std::vector<Niche> niches_;
   std::vector<std::pair<std::string_view, std::uint16_t>> by_name_;  // sorted by name
-  std::vector<Trigger> triggers_;  // sorted by (lang, word)
+  std::vector<Trigger> triggers_;                                    // sorted by (lang, word)
   std::array<std::vector<NicheTag>, kLanguageCount> reach_;
   std::size_t fallback_ = 0;
 };

@@ -16,6 +16,9 @@ class Provider {
   virtual std::string_view name() const = 0;
   // Thread-safe; called concurrently from every I/O and worker thread.
   virtual core::Result<CaptionResult> generate(const CaptionRequest& request) const = 0;
+  // Scores a caption written elsewhere (its text and hashtags) with the checks that score the
+  // provider's own: the score fields, intent, niche and facts are filled in.
+  virtual core::Result<Caption> score(const CaptionRequest& request, Caption caption) const = 0;
 };
 
 // The builtin engine: loads its lexicon and phrase banks from data compiled into the binary.

@@ -91,14 +91,14 @@ int sentence_count(std::string_view text) {
 
 double clamp100(double v) { return std::clamp(v, 0.0, 100.0); }
 
+}  // namespace
+
 // 1 inside [lo, hi], falling linearly to 0 at half / double the range.
-double fit(double value, double lo, double hi) {
+double range_fit(double value, double lo, double hi) {
   if (value >= lo && value <= hi) return 1.0;
   if (value < lo) return std::max(0.0, 1.0 - (lo - value) / (lo * 0.5));
   return std::max(0.0, 1.0 - (value - hi) / hi);
 }
-
-}  // namespace
 
 double readability(std::string_view text, const std::vector<Word>& words,
                    ReadabilityFormula formula) {
@@ -162,88 +162,6 @@ int sentiment_sum(const std::vector<Word>& words, const LanguagePack& language) 
     if (flip > 0) --flip;
   }
   return sum;
-}
-
-void score(const ScoreInput& in, Caption& c) {
-  const std::string& text = c.text;
-  thread_local std::vector<Word> words;
-  tokenize(text, words);
-  c.word_count = static_cast<int>(words.size());
-  c.character_count = static_cast<int>(core::utf8_length(text));
-  c.readability_score = readability(text, words, in.language.readability());
-
-  int s = sentiment_sum(words, in.language);
-  c.sentiment = s >= 2 ? "positive" : s <= -2 ? "negative" : "neutral";
-  std::string_view tone = s >= 2    ? in.style.tone_positive
-                          : s <= -2 ? in.style.tone_negative
-                                    : in.style.tone_neutral;
-  c.tone.assign(tone);
-
-  const CaptionRequest& req = in.request;
-  const double chars = c.character_count;
-  double length_fit = 0;
-  if (req.length == Length::short_) {
-    length_fit = chars <= kShortCaptionChars ? fit(chars, 25, 80) : 0.0;
-  } else if (req.length == Length::long_) {
-    length_fit = fit(chars, 250, 1500);
-  } else
-    switch (req.content_type) {
-      case ContentType::story:
-        length_fit = fit(chars, 30, 120);
-        break;
-      case ContentType::reel:
-        length_fit = fit(chars, 50, 220);
-        break;
-      case ContentType::post:
-        length_fit = fit(chars, 120, 600);
-        break;
-      case ContentType::carousel:
-        length_fit = fit(chars, 150, 700);
-        break;
-    }
-  double keyword_cover = req.keywords.empty()
-                             ? 1.0
-                             : static_cast<double>(in.draft.keywords_present) / req.keywords.size();
-  double tag_fit = 1.0;
-  if (req.hashtag_count > 0) {
-    double wanted = std::min(req.hashtag_count, 5);
-    double relevant = std::min(static_cast<double>(in.relevant_hashtags) / wanted, 1.0);
-    double filled = static_cast<double>(c.hashtags.size()) / req.hashtag_count;
-    tag_fit = 0.7 * relevant + 0.3 * filled;
-  }
-  double emoji_fit = 1.0;
-  if (in.emoji_budget > 0) {
-    double used = static_cast<double>(c.emojis.size());
-    double relevant = used == 0 ? 0.0 : std::min(1.0, in.relevant_emojis / used);
-    emoji_fit = 0.5 * std::min(1.0, used / static_cast<double>(in.emoji_budget)) + 0.5 * relevant;
-  }
-  double read_fit = std::max(0.0, 1.0 - std::abs(c.readability_score - 70.0) / 70.0);
-  c.quality_score = clamp100(25 * keyword_cover + 20 * length_fit + 20 * tag_fit + 15 * emoji_fit +
-                             20 * read_fit);
-
-  double engagement = 0;
-  if (in.draft.has_cta) engagement += 25;
-  if (text.find('?') != std::string::npos) engagement += 20;
-  engagement += 15 * std::min(1.0, c.emojis.size() / 2.0);
-  std::size_t tags = c.hashtags.size();
-  if (tags >= 3 && tags <= 15) {
-    engagement += 20;
-  } else if (tags > 15) {
-    engagement += 20 - 10.0 * (tags - 15) / 15.0;
-  } else {
-    engagement += 20.0 * tags / 3.0;
-  }
-  // A hook that stops the scroll: short, punchy, speaking to the reader.
-  std::string_view hook = std::string_view(text).substr(0, in.draft.hook_chars);
-  double hook_strength = 0;
-  if (in.draft.hook_chars > 0 && in.draft.hook_chars <= 60) hook_strength += 8;
-  if (hook.find_first_of("!?:") != std::string_view::npos) hook_strength += 6;
-  if (hook.find("you") != std::string_view::npos || hook.find("this") != std::string_view::npos ||
-      hook.find("This") != std::string_view::npos || hook.find("tu") != std::string_view::npos ||
-      hook.find("du") != std::string_view::npos || hook.find("você") != std::string_view::npos) {
-    hook_strength += 6;
-  }
-  c.engagement_score = clamp100(engagement + hook_strength);
 }
 
 }  // namespace reelgen::captions::detail

@@ -1,14 +1,12 @@
 #pragma once
-// Scores a written caption: readability (Flesch reading ease), sentiment and tone, and the
-// quality and engagement estimates the API reports. All scores are 0..100.
+// The measures a caption's scores are built from: readability (Flesch reading ease and its
+// adaptations) and the sentiment of its words. Engine::assess combines them with its checks.
 
 #include <string_view>
 #include <vector>
 
 #include "captions/caption.hpp"
-#include "captions/composer.hpp"
 #include "captions/language.hpp"
-#include "captions/phrase_bank.hpp"
 #include "captions/sorted_lines.hpp"
 #include "captions/tokenizer.hpp"
 
@@ -23,17 +21,7 @@ double readability(std::string_view text, const std::vector<Word>& words,
 // flips the next two.
 int sentiment_sum(const std::vector<Word>& words, const LanguagePack& language);
 
-struct ScoreInput {
-  const Draft& draft;
-  const StyleBank& style;
-  const CaptionRequest& request;
-  const LanguagePack& language;
-  std::size_t emoji_budget;       // emojis the request asked for (style, content type, emoji)
-  std::size_t relevant_hashtags;  // tags from the keywords, the description or its niche
-  std::size_t relevant_emojis;    // emojis matched to the description or its niche
-};
-
-// Fills every score field of caption from its text, hashtags and emojis.
-void score(const ScoreInput& input, Caption& caption);
+// 1 inside [lo, hi], falling linearly to 0 at half the low end and double the high end.
+double range_fit(double value, double lo, double hi);
 
 }  // namespace reelgen::captions::detail

@@ -19,7 +19,7 @@ Service::Service(const Provider& provider, cache::L1Cache& cache, Renderer rende
 std::string Service::cache_key(const CaptionRequest& r) {
   std::string key;
   key.reserve(r.content_description.size() + 96);
-  append_field(key, "v2");  // v2: six languages, length, emoji, cta, niche
+  append_field(key, "v3");  // v3: post analysis (intent, facts), plans, generic hashtags
   append_field(key, r.content_description);
   append_field(key, name_of(r.style, kStyleNames));
   append_field(key, std::to_string(r.hashtag_count));
@@ -35,6 +35,7 @@ std::string Service::cache_key(const CaptionRequest& r) {
   append_field(key, name_of(r.length, kLengthNames));
   append_field(key, name_of(r.emoji, kEmojiDensityNames));
   append_field(key, r.cta ? "cta" : "no-cta");
+  append_field(key, r.generic_hashtags ? "generic" : "relevant");
   return key;
 }
 

@@ -28,7 +28,8 @@ struct Generated {
   bool cache_hit = false;
 };
 
-// Turns a result into the cached JSON fragment (written by the API layer, which owns the wire format).
+// Turns a result into the cached JSON fragment (written by the API layer, which owns the wire
+// format).
 using Renderer = std::function<std::string(const CaptionRequest&, const CaptionResult&)>;
 
 class Service {

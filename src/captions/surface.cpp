@@ -160,4 +160,31 @@ void polish(std::string& text, bool english) {
   }
 }
 
+namespace {
+
+char lower_char(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+bool word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+}  // namespace
+
+bool mentions(std::string_view lower_text, std::string_view phrase) {
+  if (phrase.empty()) return true;
+  for (std::size_t pos = 0; pos + phrase.size() <= lower_text.size(); ++pos) {
+    bool match = true;
+    for (std::size_t k = 0; k < phrase.size() && match; ++k) {
+      match = lower_text[pos + k] == lower_char(phrase[k]);
+    }
+    if (!match) continue;
+    bool left_ok = pos == 0 || !word_byte(lower_text[pos - 1]);
+    std::size_t end = pos + phrase.size();
+    bool right_ok = end == lower_text.size() || !word_byte(lower_text[end]);
+    if (left_ok && right_ok) return true;
+  }
+  return false;
+}
+
 }  // namespace reelgen::captions::detail

@@ -15,4 +15,7 @@ bool takes_an(std::string_view word);
 // english = false skips the English-only rules (a/an).
 void polish(std::string& text, bool english = true);
 
+// True when lower_text has phrase (any case) as whole words: "latte art" in "our latte art!".
+bool mentions(std::string_view lower_text, std::string_view phrase);
+
 }  // namespace reelgen::captions::detail

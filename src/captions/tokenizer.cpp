@@ -1,8 +1,6 @@
 #include "captions/tokenizer.hpp"
 
 namespace reelgen::captions::detail {
-namespace {
-
 bool is_word_code_point(char32_t cp) {
   if (cp < 0x80) {
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
@@ -13,6 +11,8 @@ bool is_word_code_point(char32_t cp) {
   return (cp >= 0xC0 && cp < 0x2000) || (cp >= 0x3040 && cp < 0xD800) ||
          (cp >= 0xF900 && cp < 0xFE00) || (cp >= 0x20000 && cp < 0x30000);
 }
+
+namespace {
 
 void append_lower(std::string& out, std::string_view bytes, char32_t cp) {
   if (cp < 0x80) {
@@ -101,6 +101,18 @@ void tokenize(std::string_view text, std::vector<Word>& out) {
     word.surface = text.substr(start, end - start);
     out.push_back(std::move(word));
   }
+}
+
+std::string lower_latin(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t start = i;
+    const char32_t cp = next_code_point(text, i);
+    append_lower(out, text.substr(start, i - start), cp);
+  }
+  return out;
 }
 
 }  // namespace reelgen::captions::detail

@@ -21,6 +21,12 @@ void tokenize(std::string_view text, std::vector<Word>& out);
 // Decodes the code point at text[i] and advances i; malformed bytes decode as U+FFFD.
 char32_t next_code_point(std::string_view text, std::size_t& i);
 
+// text with ASCII and Latin-1 capitals lower-cased, every other byte kept (as Word::lower does).
+std::string lower_latin(std::string_view text);
+
+// True for letters and digits of any script (not punctuation, symbols or emoji).
+bool is_word_code_point(char32_t cp);
+
 // True for code points that start an emoji: pictographs, dingbats and miscellaneous symbols.
 bool is_emoji_start(char32_t cp);
 

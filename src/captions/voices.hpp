@@ -2,14 +2,17 @@
 // How audience and brand_voice steer phrase choice (data/captions/voices.txt): audience words
 // that ask for a formal or casual register, and brand voice words mapped to template tags.
 
+#include <cstdint>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "captions/composer.hpp"
 #include "core/error.hpp"
 
 namespace reelgen::captions::detail {
+
+// The register the audience asks for: formal lines (vous, Sie, usted) or casual ones.
+enum class Register : std::uint8_t { neutral, formal, casual };
 
 class VoiceMap {
  public:

@@ -20,13 +20,17 @@ class Generate(ServerTestCase):
         self.assertEqual(headers["content-type"], "application/json")
         for field in ("request_id", "caption", "hashtags", "emojis", "quality_score", "engagement_score",
                       "readability_score", "sentiment", "tone", "word_count", "character_count",
-                      "optimization_level", "api_version", "performance_metrics"):
+                      "optimization_level", "api_version", "performance_metrics", "niche", "intent",
+                      "facts", "facts_omitted"):
             self.assertIn(field, doc)
         self.assertEqual(doc["request_id"], headers["x-request-id"])
-        self.assertEqual(len(doc["hashtags"]), 12)
+        # Up to the count asked for, only relevant ones: never padded.
+        self.assertGreaterEqual(len(doc["hashtags"]), 3)
+        self.assertLessEqual(len(doc["hashtags"]), 12)
         for tag in doc["hashtags"]:
             self.assertRegex(tag, HASHTAG)
-        self.assertEqual(len({t.lower() for t in doc["hashtags"]}), 12)
+        self.assertEqual(len({t.lower() for t in doc["hashtags"]}), len(doc["hashtags"]))
+        self.assertEqual(doc["niche"], "nature")
         self.assertLessEqual(len(doc["caption"]) + 2 + len(" ".join(doc["hashtags"])), 2200)
         self.assertGreater(doc["word_count"], 3)
         self.assertEqual(doc["character_count"], len(doc["caption"]))
@@ -34,6 +38,32 @@ class Generate(ServerTestCase):
         self.assertIsInstance(metrics["processing_time"], float)
         self.assertEqual(metrics["provider"], "builtin")
         self.assertEqual(doc["api_version"], "14.0")
+
+    def test_facts_are_kept_and_reported(self):
+        status, _, doc = self.generate({
+            "content_description": "Taco Tuesday is back at Casa Verde! Every Tuesday from 5 to 9 pm, "
+                                   "all street tacos are $2.",
+            "style": "promotional"})
+        self.assertEqual(status, 200, doc)
+        self.assertEqual(doc["intent"], "promotion")
+        kinds = {f["text"]: f["kind"] for f in doc["facts"]}
+        self.assertEqual(kinds.get("$2"), "price")
+        self.assertEqual(kinds.get("5 to 9 pm"), "time")
+        self.assertEqual(kinds.get("Casa Verde"), "place")
+        for fact in kinds:
+            self.assertIn(fact, doc["caption"])
+        self.assertEqual(doc["facts_omitted"], [])
+        # A short caption keeps the most important facts and lists the ones it had no room for.
+        status, _, short = self.generate({
+            "content_description": "Just listed: 3-bed craftsman home in Portland's Sellwood "
+                                   "neighborhood. Open house Saturday 1-4 pm, offered at $675,000.",
+            "length": "short"})
+        self.assertEqual(status, 200, short)
+        self.assertLessEqual(len(short["caption"]), 80)
+        kept = [f["text"] for f in short["facts"] if f["text"] in short["caption"]]
+        omitted = [f["text"] for f in short["facts_omitted"]]
+        self.assertIn("$675,000", short["caption"])
+        self.assertEqual(sorted(kept + omitted), sorted(f["text"] for f in short["facts"]))
 
     def test_same_request_and_seed_give_the_same_caption_and_hit_the_cache(self):
         body = {"content_description": "Homemade sourdough bread fresh from the oven", "seed": 7}

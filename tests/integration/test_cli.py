@@ -33,7 +33,7 @@ class Cli(unittest.TestCase):
         text, tags = result.stdout.strip().rsplit("\n\n", 1)
         self.assertTrue(text.strip())
         hashtags = tags.split()
-        self.assertEqual(len(hashtags), 15)
+        self.assertTrue(3 <= len(hashtags) <= 15, hashtags)  # relevant ones only, never padded
         self.assertTrue(all(re.match(r"^#[A-Za-z0-9_]+$", t) for t in hashtags))
 
     def test_caption_json_matches_the_api_shape(self):

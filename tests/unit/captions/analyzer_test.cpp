@@ -84,8 +84,8 @@ std::string_view niche_of(std::string_view text) {
 
 // None of these nouns is a trigger word in niches.txt: WordNet's hypernyms place them.
 TEST(Analyzer, PlacesNounsThroughWordNetHypernyms) {
-  EXPECT_EQ(niche_of("A steaming bowl of gnocchi"), "food");         // gnocchi < dish < food
-  EXPECT_EQ(niche_of("Our beagle asleep on the porch"), "pets");      // beagle < hound < dog
+  EXPECT_EQ(niche_of("A steaming bowl of gnocchi"), "food");      // gnocchi < dish < food
+  EXPECT_EQ(niche_of("Our beagle asleep on the porch"), "pets");  // beagle < hound < dog
   EXPECT_EQ(niche_of("My new hatchback after its first wash"), "cars");
   EXPECT_EQ(niche_of("Cello practice before the recital"), "music");  // < musical_instrument
   EXPECT_EQ(niche_of("A tiny microprocessor on a circuit board"), "tech");
@@ -106,7 +106,7 @@ TEST(Analyzer, ReadsGerundsAsNouns) {
 }
 
 TEST(Analyzer, CollocationsSpeakThroughTheirWordsOnlyWhenSilent) {
-  EXPECT_EQ(niche_of("Our wedding day under the olive trees"), "events");
+  EXPECT_EQ(niche_of("Our wedding day under the olive trees"), "wedding");
 }
 
 TEST(Analyzer, NothingKnownIsTheFallbackWithNoConfidence) {

@@ -59,7 +59,8 @@ TEST(Controls, LongWritesMoreThanMedium) {
     longer += c.text.size();
     EXPECT_LE(core::utf8_length(c.text), kMaxCaptionChars);
   }
-  EXPECT_GT(longer, medium + 10 * 40);
+  // A long caption carries a second paragraph after the description.
+  EXPECT_GT(longer, medium + 10 * 30);
 }
 
 TEST(Controls, EmojiDensity) {
@@ -96,12 +97,18 @@ TEST(Hashtags, NicheTagsFollowTheDescription) {
   EXPECT_FALSE(has_tag(c, "#dogsofinstagram"));
 }
 
-TEST(Hashtags, WordNetRelativesFollowTheNouns) {
+TEST(Hashtags, NoWordNetSynonymsOrHypernyms) {
   CaptionRequest r = request("Fresh coffee on a rainy morning");
-  r.hashtag_count = 12;
+  r.hashtag_count = 30;
   const Caption c = generate(r).caption;
   EXPECT_TRUE(has_tag(c, "#coffee"));
-  EXPECT_TRUE(has_tag(c, "#beverage") || has_tag(c, "#drink")) << c.hashtags.size();
+  for (std::string_view relative : {"#beverage", "#drink", "#java", "#morn", "#forenoon"}) {
+    EXPECT_FALSE(has_tag(c, relative)) << relative;
+  }
+  CaptionRequest leg = request("Leg day at the gym");
+  leg.hashtag_count = 30;
+  const Caption l = generate(leg).caption;
+  EXPECT_FALSE(has_tag(l, "#limb")) << "a hypernym of leg";
 }
 
 TEST(Grammar, NamesAndMassNounsTakeNoArticle) {
@@ -140,23 +147,25 @@ TEST(Steering, BrandVoicePrefersItsLines) {
       r.brand_voice = std::string(voice);
       r.seed = seed;
       const std::string text = generate(r).caption.text;
-      for (std::string_view hook : {"Not gonna lie", "Okay, can we talk", "Pov:"}) {
+      for (std::string_view hook : {"Not gonna lie", "Okay, can we talk"}) {
         if (text.find(hook) != std::string::npos) ++hits;
       }
     }
     return hits;
   };
-  EXPECT_GT(witty_hooks("witty and bold"), witty_hooks(""));
+  EXPECT_EQ(witty_hooks(""), 0) << "voice lines only for a voice that asks";
+  EXPECT_GT(witty_hooks("witty and bold"), 5);
 }
 
 TEST(Steering, FormalAudienceSkipsCasualLines) {
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
     CaptionRequest r = request("Fresh bagels from the corner bakery");
     r.audience = "corporate clients";
+    r.style = Style::professional;
     r.seed = seed;
     const std::string text = generate(r).caption.text;
     EXPECT_EQ(text.find("Not gonna lie"), std::string::npos);
-    EXPECT_EQ(text.find("Pov:"), std::string::npos);
+    EXPECT_EQ(text.find("Tell me I'm not the only one"), std::string::npos);
   }
 }
 

@@ -27,19 +27,5 @@ TEST(Hashtags, GermanDativePluralTagsTakeThePlural) {
   EXPECT_EQ(without_dative_n("freunden", known), "freunden") << "nothing known either way";
 }
 
-TEST(Hashtags, CompoundsSplitIntoKnownWords) {
-  const std::set<std::string, std::less<>> words{"suppe", "gemüse", "sonne", "untergang", "kuchen",
-                                                 "schokolade", "geburtstag", "tag"};
-  const auto known = [&](std::string_view w) { return words.contains(w); };
-  using Parts = std::vector<std::string>;
-  EXPECT_EQ(compound_parts("gemüsesuppe", known), (Parts{"suppe", "gemüse"}));
-  EXPECT_EQ(compound_parts("sonnenuntergang", known), (Parts{"untergang", "sonne"}));  // linking n
-  EXPECT_EQ(compound_parts("schokoladenkuchen", known), (Parts{"kuchen", "schokolade"}));
-  EXPECT_EQ(compound_parts("geburtstagskuchen", known), (Parts{"kuchen", "geburtstag"}));  // s
-  EXPECT_EQ(compound_parts("erdbeerkuchen", known), (Parts{"kuchen"}));  // "erdbeer" is unknown
-  EXPECT_EQ(compound_parts("montag", known), Parts{}) << "an ending needs 4 bytes";
-  EXPECT_EQ(compound_parts("suppe", known), Parts{}) << "a known word is no compound";
-}
-
 }  // namespace
 }  // namespace reelgen::captions::detail

@@ -131,10 +131,8 @@ TEST(BuiltinProvider, SunsetGetsSunsetEmojiAndTags) {
   CaptionRequest r = request("Beautiful sunset over the ocean", Style::playful);
   Caption c = generate(r).caption;
   EXPECT_THAT(c.emojis, Contains("🌅"));
-  EXPECT_THAT(c.emojis, Contains("🌊"));
   ASSERT_GE(c.hashtags.size(), 2u);
   EXPECT_EQ(c.hashtags[0], "#sunset");
-  EXPECT_EQ(c.hashtags[1], "#ocean");
   EXPECT_NE(c.text.find("sunset"), std::string::npos);
 }
 
@@ -142,7 +140,7 @@ TEST(BuiltinProvider, CollocationsBecomeCompoundHashtags) {
   CaptionRequest r = request("My golden retriever playing in the snow");
   Caption c = generate(r).caption;
   EXPECT_THAT(c.hashtags, Contains("#goldenretriever"));
-  EXPECT_THAT(c.hashtags, Contains("#snow"));
+  EXPECT_THAT(c.hashtags, ::testing::Not(Contains("#golden")));
   expect_well_formed(c, r);
 }
 
@@ -155,16 +153,29 @@ TEST(BuiltinProvider, KeywordsAlwaysAppear) {
   }
 }
 
-TEST(BuiltinProvider, HashtagCountIsRespected) {
+// Up to hashtag_count, fewer when fewer are relevant: never padded with filler.
+TEST(BuiltinProvider, HashtagCountIsAnUpperBound) {
   CaptionRequest r = request("Morning yoga session on the beach", Style::inspirational);
+  std::size_t at_fifteen = 0;
   for (int count : {0, 1, 5, 15, 30}) {
     r.hashtag_count = count;
     Caption c = generate(r).caption;
     expect_well_formed(c, r);
     if (count == 0) EXPECT_TRUE(c.hashtags.empty());
+    if (count == 1) EXPECT_EQ(c.hashtags.size(), 1u);
     if (count == 5) EXPECT_EQ(c.hashtags.size(), 5u);
-    if (count == 15) EXPECT_EQ(c.hashtags.size(), 15u);
+    if (count == 15) at_fifteen = c.hashtags.size();
+    if (count == 30) EXPECT_EQ(c.hashtags.size(), at_fifteen) << "no padding past the relevant";
+    for (const std::string& tag : c.hashtags) {
+      for (std::string_view filler : {"#viral", "#explore", "#reels", "#fyp", "#trending"}) {
+        EXPECT_NE(tag, filler);
+      }
+    }
   }
+  EXPECT_GE(at_fifteen, 5u);
+  r.generic_hashtags = true;
+  r.hashtag_count = 30;
+  EXPECT_GT(generate(r).caption.hashtags.size(), at_fifteen) << "generic tags only when asked";
 }
 
 TEST(BuiltinProvider, BannedTagsNeverAppear) {

@@ -1,0 +1,212 @@
+// Scores a caption from checks that track what a social media manager looks for: the subject
+// named, every fact kept, words of the description rather than filler, a call to action that
+// fits the intent, no template seams, a length that fits the content type and hashtags that
+// belong to the post. The same checks score given captions (`reelgen score`).
+
+#include <algorithm>
+#include <cmath>
+
+#include "captions/engine.hpp"
+#include "captions/hashtags.hpp"
+#include "captions/scorer.hpp"
+#include "captions/surface.hpp"
+#include "captions/tokenizer.hpp"
+#include "core/utf8.hpp"
+
+namespace reelgen::captions::detail {
+namespace {
+
+double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+// Template seams and slips a reader notices: leftover braces, a word twice in a row, a
+// sentence starting in lower case, "the" before a weekday or month, the same sentence twice,
+// a number of things promised that the description does not give.
+int lint_findings(std::string_view text, std::string_view description, const PostLanguage& words) {
+  int findings = 0;
+  if (text.find('{') != std::string_view::npos || text.find('}') != std::string_view::npos)
+    ++findings;
+  thread_local std::vector<Word> tokens;
+  tokenize(text, tokens);
+  for (std::size_t i = 1; i < tokens.size(); ++i) {
+    if (tokens[i].lower == tokens[i - 1].lower && tokens[i].lower.size() > 1 &&
+        !tokens[i].lower.empty() && !(tokens[i].lower[0] >= '0' && tokens[i].lower[0] <= '9'))
+      ++findings;
+    if (tokens[i - 1].lower == "the" &&
+        (words.is("weekdays", tokens[i].lower) || words.is("months", tokens[i].lower)))
+      ++findings;
+  }
+  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+    if ((text[i] == '.' || text[i] == '!' || text[i] == '?') && text[i + 1] == ' ' &&
+        text[i + 2] >= 'a' && text[i + 2] <= 'z')
+      ++findings;
+  }
+  const std::string lower_text = lower_latin(text);
+  const std::string lower_description = lower_latin(description);
+  for (std::string_view count : words.list("number_words")) {
+    for (std::string_view noun : {" things", " tips", " ways", " reasons", " steps"}) {
+      const std::string promise = std::string(count) + std::string(noun);
+      if (lower_text.find(promise) != std::string::npos &&
+          lower_description.find(promise) == std::string::npos)
+        ++findings;
+    }
+  }
+  // A sentence of the caption written twice.
+  std::vector<std::string_view> sentences;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '\n' || text[i] == '.' || text[i] == '!' || text[i] == '?') {
+      std::string_view s = text.substr(start, i - start);
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      if (s.size() > 12) sentences.push_back(s);
+      start = i + 1;
+    }
+  }
+  std::sort(sentences.begin(), sentences.end());
+  if (std::adjacent_find(sentences.begin(), sentences.end()) != sentences.end()) ++findings;
+  return findings;
+}
+
+// 1 when the call to action suits the intent: shopping only for products and offers, never
+// under a pet, a family or a personal moment; 0 for one that contradicts the post.
+double cta_fit(std::string_view lower_text, Intent intent, std::string_view niche,
+               const PostLanguage& words) {
+  const bool shop =
+      std::any_of(words.list("shop_phrases").begin(), words.list("shop_phrases").end(),
+                  [&](std::string_view p) { return mentions(lower_text, p); });
+  const bool book =
+      std::any_of(words.list("book_phrases").begin(), words.list("book_phrases").end(),
+                  [&](std::string_view p) { return mentions(lower_text, p); });
+  const bool personal = niche == "pets" || niche == "family" || niche == "wedding" ||
+                        intent == Intent::moment || intent == Intent::tips ||
+                        intent == Intent::question;
+  if (shop && personal) return 0.0;
+  if (book && (intent == Intent::moment || intent == Intent::tips || niche == "pets")) return 0.0;
+  return 1.0;
+}
+
+double length_fit(const CaptionRequest& req, double chars) {
+  if (req.length == Length::short_)
+    return chars <= kShortCaptionChars ? range_fit(chars, 20, 80) : 0;
+  if (req.length == Length::long_) return range_fit(chars, 200, 1500);
+  switch (req.content_type) {
+    case ContentType::story:
+      return range_fit(chars, 20, 120);
+    case ContentType::reel:
+      return range_fit(chars, 40, 300);
+    case ContentType::post:
+      return range_fit(chars, 60, 700);
+    case ContentType::carousel:
+      return range_fit(chars, 80, 800);
+  }
+  return 1.0;
+}
+
+}  // namespace
+
+void Engine::assess(const CaptionRequest& req, const Reading& r, Caption& c) const {
+  const std::size_t lang = r.words.language;
+  const LanguagePack& language = t_.languages[lang];
+  const PostLanguage& post_words = t_.posts[lang];
+  const StyleVoice& voice = t_.plans[lang].styles[static_cast<std::size_t>(req.style)];
+  const Niche& niche = t_.niches.at(r.words.niche);
+  const std::string& text = c.text;
+  thread_local std::vector<Word> words;
+  tokenize(text, words);
+  c.word_count = static_cast<int>(words.size());
+  c.character_count = static_cast<int>(core::utf8_length(text));
+  c.readability_score = readability(text, words, language.readability());
+  const int s = sentiment_sum(words, language);
+  c.sentiment = s >= 2 ? "positive" : s <= -2 ? "negative" : "neutral";
+  c.tone.assign(s >= 2 ? voice.tone_positive : s <= -2 ? voice.tone_negative : voice.tone_neutral);
+  c.niche.assign(niche.name);
+  c.niche_confidence = r.words.niche_confidence;
+  c.intent = r.post.intent;
+  c.facts = r.post.facts;
+  c.facts_omitted.clear();
+
+  const std::string lower_text = lower_latin(text);
+  double subject = 0.5;
+  if (!r.subject.empty()) {
+    const std::string lower_subject = lower_latin(r.subject);
+    const std::size_t space = lower_subject.rfind(' ');
+    subject = mentions(lower_text, lower_subject) ? 1.0
+              : space != std::string::npos && mentions(lower_text, lower_subject.substr(space + 1))
+                  ? 0.5
+                  : 0.0;
+  }
+  std::size_t kept = 0;
+  for (const Fact& f : r.post.facts) {
+    if (lower_text.find(lower_latin(f.text)) != std::string::npos) {
+      ++kept;
+    } else {
+      c.facts_omitted.push_back(f);
+    }
+  }
+  const double facts = r.post.facts.empty() ? 1.0 : static_cast<double>(kept) / r.post.facts.size();
+
+  // Specific, not filler: the share of the description's content words the caption uses.
+  thread_local std::vector<Word> described;
+  tokenize(req.content_description, described);
+  std::size_t content = 0, used = 0;
+  for (const Word& w : described) {
+    if (w.lower.size() < 3 || language.stopwords().contains(w.lower)) continue;
+    ++content;
+    if (mentions(lower_text, w.lower)) ++used;
+  }
+  const double specific = content == 0 ? 1.0 : clamp01(static_cast<double>(used) / content / 0.6);
+
+  const double cta = cta_fit(lower_text, r.post.intent, niche.name, post_words);
+  const double lint =
+      std::max(0.0, 1.0 - 0.34 * lint_findings(text, req.content_description, post_words));
+  const double length = length_fit(req, c.character_count);
+
+  // Hashtags that belong to the post: spelled out by the description, or the niche's tag for a
+  // word it uses; the niche's general tags count half; anything else counts nothing.
+  const std::string description_body = hashtag_body(req.content_description, lang != 0);
+  double tag_sum = 0;
+  for (const std::string& tag : c.hashtags) {
+    const std::string body = hashtag_body(tag, lang != 0);
+    if (body.size() >= 4 && description_body.find(body) != std::string::npos) {
+      tag_sum += 1.0;
+      continue;
+    }
+    double best = 0;
+    for (const NicheTag& t : niche.hashtags[lang]) {
+      if (t.tag != body) continue;
+      best = t.needs.empty()                                                      ? 0.5
+             : t.applies([&](std::string_view w) { return r.words.mentions(w); }) ? 1.0
+                                                                                  : 0.0;
+    }
+    for (const std::string& k : req.keywords) {
+      if (hashtag_body(k, lang != 0) == body) best = 1.0;
+    }
+    tag_sum += best;
+  }
+  const double tags = c.hashtags.empty() ? (req.hashtag_count == 0 ? 1.0 : 0.3)
+                                         : tag_sum / static_cast<double>(c.hashtags.size());
+
+  c.quality_score = std::round(1000 * (0.20 * subject + 0.25 * facts + 0.15 * specific +
+                                       0.10 * cta + 0.10 * lint + 0.08 * length + 0.12 * tags)) /
+                    10.0;
+
+  // Engagement: a call to action, a question, emojis, a workable number of tags, a short first
+  // line that names something specific within the 125 characters a feed shows.
+  const std::string_view first_line = std::string_view(text).substr(0, text.find('\n'));
+  const std::string preview =
+      lower_latin(std::string_view(text).substr(0, std::min<std::size_t>(text.size(), 125)));
+  bool preview_specific = !r.subject.empty() && mentions(preview, lower_latin(r.subject));
+  for (const Fact& f : r.post.facts) {
+    preview_specific = preview_specific || preview.find(lower_latin(f.text)) != std::string::npos;
+  }
+  double engagement = 0;
+  engagement += req.cta && text.find('\n') != std::string::npos ? 25 : 10;
+  engagement += text.find('?') != std::string::npos ? 15 : 0;
+  engagement += c.emojis.empty() ? 0 : (c.emojis.size() <= 4 ? 15 : 8);
+  const std::size_t n = c.hashtags.size();
+  engagement += n >= 3 && n <= 15 ? 20 : n == 0 ? 0 : 10;
+  engagement += core::utf8_length(first_line) <= 60 ? 15 : 5;
+  engagement += preview_specific ? 10 : 0;
+  c.engagement_score = std::clamp(engagement, 0.0, 100.0);
+}
+
+}  // namespace reelgen::captions::detail
