@@ -126,22 +126,31 @@ int run_score(const ScoreFlags& flags) {
                    scored.error().message.c_str());
       return 1;
     }
-    boost::json::object out{{"line", line_no},
-                            {"quality_score", scored->quality_score},
-                            {"engagement_score", scored->engagement_score},
-                            {"readability_score", std::round(scored->readability_score * 10) / 10},
-                            {"sentiment", scored->sentiment},
-                            {"intent", captions::name_of(scored->intent, captions::kIntentNames)},
-                            {"niche", scored->niche}};
+    // Written by hand so numbers read 84.2, not 8.42E1.
+    const captions::Caption& c = *scored;
+    const captions::QualityChecks& k = c.checks;
+    char numbers[512];
+    std::snprintf(numbers, sizeof numbers,
+                  "{\"line\":%zu,\"quality_score\":%.1f,\"engagement_score\":%.1f,"
+                  "\"readability_score\":%.1f,\"checks\":{\"subject\":%.2f,\"facts\":%.2f,"
+                  "\"specific\":%.2f,\"cta\":%.2f,\"lint\":%.2f,\"length\":%.2f,"
+                  "\"hashtags\":%.2f,\"emojis\":%.2f,\"findings\":%d},",
+                  line_no, c.quality_score, c.engagement_score, c.readability_score, k.subject,
+                  k.facts, k.specific, k.cta, k.lint, k.length, k.hashtags, k.emojis, k.findings);
+    std::string out = numbers;
     boost::json::array omitted;
-    for (const auto& f : scored->facts_omitted) omitted.emplace_back(f.text);
-    out["facts_omitted"] = std::move(omitted);
+    for (const auto& f : c.facts_omitted) omitted.emplace_back(f.text);
+    out += "\"sentiment\":" + boost::json::serialize(boost::json::value(c.sentiment));
+    out += ",\"intent\":\"" + std::string(captions::name_of(c.intent, captions::kIntentNames));
+    out += "\",\"niche\":" + boost::json::serialize(boost::json::value(c.niche));
+    out += ",\"facts_omitted\":" + boost::json::serialize(omitted);
     if (const auto* r = o.if_contains("your_rating"); r != nullptr && r->is_number()) {
-      scores.push_back(scored->quality_score);
+      scores.push_back(c.quality_score);
       ratings.push_back(r->to_number<double>());
-      out["your_rating"] = ratings.back();
+      out += ",\"your_rating\":" + std::to_string(static_cast<int>(ratings.back()));
     }
-    std::printf("%s\n", boost::json::serialize(out).c_str());
+    out += '}';
+    std::printf("%s\n", out.c_str());
   }
   if (ratings.size() < 2) return 0;
   const double rho = pearson(ranks(scores), ranks(ratings));

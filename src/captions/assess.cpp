@@ -4,6 +4,7 @@
 // belong to the post. The same checks score given captions (`reelgen score`).
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "captions/engine.hpp"
@@ -17,6 +18,62 @@ namespace reelgen::captions::detail {
 namespace {
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+// Emojis that fit any post: pointers and cheers a call to action uses.
+constexpr std::array<std::string_view, 10> kNeutralEmojis = {"👇", "➡️", "✨", "🎉", "❤️",
+                                                             "🙌", "💬",      "📌", "🔔", "⬇️"};
+
+// Adjacent words of text (nothing but spaces between them) as "a b".
+std::vector<std::string> clause_pairs(const std::vector<Word>& words) {
+  std::vector<std::string> pairs;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const char* gap_start = words[i - 1].surface.data() + words[i - 1].surface.size();
+    const std::string_view gap(gap_start,
+                               static_cast<std::size_t>(words[i].surface.data() - gap_start));
+    if (gap.find_first_not_of(' ') != std::string_view::npos) continue;
+    pairs.push_back(words[i - 1].lower + " " + words[i].lower);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
+}
+
+// Phrases a template mangled from the description's words: two of its words side by side that
+// the description never puts together ("caramel 20g protein" from "salted caramel, 20g
+// protein"), a word with its plural cut off ("WH-1000XM5 headphone"), or (English) an adjective
+// of the template's put before one of them ("an exquisite acme analytic"). At most 2.
+int mangled_phrases(const std::vector<Word>& caption, const std::vector<Word>& description,
+                    const SortedLines& stopwords, const Lexicon* lexicon) {
+  std::vector<std::string> vocabulary;
+  for (const Word& w : description) vocabulary.push_back(w.lower);
+  std::sort(vocabulary.begin(), vocabulary.end());
+  auto known = [&](std::string_view w) {
+    return std::binary_search(vocabulary.begin(), vocabulary.end(), w);
+  };
+  const std::vector<std::string> together = clause_pairs(description);
+  int findings = 0;
+  for (std::size_t i = 1; i < caption.size(); ++i) {
+    const std::string& a = caption[i - 1].lower;
+    const std::string& b = caption[i].lower;
+    const char* gap_start = caption[i - 1].surface.data() + caption[i - 1].surface.size();
+    const std::string_view gap(gap_start,
+                               static_cast<std::size_t>(caption[i].surface.data() - gap_start));
+    if (gap.find_first_not_of(' ') != std::string_view::npos || a == b) continue;
+    if (stopwords.contains(a) || stopwords.contains(b) || !known(a) || !known(b)) continue;
+    if (!std::binary_search(together.begin(), together.end(), a + " " + b)) ++findings;
+  }
+  for (std::size_t i = 0; i < caption.size(); ++i) {
+    const Word& w = caption[i];
+    if (w.lower.size() < 4 || known(w.lower) || stopwords.contains(w.lower)) continue;
+    if (known(w.lower + "s") || known(w.lower + "es")) ++findings;
+    // An adjective the description never uses, put before one of its words: "brave serum".
+    if (lexicon != nullptr && i + 1 < caption.size() && known(caption[i + 1].lower) &&
+        !stopwords.contains(caption[i + 1].lower) && lexicon->lookup(w.lower).known &&
+        lexicon->lookup(w.lower).dominant == Pos::adjective) {
+      ++findings;
+    }
+  }
+  return std::min(findings, 2);
+}
 
 // Template seams and slips a reader notices: leftover braces, a word twice in a row, a
 // sentence starting in lower case, "the" before a weekday or month, the same sentence twice,
@@ -70,17 +127,18 @@ int lint_findings(std::string_view text, std::string_view description, const Pos
 // under a pet, a family or a personal moment; 0 for one that contradicts the post.
 double cta_fit(std::string_view lower_text, Intent intent, std::string_view niche,
                const PostLanguage& words) {
-  const bool shop =
-      std::any_of(words.list("shop_phrases").begin(), words.list("shop_phrases").end(),
-                  [&](std::string_view p) { return mentions(lower_text, p); });
-  const bool book =
-      std::any_of(words.list("book_phrases").begin(), words.list("book_phrases").end(),
-                  [&](std::string_view p) { return mentions(lower_text, p); });
-  const bool personal = niche == "pets" || niche == "family" || niche == "wedding" ||
-                        intent == Intent::moment || intent == Intent::tips ||
-                        intent == Intent::question;
-  if (shop && personal) return 0.0;
-  if (book && (intent == Intent::moment || intent == Intent::tips || niche == "pets")) return 0.0;
+  auto says = [&](std::string_view list) {
+    const auto& phrases = words.list(list);
+    return std::any_of(phrases.begin(), phrases.end(),
+                       [&](std::string_view p) { return mentions(lower_text, p); });
+  };
+  const bool shop = says("shop_phrases");
+  const bool book = says("book_phrases");
+  const bool commerce = shop || book || says("commerce_phrases");
+  const bool personal = intent == Intent::moment || intent == Intent::tips ||
+                        intent == Intent::question || niche == "pets" || niche == "family";
+  if (commerce && personal) return 0.0;
+  if (shop && (intent == Intent::event || niche == "wedding" || niche == "charity")) return 0.0;
   return 1.0;
 }
 
@@ -124,15 +182,19 @@ void Engine::assess(const CaptionRequest& req, const Reading& r, Caption& c) con
   c.facts = r.post.facts;
   c.facts_omitted.clear();
 
+  thread_local std::vector<Word> described;
+  tokenize(req.content_description, described);
   const std::string lower_text = lower_latin(text);
   double subject = 0.5;
   if (!r.subject.empty()) {
     const std::string lower_subject = lower_latin(r.subject);
     const std::size_t space = lower_subject.rfind(' ');
-    subject = mentions(lower_text, lower_subject) ? 1.0
-              : space != std::string::npos && mentions(lower_text, lower_subject.substr(space + 1))
-                  ? 0.5
-                  : 0.0;
+    // Named whole, or by its head noun in either number ("soy candle" names "soy candles").
+    std::string head = space == std::string::npos ? lower_subject : lower_subject.substr(space + 1);
+    if (head.size() > 3 && head.back() == 's') head.pop_back();
+    const bool head_named = mentions(lower_text, head) || mentions(lower_text, head + "s") ||
+                            mentions(lower_text, head + "es");
+    subject = mentions(lower_text, lower_subject) ? 1.0 : head_named ? 0.8 : 0.0;
   }
   std::size_t kept = 0;
   for (const Fact& f : r.post.facts) {
@@ -145,8 +207,6 @@ void Engine::assess(const CaptionRequest& req, const Reading& r, Caption& c) con
   const double facts = r.post.facts.empty() ? 1.0 : static_cast<double>(kept) / r.post.facts.size();
 
   // Specific, not filler: the share of the description's content words the caption uses.
-  thread_local std::vector<Word> described;
-  tokenize(req.content_description, described);
   std::size_t content = 0, used = 0;
   for (const Word& w : described) {
     if (w.lower.size() < 3 || language.stopwords().contains(w.lower)) continue;
@@ -156,8 +216,10 @@ void Engine::assess(const CaptionRequest& req, const Reading& r, Caption& c) con
   const double specific = content == 0 ? 1.0 : clamp01(static_cast<double>(used) / content / 0.6);
 
   const double cta = cta_fit(lower_text, r.post.intent, niche.name, post_words);
-  const double lint =
-      std::max(0.0, 1.0 - 0.34 * lint_findings(text, req.content_description, post_words));
+  const int findings = lint_findings(text, req.content_description, post_words) +
+                       mangled_phrases(words, described, language.stopwords(),
+                                       language.english() ? t_.lexicon.get() : nullptr);
+  const double lint = std::max(0.0, 1.0 - 0.34 * findings);
   const double length = length_fit(req, c.character_count);
 
   // Hashtags that belong to the post: spelled out by the description, or the niche's tag for a
@@ -185,9 +247,25 @@ void Engine::assess(const CaptionRequest& req, const Reading& r, Caption& c) con
   const double tags = c.hashtags.empty() ? (req.hashtag_count == 0 ? 1.0 : 0.3)
                                          : tag_sum / static_cast<double>(c.hashtags.size());
 
-  c.quality_score = std::round(1000 * (0.20 * subject + 0.25 * facts + 0.15 * specific +
-                                       0.10 * cta + 0.10 * lint + 0.08 * length + 0.12 * tags)) /
-                    10.0;
+  // Emojis in the niche's sense: a word's first emoji in CLDR is often another sense of it
+  // (📊 for a protein "bar"), so only the niche's own emojis and neutral pointers count.
+  std::size_t fitting = 0;
+  for (const std::string& e : c.emojis) {
+    const bool fits =
+        niche.owns_emoji(e, lang) ||
+        std::find(kNeutralEmojis.begin(), kNeutralEmojis.end(), e) != kNeutralEmojis.end();
+    fitting += fits ? 1 : 0;
+  }
+  const double emojis = c.emojis.empty() ? 1.0 : static_cast<double>(fitting) / c.emojis.size();
+
+  c.checks = QualityChecks{subject, facts, specific, cta, lint, length, tags, emojis, findings};
+  // Weighted checks; a call to action that contradicts the post or a seam a reader notices
+  // makes a caption unusable however good the rest is.
+  double q = 0.10 * subject + 0.20 * facts + 0.12 * specific + 0.20 * cta + 0.18 * lint +
+             0.04 * length + 0.12 * tags + 0.04 * emojis;
+  if (cta == 0) q *= 0.6;
+  q *= std::max(0.5, 1.0 - 0.1 * findings);
+  c.quality_score = std::round(1000 * q) / 10.0;
 
   // Engagement: a call to action, a question, emojis, a workable number of tags, a short first
   // line that names something specific within the 125 characters a feed shows.

@@ -93,6 +93,19 @@ struct CaptionRequest {
   bool generic_hashtags = false;  // allow broad reach tags (#explore, #reels) after relevant ones
 };
 
+// The checks quality_score is built from, each 0..1 (1 = passes).
+struct QualityChecks {
+  double subject = 0;   // the subject is named
+  double facts = 0;     // share of the description's facts kept verbatim
+  double specific = 0;  // the description's own words, not filler
+  double cta = 0;       // the call to action fits the intent
+  double lint = 0;      // no template seams, doubled words, broken promises
+  double length = 0;    // the length fits the content type
+  double hashtags = 0;  // share of hashtags that belong to the post
+  double emojis = 0;    // share of emojis that fit the post's sense and niche
+  int findings = 0;     // template seams, mangled phrases, doubled words, broken promises
+};
+
 // One written caption with its analysis.
 struct Caption {
   std::string text;                   // the caption without the hashtag block
@@ -110,6 +123,7 @@ struct Caption {
   Intent intent = Intent::moment;
   std::vector<Fact> facts;          // every fact of the description, in order of appearance
   std::vector<Fact> facts_omitted;  // facts a short caption had no room for
+  QualityChecks checks;
 };
 
 struct CaptionResult {

@@ -18,7 +18,6 @@ std::string_view first_letter(std::string_view word) {
   return word.substr(0, i);
 }
 
-
 bool is_upper_start(std::string_view word) {
   if (word.empty()) return false;
   std::size_t i = 0;
