@@ -19,6 +19,17 @@ bool is_determiner(std::string_view w) {
   return std::find(kDeterminers.begin(), kDeterminers.end(), w) != kDeterminers.end();
 }
 
+// Nouns that measure or hold what follows "of": the subject is the thing measured.
+bool is_partitive(std::string_view head) {
+  static constexpr std::array<std::string_view, 34> kPartitives = {
+      "pair",    "plate",   "cup",     "bowl",    "box",       "slice",     "bunch",
+      "set",     "couple",  "piece",   "glass",   "bottle",    "jar",       "bag",
+      "basket",  "handful", "batch",   "tray",    "stack",     "pot",       "mug",
+      "loaf",    "day",     "night",   "evening", "morning",   "afternoon", "week",
+      "weekend", "version", "edition", "round",   "first day", "lot"};
+  return std::find(kPartitives.begin(), kPartitives.end(), head) != kPartitives.end();
+}
+
 bool all_digits(std::string_view w) {
   return std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -325,10 +336,15 @@ void Analyzer::tag(std::vector<Term>& terms) const {
     // function word or the end, is the sentence's verb, not part of the noun phrase.
     const bool after_noun = prev && !prev->stop && prev->pos == Pos::noun;
     const bool before_break = next == nullptr || next->stop;
-    if (t.pos == Pos::noun && after_noun && before_break && ends_with_stem(t.text, "s", 3) &&
-        lexicon_.lookup(t.text).can_be(Pos::verb) && !lexicon_.verb_lemma(t.text).empty()) {
+    const bool before_number =
+        next != nullptr && !next->text.empty() && next->text[0] >= '0' && next->text[0] <= '9';
+    const std::string verb = lexicon_.verb_lemma(t.text);
+    const bool inflected = !verb.empty() && verb != t.text;  // "opens", "won", "launched"
+    if ((t.pos == Pos::noun || t.pos == Pos::adjective) && after_noun &&
+        (before_break || before_number) && inflected &&
+        (ends_with_stem(t.text, "s", 3) || !lexicon_.lookup(t.text).can_be(Pos::noun))) {
       t.pos = Pos::verb;
-      t.lemma = lexicon_.verb_lemma(t.text);
+      t.lemma = verb;
       continue;
     }
     if (t.pos == Pos::verb && (after_determiner || after_adjective) &&
@@ -486,9 +502,17 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
   if (!out.noun_phrases.empty()) {
     // The subject is the first noun phrase ("Fresh bagels from the corner bakery" is about
     // bagels), not the best scored one.
-    const auto first = std::min_element(
-        out.noun_phrases.begin(), out.noun_phrases.end(),
-        [](const NounPhrase& a, const NounPhrase& b) { return a.start < b.start; });
+    std::vector<const NounPhrase*> in_order;
+    for (const NounPhrase& p : out.noun_phrases) in_order.push_back(&p);
+    std::stable_sort(in_order.begin(), in_order.end(),
+                     [](const NounPhrase* a, const NounPhrase* b) { return a->start < b->start; });
+    // "A pair of sandhill cranes", "a plate of gnocchi": the measure is not the subject, what it
+    // measures is.
+    const NounPhrase* first = in_order.front();
+    if (in_order.size() > 1 && is_partitive(first->head) && first->start + 2 < out.terms.size() &&
+        out.terms[in_order[1]->start - 1].lemma == "of") {
+      first = in_order[1];
+    }
     out.subject.found = true;
     out.subject.text = first->head;
     // A name keeps its own capital and takes no article.
@@ -567,10 +591,29 @@ void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keyw
   }
   // The subject's head names what the post is about: "sunset yoga" is yoga.
   if (analysis.subject.found) {
-    const std::string& head = analysis.subject.text;
-    const std::string last = lexicon_.singular(
-        head.substr(head.rfind(' ') == std::string::npos ? 0 : head.rfind(' ') + 1));
-    niches_.vote(last, 1.5, scores);  // triggers only: "plate" of gnocchi is no home plate
+    std::string head =
+        analysis.subject.text.substr(analysis.subject.text.rfind(' ') == std::string::npos
+                                         ? 0
+                                         : analysis.subject.text.rfind(' ') + 1);
+    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // A collocation votes whole ("latte art" is coffee, not art); a single head by its
+    // triggers only, since WordNet's first sense of it is often not the post's.
+    std::string whole = analysis.subject.text;
+    for (char& c : whole)
+      c = c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string last = lexicon_.singular(head);
+    if (whole.find('_') != std::string::npos && lexicon_.is_noun(whole)) {
+      vote_word(whole, whole, 1.5, scores);
+    } else {
+      // The head, and less its modifiers: "latte art" leans to coffee through "latte".
+      niches_.vote(last, 1.0, scores);
+      std::size_t start = 0;
+      for (std::size_t space = whole.find('_'); space != std::string::npos;
+           space = whole.find('_', start)) {
+        niches_.vote(std::string_view(whole).substr(start, space - start), 0.75, scores);
+        start = space + 1;
+      }
+    }
   }
   for (const std::string& keyword : keywords) {
     tokenize(keyword, words);

@@ -23,6 +23,17 @@ double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 constexpr std::array<std::string_view, 10> kNeutralEmojis = {"👇", "➡️", "✨", "🎉", "❤️",
                                                              "🙌", "💬",      "📌", "🔔", "⬇️"};
 
+// Faces that smile or love, hearts, cheers and sparkles: emojis that read as joy.
+bool is_cheerful_emoji(std::string_view emoji) {
+  std::size_t i = 0;
+  const char32_t cp = next_code_point(emoji, i);
+  return (cp >= 0x1F600 && cp <= 0x1F60D) || (cp >= 0x1F617 && cp <= 0x1F61D) ||
+         (cp >= 0x1F970 && cp <= 0x1F973) || cp == 0x1F929 || cp == 0x1F60E || cp == 0x1F642 ||
+         cp == 0x2764 || (cp >= 0x1F493 && cp <= 0x1F49F) || cp == 0x1F389 || cp == 0x1F38A ||
+         cp == 0x2728 || cp == 0x1F64C || cp == 0x1F525 || cp == 0x1F4AA || cp == 0x1F31F ||
+         cp == 0x1F44F || cp == 0x1F973;
+}
+
 // Adjacent words of text (nothing but spaces between them) as "a b".
 std::vector<std::string> clause_pairs(const std::vector<Word>& words) {
   std::vector<std::string> pairs;
@@ -173,9 +184,18 @@ void Engine::assess(const CaptionRequest& req, const Reading& r, Caption& c) con
   c.word_count = static_cast<int>(words.size());
   c.character_count = static_cast<int>(core::utf8_length(text));
   c.readability_score = readability(text, words, language.readability());
-  const int s = sentiment_sum(words, language);
-  c.sentiment = s >= 2 ? "positive" : s <= -2 ? "negative" : "neutral";
-  c.tone.assign(s >= 2 ? voice.tone_positive : s <= -2 ? voice.tone_negative : voice.tone_neutral);
+  // Sentiment: the words' scores, and the cheer a caption shows in its punctuation and emojis
+  // (an exclamation, a 🎉): a celebration or an offer reads positive.
+  double s = sentiment_sum(words, language);
+  if (text.find('!') != std::string::npos) s += 1.0;
+  std::size_t cheerful = 0;
+  for (const std::string& e : c.emojis) cheerful += is_cheerful_emoji(e) ? 1 : 0;
+  s += std::min<std::size_t>(cheerful, 2);
+  const bool positive = s >= 2, negative = s <= -2;
+  c.sentiment = positive ? "positive" : negative ? "negative" : "neutral";
+  c.tone.assign(positive   ? voice.tone_positive
+                : negative ? voice.tone_negative
+                           : voice.tone_neutral);
   c.niche.assign(niche.name);
   c.niche_confidence = r.words.niche_confidence;
   c.intent = r.post.intent;

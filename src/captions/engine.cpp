@@ -243,6 +243,16 @@ void attach_emoji(std::string& line, std::string_view emoji) {
 
 bool has_emoji(std::string_view line) { return !emojis_in(line).empty(); }
 
+// The same words, whatever the case, punctuation and emojis.
+bool same_words(std::string_view a, std::string_view b) {
+  std::vector<Word> wa, wb;
+  tokenize(a, wa);
+  tokenize(b, wb);
+  return wa.size() == wb.size() &&
+         std::equal(wa.begin(), wa.end(), wb.begin(),
+                    [](const Word& x, const Word& y) { return x.lower == y.lower; });
+}
+
 // Removes the emojis that end a plan line ("Tell us below 👇" -> "Tell us below."); an emoji
 // inside a sentence stays, since the sentence would not read without it.
 void strip_emojis(std::string& line) {
@@ -302,6 +312,13 @@ Engine::Reading Engine::read(const CaptionRequest& request) const {
       analyzer_.analyze(request.content_description, request.keywords, request.audience, language);
   r.post = analyze_post(request.content_description, t_.posts[lang], language,
                         language.english() ? t_.lexicon.get() : nullptr);
+  // A pet, a child or a view is a moment to share, not a product, unless the post sells it.
+  const std::string_view niche = t_.niches.at(r.words.niche).name;
+  if ((niche == "pets" || niche == "family" || niche == "nature") &&
+      (r.post.intent == Intent::launch || r.post.intent == Intent::showcase) &&
+      !r.post.has(FactKind::price) && !r.post.has(FactKind::discount)) {
+    r.post.intent = Intent::moment;
+  }
   // The subject as the description writes it: the analyzer's phrase found in the text, with its
   // case ("The Midnight Library", "Latte art"); the analyzer's form when it is not there verbatim.
   const std::string& phrase = r.words.subject.text;
@@ -355,6 +372,13 @@ Caption Engine::write(const CaptionRequest& req, const Reading& r, Taken& taken,
       {PlanSlot::list, FactKind::list},
   }};
   for (auto [slot, kind] : kFactSlots) ctx.values[static_cast<int>(slot)] = r.post.first(kind);
+  // "See you {date}" needs a day: a month alone ("April") does not fill it.
+  const std::string_view date = ctx.values[static_cast<int>(PlanSlot::date)];
+  if (!date.empty() && date.find_first_of("0123456789") == std::string_view::npos &&
+      !t_.posts[lang].is("weekdays", lower_ascii(date)) &&
+      !t_.posts[lang].is("relative_days", lower_ascii(date))) {
+    ctx.values[static_cast<int>(PlanSlot::date)] = {};
+  }
 
   Rng rng(seed);
   auto line = [&](const std::vector<PlanLine>& bank, std::vector<int>& used) {
@@ -379,7 +403,13 @@ Caption Engine::write(const CaptionRequest& req, const Reading& r, Taken& taken,
   std::string extra;
   if (req.length == Length::long_ && !short_form) extra = line(plans.bodies, taken.bodies);
   std::string cta;
-  if (req.cta && type != ContentType::story) cta = line(plans.ctas, taken.ctas);
+  if (req.cta && type != ContentType::story) {
+    cta = line(plans.ctas, taken.ctas);
+    // Never the hook again as the ending ("Save the date" twice).
+    for (int retry = 0; retry < 4 && !hook.empty() && same_words(cta, hook); ++retry) {
+      cta = line(plans.ctas, taken.ctas);
+    }
+  }
 
   // Every requested keyword must be in the text; missing ones get a sentence of their own.
   std::string missing;
@@ -459,9 +489,14 @@ Caption Engine::write(const CaptionRequest& req, const Reading& r, Taken& taken,
   append(swipe, paragraph);
   append(cta, paragraph);
 
-  HashtagSources sources{
-      r.words,      r.post,    r.subject,           niche, t_.niches.reach_hashtags(lang),
-      req.keywords, t_.banned, req.generic_hashtags};
+  HashtagSources sources{r.words,      r.post,    req.content_description,
+                         r.subject,    niche,     t_.niches.reach_hashtags(lang),
+                         req.keywords, t_.banned, req.generic_hashtags};
+  sources.topic_word = [this, lang](std::string_view word) {
+    return t_.niches.is_trigger(word, lang) ||
+           (word.size() > 3 && word.back() == 's' &&
+            t_.niches.is_trigger(word.substr(0, word.size() - 1), lang));
+  };
   if (language.compounds()) {
     sources.known_word = [this, lang](std::string_view word) {
       return !t_.emoji[lang].best(word).empty() || t_.niches.is_trigger(word, lang);

@@ -109,8 +109,11 @@ std::string_view grammar_slip(const std::vector<Word>& words, std::string_view l
     if (pairs == nullptr) continue;
     for (const Pair& p : *pairs) {
       if (words[i].lower != p.first) continue;
-      // Elided words keep their apostrophe in the surface ("l'océan"); they are fine.
+      // Elided words keep their apostrophe in the surface ("l'océan"); they are fine, and so is
+      // a pronoun after an imperative's hyphen ("partage-le avec").
       if (words[i].surface.find('\'') != std::string_view::npos) continue;
+      if (i > 0 && words[i].surface.data()[-1] == '-')
+        continue;  // inside the text: a word precedes
       if (p.second.empty() ? starts_with_vowel(words[i + 1].lower)
                            : words[i + 1].lower == p.second) {
         return language == "fr" || language == "it" ? "elision or contraction" : "contraction";

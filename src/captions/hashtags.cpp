@@ -1,6 +1,7 @@
 #include "captions/hashtags.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "captions/tokenizer.hpp"
 
@@ -105,23 +106,72 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
     return tag.applies([&](std::string_view word) { return words.mentions(word); });
   };
   for (const std::string& k : sources.keywords) add(k);
+  // Tags are whole entities as the description writes them: a phrase that is not there word for
+  // word, carries a number ("12-week", "20 g") or a possessive ("Jordan's"), makes none.
+  const std::string description = lower_latin(sources.description);
+  auto whole = [&](std::string_view phrase) {
+    if (phrase.empty() || phrase.find_first_of("0123456789'") != std::string_view::npos ||
+        phrase.find("\xE2\x80\x99") != std::string_view::npos) {
+      return false;
+    }
+    const std::string p = lower_latin(phrase);
+    for (std::size_t at = description.find(p); at != std::string::npos;
+         at = description.find(p, at + 1)) {
+      // Not the tail of a quantity: "20 g protein" holds no #gprotein.
+      const bool after_number = at >= 2 && description[at - 1] == ' ' &&
+                                description[at - 2] >= '0' && description[at - 2] <= '9';
+      const bool starts =
+          !after_number && (at == 0 || description[at - 1] == ' ' || description[at - 1] == '(');
+      const std::size_t end = at + p.size();
+      const bool ends =
+          end == description.size() ||
+          std::string_view(" ,.!?:;)").find(description[end]) != std::string_view::npos ||
+          (description[end] == 's' &&
+           (end + 1 == description.size() || description[end + 1] == ' '));
+      // Not a name cut short: "promo di San" out of "promo di San Valentino".
+      const bool cuts_name = end + 1 < sources.description.size() &&
+                             sources.description[end] == ' ' &&
+                             std::isupper(static_cast<unsigned char>(sources.description[end + 1]));
+      if (starts && ends && !cuts_name) return true;
+    }
+    return false;
+  };
   // The subject whole, then its last two words ("vegan protein bar": #veganproteinbar,
   // #proteinbar); a single generic head ("bar") says too little, and in the wrong sense.
-  add(sources.subject);
+  // A subject of one word is a tag only when it names a niche's topic ("sunset", "ramen") or is
+  // long enough to be specific ("kindergarten", "Schokoladenkuchen"), not a word any post could
+  // hold ("team", "version", "menu").
+  constexpr std::size_t kSpecificWordBytes = 9;
   const std::string_view subject = sources.subject;
   const std::size_t last_space = subject.rfind(' ');
-  if (last_space != std::string_view::npos) {
-    const std::size_t before = subject.rfind(' ', last_space - 1);
-    if (before != std::string_view::npos) add(subject.substr(before + 1));
+  const bool one_word = last_space == std::string_view::npos;
+  // Other languages put the head first ("clase de yoga"): no tail tags, and no long phrases.
+  const bool english = words.language == 0;
+  const bool short_enough = english || std::count(subject.begin(), subject.end(), ' ') <= 2;
+  if (whole(subject) && short_enough &&
+      (!one_word || subject.size() >= kSpecificWordBytes ||
+       (sources.topic_word && sources.topic_word(lower_latin(subject))))) {
+    add(subject);
+    if (!one_word && english) {
+      const std::size_t before = subject.rfind(' ', last_space - 1);
+      const std::string_view tail =
+          subject.substr(before == std::string_view::npos ? 0 : before + 1);
+      // "Vitamin C Serum" makes no #cserum.
+      const bool letters = tail.find(' ') > 1 && subject.size() - last_space > 2;
+      if (before != std::string_view::npos && letters) add(tail);
+    }
   }
+  // Names of several words and places: a first name alone (#emma) is nobody's tag.
   for (const Fact& f : sources.post.facts) {
-    if (f.kind != FactKind::name && f.kind != FactKind::place) continue;
-    if (std::count(f.text.begin(), f.text.end(), ' ') < 3) add(f.text);
+    const bool several = f.text.find(' ') != std::string::npos;
+    if (f.kind == FactKind::place || (f.kind == FactKind::name && several)) {
+      if (std::count(f.text.begin(), f.text.end(), ' ') < 3 && whole(f.text)) add(f.text);
+    }
   }
   // Collocations the description uses ("latte art", "half marathon") are whole entities too.
   for (const NounPhrase& p : words.noun_phrases) {
     if (p.compound && p.head.find(' ') != std::string::npos &&
-        std::count(p.head.begin(), p.head.end(), ' ') < 2)
+        std::count(p.head.begin(), p.head.end(), ' ') < 2 && whole(p.head))
       add(p.head);
   }
   const auto& niche = sources.niche.hashtags[words.language];
@@ -129,16 +179,13 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
     if (!tag.needs.empty() && applies(tag)) add_body(tag.tag);
   }
   pick.relevant = tags.size();
-  // The niche's general tags, a few: more would be filler.
-  constexpr std::size_t kGeneralNicheTags = 3;
-  std::size_t general = 0;
+  // The niche's general tags (#foodie, #travelgram) only to make up a minimal set: beside
+  // specific tags a reviewer reads them as filler.
+  constexpr std::size_t kMinimalSet = 3;
   if (words.niche_confidence > 0) {
     for (const NicheTag& tag : niche) {
-      if (tag.needs.empty() && general < kGeneralNicheTags) {
-        const std::size_t before = tags.size();
-        add_body(tag.tag);
-        general += tags.size() - before;
-      }
+      if (tags.size() >= kMinimalSet) break;
+      if (tag.needs.empty()) add_body(tag.tag);
     }
   }
   pick.relevant = tags.size();

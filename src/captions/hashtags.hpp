@@ -30,12 +30,15 @@ bool valid_hashtag(std::string_view tag);
 struct HashtagSources {
   const Analysis& words;
   const PostAnalysis& post;
+  std::string_view description;
   std::string_view subject;  // as written
   const Niche& niche;
   const std::vector<NicheTag>& reach;  // broad tags, only with generic
   const std::vector<std::string>& keywords;
   const SortedLines& banned;
   bool generic = false;
+  // Whether a lower-case word names a niche's topic (a trigger of some niche).
+  std::function<bool(std::string_view)> topic_word;
   // For a language that writes compound nouns (German): whether a lower-case word is one the
   // language knows, to write dative plurals as the plural ("bergen" -> "berge").
   std::function<bool(std::string_view)> known_word;

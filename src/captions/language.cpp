@@ -265,8 +265,9 @@ void LanguagePack::finish(std::string& text) const {
         continue;
       }
       // Every elided or contracted word is short ("de", "à", "que", "una", "por"): longer words
-      // skip the lower-casing below, which is most of this pass's cost.
-      if (end - pos > kMaxRuleWordBytes) {
+      // skip the lower-casing below, which is most of this pass's cost. A pronoun after an
+      // imperative's hyphen ("partage-le avec") is stressed and never elides.
+      if (end - pos > kMaxRuleWordBytes || (pos > 0 && text[pos - 1] == '-')) {
         pos = end;
         continue;
       }

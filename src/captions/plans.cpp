@@ -61,11 +61,12 @@ core::Result<void> parse_conditions(std::string_view text, PlanLine& line, std::
       line.voices = split_bar(c.substr(6));
     } else if (c.starts_with("cue=")) {
       line.cues = split_bar(c.substr(4));
-    } else if (c.starts_with("fact=")) {
-      for (std::string_view kind : split_bar(c.substr(5))) {
+    } else if (c.starts_with("fact=") || c.starts_with("!fact=")) {
+      std::uint16_t& mask = c.starts_with('!') ? line.no_facts : line.facts;
+      for (std::string_view kind : split_bar(c.substr(c.find('=') + 1))) {
         const int k = index_in(kFactKindNames, kind);
         if (k < 0) return std::unexpected(bad(where, "unknown fact kind"));
-        line.facts |= static_cast<std::uint16_t>(1u << k);
+        mask |= static_cast<std::uint16_t>(1u << k);
       }
     } else {
       return std::unexpected(bad(where, "unknown condition '" + std::string(c) + "'"));
@@ -128,9 +129,13 @@ bool holds(const PlanLine& line, const PlanContext& c) {
   if (!line.cues.empty() && std::none_of(line.cues.begin(), line.cues.end(),
                                          [&](std::string_view w) { return c.mentions(w); }))
     return false;
+  bool any_fact = line.facts == 0;
   for (std::size_t k = 0; k < kFactKindNames.size(); ++k) {
-    if ((line.facts & (1u << k)) != 0 && !c.post->has(static_cast<FactKind>(k))) return false;
+    const bool present = c.post->has(static_cast<FactKind>(k));
+    if ((line.facts & (1u << k)) != 0 && present) any_fact = true;
+    if ((line.no_facts & (1u << k)) != 0 && present) return false;
   }
+  if (!any_fact) return false;
   if (line.fragment >= 0 && (line.fragment == 1) != c.post->fragment) return false;
   if (line.first_person && !c.post->first_person) return false;
   if (line.formal >= 0 && (line.formal == 1) != c.formal) return false;

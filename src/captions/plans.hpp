@@ -43,7 +43,8 @@ struct PlanLine {
   std::vector<std::string_view> niches;  // empty: any
   bool niches_excluded = false;          // "!niche=": any but these
   std::vector<std::string_view> cues;    // empty: any; else one must be mentioned
-  std::uint16_t facts = 0;               // bit per FactKind that must be present
+  std::uint16_t facts = 0;               // bit per FactKind: one of them must be present
+  std::uint16_t no_facts = 0;            // "!fact=": none of them may be present
   int fragment = -1;                     // -1 any, 0 a sentence, 1 a phrase
   bool first_person = false;
   int formal = -1;  // -1 any register, 1 formal only (vous, Sie, usted, Lei), 0 informal only

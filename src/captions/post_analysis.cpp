@@ -299,6 +299,13 @@ class FactFinder {
   }
 
   void mark_dates() {
+    mark_month_dates();
+    mark_day_words();
+  }
+
+  // "March 3", "April 12, 2027", "3 March", "12 de octubre", "3. März", with a weekday before
+  // it: "sábado 12 de octubre".
+  void mark_month_dates() {
     for (std::size_t i = 0; i < size(); ++i) {
       if (!free(i) || !is_word(t_[i])) continue;
       std::size_t first = i, last = i;
@@ -329,8 +336,14 @@ class FactFinder {
         if (w >= 1 && word_in(w - 1, "weekdays") && free(w - 1)) first = w - 1;
         add(first, last, FactKind::date);
         i = last;
-        continue;
       }
+    }
+  }
+
+  // Weekdays, "tonight", "this weekend", "12/05", "2026-12-01".
+  void mark_day_words() {
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (!free(i) || !is_word(t_[i])) continue;
       if (word_in(i, "weekdays")) {
         add(i, i, FactKind::date);
         continue;
@@ -446,6 +459,11 @@ class FactFinder {
         if (common || pack_.stopwords().contains(t_[first].lower)) {
           ++first;
           --words;
+          // "Meet the Orbit M2": the connector after the dropped word goes too.
+          if (words > 1 && lang_.is("name_connectors", t_[first].lower) && !t_[first].capitalized) {
+            ++first;
+            --words;
+          }
         }
       }
       if (words == 1 && !single_name(first)) {
@@ -605,7 +623,9 @@ std::vector<std::string> sentences_of(std::string_view text, const std::vector<T
       part.remove_prefix(1);
     if (part.empty()) return;
     std::string s(part);
-    capitalize_first(s);
+    // Only the caption's first sentence is capitalized: after an abbreviation ("bzw. zum") or
+    // a list the description's own case stays.
+    if (out.empty()) capitalize_first(s);
     if (!ends_sentence(s)) s += '.';
     out.push_back(std::move(s));
   };
@@ -645,7 +665,7 @@ bool has_verb(const std::vector<Token>& tokens, const PostLanguage& lang, const 
         tokens[i - 1].kind == Token::Kind::word &&
         lexicon->lookup(tokens[i - 1].lower).dominant == Pos::noun &&
         (i + 1 == tokens.size() || tokens[i + 1].kind != Token::Kind::word ||
-         lang.is("weekdays", tokens[i + 1].lower) ||
+         tokens[i + 1].has_digit || lang.is("weekdays", tokens[i + 1].lower) ||
          pack.stopwords().contains(tokens[i + 1].lower))) {
       return true;  // "bar launches Friday"
     }
@@ -701,8 +721,11 @@ void score_intent(PostAnalysis& out, const std::string& spaced, const PostLangua
       second = s;
     }
   }
+  // One weak cue ("from", "only") says too little: such a post is a moment.
+  constexpr double kEnoughEvidence = 1.0;
+  if (best < kEnoughEvidence) chosen = Intent::moment;
   out.intent = chosen;
-  out.intent_confidence = best <= 0 ? 0.0 : best / (best + second + 1.0);
+  out.intent_confidence = best < kEnoughEvidence ? 0.0 : best / (best + second + 1.0);
 }
 
 }  // namespace

@@ -533,7 +533,7 @@ class Reels(ServerTestCase):
         self.assertEqual(status, 202, reel)
         self.assertFalse(reel["ready"])
         self.assertTrue(reel["caption"]["caption"])
-        self.assertEqual(len(reel["caption"]["hashtags"]), 5)
+        self.assertTrue(3 <= len(reel["caption"]["hashtags"]) <= 5, reel["caption"]["hashtags"])
         self.assertEqual(headers["location"], "/api/v1/reels/" + reel["reel_id"])
         wait_for(self.server, reel["reel_id"], {"completed"})
         status, _, done = self.server.json("GET", "/api/v1/reels/" + reel["reel_id"])

@@ -45,6 +45,9 @@ TEST(LanguagePack, ElisionAndContractions) {
   EXPECT_EQ(finished("pt", "Um dia em a praia de o Rio."), "Um dia na praia do Rio.");
   EXPECT_EQ(finished("de", "Der Hund am Meer."), "Der Hund am Meer.");
   EXPECT_EQ(finished("en", "a apple"), "a apple");  // English articles are polish()'s job
+  // After an imperative's hyphen the pronoun is stressed and keeps its vowel.
+  EXPECT_EQ(finished("fr", "Enregistre-le et partage-le avec un ami."),
+            "Enregistre-le et partage-le avec un ami.");
 }
 
 TEST(LanguagePack, FrenchSpacingBeforeHighPunctuation) {
