@@ -1,7 +1,8 @@
 // `reelgen score --file F`: scores given captions with the builtin engine's checks. Each line
 // of F is {"description", "caption", "hashtags", "language"?, "style"?, "content_type"?,
-// "your_rating"?}; each output line carries the scores. When lines are rated, the rank
-// correlation of quality_score with the ratings is printed, and --min-spearman makes it a check.
+// "your_rating"?, "sentiment"?}; each output line carries the scores. When lines are rated, the
+// rank correlation of quality_score with the ratings is printed (--min-spearman makes it a
+// check); when they carry a sentiment label, the share the engine agrees with.
 
 #include <algorithm>
 #include <cmath>
@@ -22,6 +23,7 @@ using namespace reelgen;
 struct ScoreFlags {
   std::string file;
   double min_spearman = -2;  // below any correlation: no floor
+  double min_sentiment_agreement = 0;
 };
 
 // Ranks with ties sharing their mean rank.
@@ -87,6 +89,7 @@ int run_score(const ScoreFlags& flags) {
     return 1;
   }
   std::vector<double> scores, ratings;
+  std::size_t labelled = 0, agreeing = 0;
   std::string line;
   std::size_t line_no = 0;
   while (std::getline(in, line)) {
@@ -144,6 +147,10 @@ int run_score(const ScoreFlags& flags) {
     out += ",\"intent\":\"" + std::string(captions::name_of(c.intent, captions::kIntentNames));
     out += "\",\"niche\":" + boost::json::serialize(boost::json::value(c.niche));
     out += ",\"facts_omitted\":" + boost::json::serialize(omitted);
+    if (const std::string label = string_of(o, "sentiment"); !label.empty()) {
+      ++labelled;
+      agreeing += label == c.sentiment ? 1 : 0;
+    }
     if (const auto* r = o.if_contains("your_rating"); r != nullptr && r->is_number()) {
       scores.push_back(c.quality_score);
       ratings.push_back(r->to_number<double>());
@@ -152,15 +159,26 @@ int run_score(const ScoreFlags& flags) {
     out += '}';
     std::printf("%s\n", out.c_str());
   }
-  if (ratings.size() < 2) return 0;
+  int failed = 0;
+  if (labelled > 0) {
+    const double agreement = static_cast<double>(agreeing) / static_cast<double>(labelled);
+    std::printf("sentiment agreement with labels: %.3f (%zu of %zu)\n", agreement, agreeing,
+                labelled);
+    if (agreement < flags.min_sentiment_agreement) {
+      std::fprintf(stderr, "reelgen score: sentiment agreement %.3f misses the floor %.3f\n",
+                   agreement, flags.min_sentiment_agreement);
+      ++failed;
+    }
+  }
+  if (ratings.size() < 2) return failed == 0 ? 0 : 1;
   const double rho = pearson(ranks(scores), ranks(ratings));
   std::printf("spearman quality_score vs your_rating: %.3f (n=%zu)\n", rho, ratings.size());
   if (rho < flags.min_spearman) {
     std::fprintf(stderr, "reelgen score: spearman %.3f misses the floor %.3f\n", rho,
                  flags.min_spearman);
-    return 1;
+    ++failed;
   }
-  return 0;
+  return failed == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -174,5 +192,7 @@ void add_score_command(CLI::App& cli, int& exit_code) {
       ->required();
   cmd->add_option("--min-spearman", flags->min_spearman,
                   "Floor for the rank correlation of quality_score with your_rating");
+  cmd->add_option("--min-sentiment-agreement", flags->min_sentiment_agreement,
+                  "Floor for the share of lines whose \"sentiment\" label the engine agrees with");
   cmd->callback([flags, &exit_code] { exit_code = run_score(*flags); });
 }

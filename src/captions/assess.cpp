@@ -186,12 +186,27 @@ void Engine::assess(const CaptionRequest& req, const Reading& r, Caption& c) con
   c.readability_score = readability(text, words, language.readability());
   // Sentiment: the words' scores, and the cheer a caption shows in its punctuation and emojis
   // (an exclamation, a 🎉): a celebration or an offer reads positive.
+  // A moment shared, a launch, an offer or an event to come are told gladly; tips, questions
+  // and notices are neutral unless their words say more.
   double s = sentiment_sum(words, language);
+  switch (r.post.intent) {
+    case Intent::moment:
+    case Intent::promotion:
+      s += 1.5;
+      break;
+    case Intent::launch:
+    case Intent::event:
+    case Intent::showcase:
+      s += 1.0;
+      break;
+    default:
+      break;
+  }
   if (text.find('!') != std::string::npos) s += 1.0;
   std::size_t cheerful = 0;
   for (const std::string& e : c.emojis) cheerful += is_cheerful_emoji(e) ? 1 : 0;
   s += std::min<std::size_t>(cheerful, 2);
-  const bool positive = s >= 2, negative = s <= -2;
+  const bool positive = s >= 1.5, negative = s <= -2;
   c.sentiment = positive ? "positive" : negative ? "negative" : "neutral";
   c.tone.assign(positive   ? voice.tone_positive
                 : negative ? voice.tone_negative

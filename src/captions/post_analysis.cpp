@@ -694,9 +694,14 @@ void score_intent(PostAnalysis& out, const std::string& spaced, const PostLangua
   if (first_word != std::string::npos) {
     const std::string_view opener =
         std::string_view(spaced).substr(first_word, spaced.find(' ', first_word) - first_word);
-    const bool count = lang.is("number_words", opener) ||
-                       (!opener.empty() && opener[0] >= '0' && opener[0] <= '9' &&
-                        !out.has(FactKind::price) && !out.has(FactKind::time));
+    // A count, not a quantity: "Three drills", "5 ways", but not "6-pound bass" or "20 g".
+    const std::size_t after = spaced.find(' ', first_word) + 1;
+    const std::string_view next =
+        std::string_view(spaced).substr(after, spaced.find(' ', after) - after);
+    const bool digits = !opener.empty() && std::all_of(opener.begin(), opener.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+    const bool count = (lang.is("number_words", opener) || digits) && !lang.is("units", next) &&
+                       !out.has(FactKind::price) && !out.has(FactKind::time);
     if (count || lang.is("tips_openers", opener)) add(Intent::tips, 2.5);
   }
   if (out.past) {
