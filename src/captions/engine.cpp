@@ -243,14 +243,19 @@ void attach_emoji(std::string& line, std::string_view emoji) {
 
 bool has_emoji(std::string_view line) { return !emojis_in(line).empty(); }
 
-// The same words, whatever the case, punctuation and emojis.
+// Two lines that say nearly the same ("Here's to what comes next" / "Here's to what's next"):
+// most of the shorter one's words are in the other, whatever the case and punctuation.
 bool same_words(std::string_view a, std::string_view b) {
   std::vector<Word> wa, wb;
   tokenize(a, wa);
   tokenize(b, wb);
-  return wa.size() == wb.size() &&
-         std::equal(wa.begin(), wa.end(), wb.begin(),
-                    [](const Word& x, const Word& y) { return x.lower == y.lower; });
+  if (wa.size() > wb.size()) std::swap(wa, wb);
+  if (wa.empty()) return false;
+  std::size_t shared = 0;
+  for (const Word& w : wa) {
+    shared += std::any_of(wb.begin(), wb.end(), [&](const Word& x) { return x.lower == w.lower; });
+  }
+  return shared * 3 >= wa.size() * 2;
 }
 
 // Removes the emojis that end a plan line ("Tell us below 👇" -> "Tell us below."); an emoji

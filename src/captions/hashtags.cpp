@@ -174,15 +174,32 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
         std::count(p.head.begin(), p.head.end(), ' ') < 2 && whole(p.head))
       add(p.head);
   }
+  // The niche's tags for the words the description uses, those for its first words first (what
+  // a post is about comes first: a listing's "kitchen" is a detail), three at most.
   const auto& niche = sources.niche.hashtags[words.language];
+  std::vector<std::pair<std::size_t, std::string_view>> sensed;
   for (const NicheTag& tag : niche) {
-    if (!tag.needs.empty() && applies(tag)) add_body(tag.tag);
+    if (tag.needs.empty()) continue;
+    std::size_t first = std::string::npos;
+    tag.applies([&](std::string_view word) {
+      if (!words.mentions(word)) return false;
+      std::string spaced(word);
+      std::replace(spaced.begin(), spaced.end(), '_', ' ');
+      first = std::min(first, description.find(spaced));
+      return false;  // look at every word of the condition
+    });
+    if (first != std::string::npos || applies(tag)) sensed.emplace_back(first, tag.tag);
   }
+  std::stable_sort(sensed.begin(), sensed.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  constexpr std::size_t kSenseTags = 3;
+  for (std::size_t i = 0; i < sensed.size() && i < kSenseTags; ++i) add_body(sensed[i].second);
   pick.relevant = tags.size();
-  // The niche's general tags (#foodie, #travelgram) only to make up a minimal set: beside
-  // specific tags a reviewer reads them as filler.
+  // The niche's general tags (#foodie, #travelgram) only to make up a minimal set, and only when
+  // the niche is clear: beside specific tags, or under the wrong niche, they read as filler.
   constexpr std::size_t kMinimalSet = 3;
-  if (words.niche_confidence > 0) {
+  constexpr double kClearNiche = 0.5;
+  if (words.niche_confidence >= kClearNiche) {
     for (const NicheTag& tag : niche) {
       if (tags.size() >= kMinimalSet) break;
       if (tag.needs.empty()) add_body(tag.tag);

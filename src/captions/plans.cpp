@@ -50,6 +50,8 @@ core::Result<void> parse_conditions(std::string_view text, PlanLine& line, std::
     ++line.conditions;
     if (c == "fragment" || c == "!fragment") {
       line.fragment = c == "fragment" ? 1 : 0;
+    } else if (c == "past" || c == "!past") {
+      line.past = c == "past" ? 1 : 0;
     } else if (c == "formal" || c == "informal") {
       line.formal = c == "formal" ? 1 : 0;
     } else if (c == "first_person") {
@@ -138,6 +140,7 @@ bool holds(const PlanLine& line, const PlanContext& c) {
   if (!any_fact) return false;
   if (line.fragment >= 0 && (line.fragment == 1) != c.post->fragment) return false;
   if (line.first_person && !c.post->first_person) return false;
+  if (line.past >= 0 && (line.past == 1) != c.post->past) return false;
   if (line.formal >= 0 && (line.formal == 1) != c.formal) return false;
   if (!line.voices.empty() &&
       std::none_of(line.voices.begin(), line.voices.end(), [&](std::string_view v) {

@@ -47,6 +47,7 @@ struct PlanLine {
   std::uint16_t no_facts = 0;            // "!fact=": none of them may be present
   int fragment = -1;                     // -1 any, 0 a sentence, 1 a phrase
   bool first_person = false;
+  int past = -1;    // -1 any, 1 the post tells of something that happened, 0 it does not
   int formal = -1;  // -1 any register, 1 formal only (vous, Sie, usted, Lei), 0 informal only
   std::vector<std::string_view> voices;  // "voice=witty|bold": only for a brand voice that asks
   std::vector<PlanPiece> pieces;
