@@ -115,8 +115,10 @@ http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
 }
 
 http::Response info(Services& s, http::Request&, http::Context&) {
-  boost::json::array styles, levels, types, languages;
+  boost::json::array styles, levels, types, languages, niches, intents;
   for (auto n : captions::kStyleNames) styles.emplace_back(n);
+  for (auto n : captions::kNicheNames) niches.emplace_back(n);
+  for (auto n : captions::kIntentNames) intents.emplace_back(n);
   for (auto n : captions::kOptimizationLevelNames) levels.emplace_back(n);
   for (auto n : captions::kContentTypeNames) types.emplace_back(n);
   for (auto n : captions::kLanguages) languages.emplace_back(n);
@@ -138,13 +140,22 @@ http::Response info(Services& s, http::Request&, http::Context&) {
       {"optimization_levels", std::move(levels)},
       {"content_types", std::move(types)},
       {"languages", std::move(languages)},
+      {"niches", std::move(niches)},
+      {"fallback_niche", captions::kFallbackNiche},
+      {"intents", std::move(intents)},
       {"limits", std::move(limits)},
       {"providers", boost::json::array{"builtin"}},
       {"default_provider", "builtin"},
       {"notes",
        {{"hashtags",
          "Instagram accepts up to 30 hashtags, but has been reported to use at most 5 per post "
-         "for discovery since late 2025; hashtag_count stays your choice (0-30, default 15)."}}},
+         "for discovery since late 2025; hashtag_count stays your choice (0-30, default 15). "
+         "It is an upper bound: only relevant tags are returned, never padded, so fewer come "
+         "back when fewer fit; generic_hashtags: true adds broad reach tags after them."},
+        {"facts",
+         "Prices, dates, times, places, names, quantities and lists of the description are kept "
+         "verbatim; a short caption keeps the most important ones and lists the others in "
+         "facts_omitted."}}},
   };
   return json(200, doc);
 }

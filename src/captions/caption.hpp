@@ -57,6 +57,15 @@ enum class Intent : std::uint8_t {
 inline constexpr std::array<std::string_view, 8> kIntentNames = {
     "moment", "showcase", "launch", "promotion", "event", "tips", "announcement", "question"};
 
+// What a description can be about: the API's niche values (data/captions/niches.txt defines
+// each). "lifestyle" is reported when nothing points anywhere (niche_confidence 0).
+inline constexpr std::array<std::string_view, 25> kNicheNames = {
+    "food",    "drink",   "travel",   "nature",     "pets",       "fitness", "wellness",
+    "fashion", "beauty",  "tech",     "business",   "realestate", "wedding", "events",
+    "music",   "art",     "books",    "education",  "family",     "home",    "cars",
+    "sports",  "charity", "seasonal", "photography"};
+inline constexpr std::string_view kFallbackNiche = "lifestyle";
+
 // A fact of the description that a caption must keep verbatim, most important kinds first.
 enum class FactKind : std::uint8_t { price, discount, date, time, place, name, quantity, list };
 inline constexpr std::array<std::string_view, 8> kFactKindNames = {

@@ -170,6 +170,12 @@ core::Result<std::unique_ptr<Engine>> Engine::load() {
       t.plans[lang] = std::move(*bank);
     }
     if (auto tags = check_data_tags(t); !tags) return std::unexpected(tags.error());
+    for (std::string_view name : kNicheNames) {
+      if (t.niches.index_of(name) == t.niches.size()) {
+        return core::fail(core::ErrorCode::internal,
+                          "niches.txt: no [" + std::string(name) + "] section");
+      }
+    }
     return std::unique_ptr<Engine>(new Engine(std::move(t)));
   } catch (const std::exception& e) {
     return core::fail(core::ErrorCode::internal, std::string("caption engine load: ") + e.what());

@@ -146,8 +146,9 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
   const std::size_t last_space = subject.rfind(' ');
   const bool one_word = last_space == std::string_view::npos;
   // Other languages put the head first ("clase de yoga"): no tail tags, and no long phrases.
+  // Three words at most: a longer phrase ("fitness new year promo") is no tag anyone follows.
   const bool english = words.language == 0;
-  const bool short_enough = english || std::count(subject.begin(), subject.end(), ' ') <= 2;
+  const bool short_enough = std::count(subject.begin(), subject.end(), ' ') <= 2;
   if (whole(subject) && short_enough &&
       (!one_word || subject.size() >= kSpecificWordBytes ||
        (sources.topic_word && sources.topic_word(lower_latin(subject))))) {
@@ -169,8 +170,10 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
     }
   }
   // Collocations the description uses ("latte art", "half marathon") are whole entities too.
+  // A gerund that opens a phrase is its verb ("holding tryouts"), not part of an entity.
   for (const NounPhrase& p : words.noun_phrases) {
-    if (p.compound && p.head.find(' ') != std::string::npos &&
+    const std::string_view first_word = std::string_view(p.head).substr(0, p.head.find(' '));
+    if (p.compound && p.head.find(' ') != std::string::npos && !first_word.ends_with("ing") &&
         std::count(p.head.begin(), p.head.end(), ' ') < 2 && whole(p.head))
       add(p.head);
   }

@@ -440,8 +440,9 @@ class FactFinder {
           continue;
         }
         // "Feira do Empreendedor", "Bodega Los Almendros", "The Midnight Library".
-        if (k + 1 < size() && word_in(k, "name_connectors") && !t_[k].capitalized &&
-            name_word(k + 1)) {
+        const bool connector = (word_in(k, "name_connectors") && !t_[k].capitalized) ||
+                               symbol_in(k, "name_connectors");  // "Bramble & Oak"
+        if (k + 1 < size() && connector && name_word(k + 1)) {
           last = k + 1;
           words += 2;
           k += 2;
@@ -600,12 +601,27 @@ bool ends_sentence(std::string_view s) {
 // The description without a leading "Photo of" / "Caption for", split into sentences.
 std::vector<std::string> sentences_of(std::string_view text, const std::vector<Token>& tokens,
                                       const PostLanguage& lang) {
-  std::size_t start = 0;
+  // The longest meta prefix ("photo of") or instruction ("announce that") the description
+  // opens with, and what replaces an instruction ("celebrate" -> "Celebrating").
   const std::string spaced = cue_text(tokens);
-  for (std::string_view prefix : lang.list("meta_prefixes")) {
-    if (!spaced.starts_with(" " + std::string(prefix) + " ")) continue;
-    std::size_t words = 1 + static_cast<std::size_t>(std::count(prefix.begin(), prefix.end(), ' '));
+  std::string_view lead, replacement;
+  for (std::string_view list : {"meta_prefixes", "instructions"}) {
+    for (std::string_view item : lang.list(list)) {
+      const std::size_t gt = item.find('>');
+      const std::string_view prefix = trim(item.substr(0, gt));
+      std::string words(prefix);
+      if (words.ends_with(':')) words.pop_back();  // "quick tip post:" matches its words
+      if (prefix.size() <= lead.size() || !spaced.starts_with(" " + words + " ")) continue;
+      lead = prefix;
+      replacement = gt == std::string_view::npos ? std::string_view{} : trim(item.substr(gt + 1));
+    }
+  }
+  std::size_t start = 0;
+  if (!lead.empty()) {
+    const std::size_t words =
+        1 + static_cast<std::size_t>(std::count(lead.begin(), lead.end(), ' '));
     std::size_t seen = 0;
+    start = text.size();
     for (const Token& t : tokens) {
       if (t.kind != Token::Kind::word) continue;
       if (seen++ == words) {
@@ -613,16 +629,17 @@ std::vector<std::string> sentences_of(std::string_view text, const std::vector<T
         break;
       }
     }
-    break;
   }
   std::vector<std::string> out;
   std::size_t begin = start;
+  std::string opening(replacement);
   auto flush = [&](std::size_t end) {
     std::string_view part = trim(text.substr(begin, end - begin));
     while (!part.empty() && (part.front() == ',' || part.front() == ';' || part.front() == ' '))
       part.remove_prefix(1);
     if (part.empty()) return;
     std::string s(part);
+    if (out.empty() && !opening.empty()) s = opening + " " + s;
     // Only the caption's first sentence is capitalized: after an abbreviation ("bzw. zum") or
     // a list the description's own case stays.
     if (out.empty()) capitalize_first(s);

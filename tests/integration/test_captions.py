@@ -188,6 +188,12 @@ class Info(ServerTestCase):
         self.assertIn("builtin", doc["providers"])
         self.assertIn("en", doc["languages"])
         self.assertIn("5", doc["notes"]["hashtags"])
+        self.assertEqual(len(doc["niches"]), 25)
+        for niche in ("drink", "realestate", "wedding", "books", "charity", "seasonal", "photography"):
+            self.assertIn(niche, doc["niches"])
+        self.assertEqual(doc["fallback_niche"], "lifestyle")
+        self.assertEqual(len(doc["intents"]), 8)
+        self.assertIn("never padded", doc["notes"]["hashtags"])
 
 
 if __name__ == "__main__":

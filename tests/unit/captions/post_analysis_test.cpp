@@ -108,6 +108,22 @@ TEST(PostAnalysis, SentencesLoseTheMetaPrefixAndGainPunctuation) {
   EXPECT_FALSE(read("Our bakery turns 10 on Saturday").fragment);
 }
 
+// A brief written as an instruction to the writer is not copied as one.
+TEST(PostAnalysis, InstructionsToTheWriterAreNotCopied) {
+  EXPECT_EQ(read("Announce that Northfield Realty just listed a craftsman in Maple Heights")
+                .sentences.front(),
+            "Northfield Realty just listed a craftsman in Maple Heights.");
+  EXPECT_EQ(read("Celebrate 10 years of Bramble & Oak Interiors").sentences.front(),
+            "Celebrating 10 years of Bramble & Oak Interiors.");
+  EXPECT_EQ(read("Show off our new oat milk cold brew").sentences.front(),
+            "Our new oat milk cold brew.");
+  EXPECT_EQ(read("Presentar el nuevo menú de tapas", "es").sentences.front(),
+            "Presentamos el nuevo menú de tapas.");
+  // A name keeps its ampersand.
+  EXPECT_TRUE(has(facts_of("Celebrate 10 years of Bramble & Oak Interiors"),
+                  "Bramble & Oak Interiors", FactKind::name));
+}
+
 TEST(PostAnalysis, ShortCaptionsKeepTheMostImportantFactsFirst) {
   const std::vector<Fact> ordered =
       by_importance(read("Open house Saturday 1-4 pm at 12 Elm Street, offered at $675,000").facts);
