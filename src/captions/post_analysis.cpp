@@ -179,8 +179,13 @@ class FactFinder {
     mark_lists();
     std::sort(found_.begin(), found_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
+    // A fact said twice ("Taco Tuesday ... every Tuesday") is one fact.
     std::vector<Fact> facts;
-    for (auto& [begin, fact] : found_) facts.push_back(std::move(fact));
+    for (auto& [begin, fact] : found_) {
+      const bool seen = std::any_of(facts.begin(), facts.end(),
+                                    [&](const Fact& f) { return f.text == fact.text; });
+      if (!seen) facts.push_back(std::move(fact));
+    }
     return facts;
   }
 
