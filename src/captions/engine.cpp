@@ -352,8 +352,32 @@ Engine::Reading Engine::read(const CaptionRequest& request) const {
   return r;
 }
 
-Caption Engine::write(const CaptionRequest& req, const Reading& r, Taken& taken,
-                      std::uint64_t seed) const {
+Engine::Decoration Engine::decorate(const CaptionRequest& req, const Reading& r) const {
+  const std::size_t lang = r.words.language;
+  const LanguagePack& language = t_.languages[lang];
+  const StyleVoice& voice = t_.plans[lang].styles[static_cast<std::size_t>(req.style)];
+  const Niche& niche = t_.niches.at(r.words.niche);
+  Decoration d;
+  d.emojis = pick_emojis(t_.emoji[lang], r.words, r.subject, niche, emoji_count(req, voice));
+  HashtagSources sources{r.words,      r.post,    req.content_description,
+                         r.subject,    niche,     t_.niches.reach_hashtags(lang),
+                         req.keywords, t_.banned, req.generic_hashtags};
+  sources.topic_word = [this, lang](std::string_view word) {
+    return t_.niches.is_trigger(word, lang) ||
+           (word.size() > 3 && word.back() == 's' &&
+            t_.niches.is_trigger(word.substr(0, word.size() - 1), lang));
+  };
+  if (language.compounds()) {
+    sources.known_word = [this, lang](std::string_view word) {
+      return !t_.emoji[lang].best(word).empty() || t_.niches.is_trigger(word, lang);
+    };
+  }
+  d.hashtags = pick_hashtags(sources, req.hashtag_count).tags;
+  return d;
+}
+
+Caption Engine::write(const CaptionRequest& req, const Reading& r, const Decoration& decor,
+                      Taken& taken, std::uint64_t seed) const {
   const std::size_t lang = r.words.language;
   const LanguagePack& language = t_.languages[lang];
   const PlanBank& plans = t_.plans[lang];
@@ -453,7 +477,7 @@ Caption Engine::write(const CaptionRequest& req, const Reading& r, Taken& taken,
   // A plan line's own emoji (the 👇 of "Tell us below") counts against the budget and goes
   // first when the budget is spent.
   const std::size_t budget = emoji_count(req, voice);
-  const EmojiChoice emojis = pick_emojis(t_.emoji[lang], r.words, r.subject, niche, budget);
+  const EmojiChoice& emojis = decor.emojis;
   std::vector<std::string*> anchors;
   for (std::string* part : {&hook, &body, &cta}) {
     if (!part->empty() && !has_emoji(*part)) anchors.push_back(part);
@@ -500,20 +524,7 @@ Caption Engine::write(const CaptionRequest& req, const Reading& r, Taken& taken,
   append(swipe, paragraph);
   append(cta, paragraph);
 
-  HashtagSources sources{r.words,      r.post,    req.content_description,
-                         r.subject,    niche,     t_.niches.reach_hashtags(lang),
-                         req.keywords, t_.banned, req.generic_hashtags};
-  sources.topic_word = [this, lang](std::string_view word) {
-    return t_.niches.is_trigger(word, lang) ||
-           (word.size() > 3 && word.back() == 's' &&
-            t_.niches.is_trigger(word.substr(0, word.size() - 1), lang));
-  };
-  if (language.compounds()) {
-    sources.known_word = [this, lang](std::string_view word) {
-      return !t_.emoji[lang].best(word).empty() || t_.niches.is_trigger(word, lang);
-    };
-  }
-  c.hashtags = pick_hashtags(sources, req.hashtag_count).tags;
+  c.hashtags = decor.hashtags;
   fit_limit(c);
   c.emojis = emojis_in(c.text);
   assess(req, r, c);
@@ -523,6 +534,7 @@ Caption Engine::write(const CaptionRequest& req, const Reading& r, Taken& taken,
 core::Result<CaptionResult> Engine::generate(const CaptionRequest& request) const {
   try {
     const Reading reading = read(request);
+    const Decoration decor = decorate(request, reading);
     std::string key = core::normalize_space(request.content_description);
     for (std::string_view part :
          {name_of(request.style, kStyleNames), name_of(request.content_type, kContentTypeNames),
@@ -560,7 +572,7 @@ core::Result<CaptionResult> Engine::generate(const CaptionRequest& request) cons
           break;
         }
         Taken trial = taken;
-        Caption c = write(request, reading, trial, seed + 0x9E3779B97F4A7C15ull * (v * 16 + k + 1));
+        Caption c = write(request, reading, decor, trial, seed + 0x9E3779B97F4A7C15ull * (v * 16 + k + 1));
         const bool fresh = std::find(written.begin(), written.end(), c.text) == written.end();
         if (k == 0 || (repeat && fresh) || (fresh && c.quality_score > best.quality_score)) {
           best = std::move(c);

@@ -77,8 +77,14 @@ class Engine {
   struct Taken {
     std::vector<int> hooks, ctas, bodies;
   };
-  Caption write(const CaptionRequest& request, const Reading& reading, Taken& taken,
-                std::uint64_t seed) const;
+  // What every draft of a request shares: its hashtags and the emojis that fit it.
+  struct Decoration {
+    std::vector<std::string> hashtags;
+    EmojiChoice emojis;
+  };
+  Decoration decorate(const CaptionRequest& request, const Reading& reading) const;
+  Caption write(const CaptionRequest& request, const Reading& reading, const Decoration& decor,
+                Taken& taken, std::uint64_t seed) const;
 
   EngineTables t_;
   Analyzer analyzer_;

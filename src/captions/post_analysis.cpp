@@ -556,13 +556,15 @@ std::string cue_text(const std::vector<Token>& tokens) {
   return out;
 }
 
+// spaced starts and ends with a space, so a whole-word match has one on each side.
 bool contains_phrase(std::string_view spaced, std::string_view phrase) {
-  std::string needle;
-  needle.reserve(phrase.size() + 2);
-  needle += ' ';
-  needle += phrase;
-  needle += ' ';
-  return spaced.find(needle) != std::string_view::npos;
+  if (phrase.empty()) return false;
+  for (std::size_t at = spaced.find(phrase); at != std::string_view::npos;
+       at = spaced.find(phrase, at + 1)) {
+    const std::size_t end = at + phrase.size();
+    if (at > 0 && spaced[at - 1] == ' ' && end < spaced.size() && spaced[end] == ' ') return true;
+  }
+  return false;
 }
 
 bool any_phrase(std::string_view spaced, const std::vector<std::string_view>& phrases) {
