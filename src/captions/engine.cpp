@@ -319,10 +319,17 @@ Engine::Reading Engine::read(const CaptionRequest& request) const {
   const std::size_t lang = language_index(request.language);
   const LanguagePack& language = t_.languages[lang];
   Reading r;
-  r.words =
-      analyzer_.analyze(request.content_description, request.keywords, request.audience, language);
   r.post = analyze_post(request.content_description, t_.posts[lang], language,
                         language.english() ? t_.lexicon.get() : nullptr);
+  // The words are read from what the caption will say: without "Photo of" or "Announce that",
+  // whose verbs would otherwise become the subject and its hashtags (#queremospreguntar).
+  std::string body;
+  for (const std::string& sentence : r.post.sentences) {
+    if (!body.empty()) body += ' ';
+    body += sentence;
+  }
+  r.words = analyzer_.analyze(body.empty() ? request.content_description : body, request.keywords,
+                              request.audience, language);
   // A pet, a child or a view is a moment to share, not a product, unless the post sells it.
   const std::string_view niche = t_.niches.at(r.words.niche).name;
   if ((niche == "pets" || niche == "family" || niche == "nature") &&
@@ -572,7 +579,8 @@ core::Result<CaptionResult> Engine::generate(const CaptionRequest& request) cons
           break;
         }
         Taken trial = taken;
-        Caption c = write(request, reading, decor, trial, seed + 0x9E3779B97F4A7C15ull * (v * 16 + k + 1));
+        Caption c =
+            write(request, reading, decor, trial, seed + 0x9E3779B97F4A7C15ull * (v * 16 + k + 1));
         const bool fresh = std::find(written.begin(), written.end(), c.text) == written.end();
         if (k == 0 || (repeat && fresh) || (fresh && c.quality_score > best.quality_score)) {
           best = std::move(c);

@@ -93,7 +93,11 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
     for (const std::string& t : tags) {
       if (std::string_view(t).substr(1) == body) return;
     }
-    tags.push_back("#" + std::string(body));
+    std::string tag;
+    tag.reserve(body.size() + 1);
+    tag += '#';
+    tag.append(body);
+    tags.push_back(std::move(tag));
   };
   auto add = [&](std::string_view phrase) {
     std::string body = hashtag_body(phrase, accents);
@@ -199,14 +203,16 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
   for (std::size_t i = 0; i < sensed.size() && i < kSenseTags; ++i) add_body(sensed[i].second);
   pick.relevant = tags.size();
   // The niche's general tags (#foodie, #travelgram) only to make up a minimal set, and only when
-  // the niche is clear: beside specific tags, or under the wrong niche, they read as filler.
-  constexpr std::size_t kMinimalSet = 3;
-  constexpr double kClearNiche = 0.5;
-  if (words.niche_confidence >= kClearNiche) {
-    for (const NicheTag& tag : niche) {
-      if (tags.size() >= kMinimalSet) break;
-      if (tag.needs.empty()) add_body(tag.tag);
-    }
+  // the niche is clear: beside specific tags, or under the wrong niche, they read as filler. A
+  // post that has no tag at all gets two when the niche is likely.
+  constexpr std::size_t kMinimalSet = 3, kLastResort = 2;
+  constexpr double kClearNiche = 0.5, kLikelyNiche = 0.3;
+  const std::size_t wanted = words.niche_confidence >= kClearNiche                    ? kMinimalSet
+                             : words.niche_confidence >= kLikelyNiche && tags.empty() ? kLastResort
+                                                                                      : 0;
+  for (const NicheTag& tag : niche) {
+    if (tags.size() >= wanted) break;
+    if (tag.needs.empty()) add_body(tag.tag);
   }
   pick.relevant = tags.size();
   if (sources.generic) {

@@ -212,6 +212,18 @@ class FactFinder {
     found_.emplace_back(t_[first].begin, Fact{std::string(span), kind});
   }
 
+  // A discount word within three words of i, in its sentence ("30% off", "un 20 % de
+  // descuento", "sale: 40%").
+  bool near_discount_word(std::size_t i) const {
+    constexpr std::size_t kReach = 4;
+    for (std::size_t k = i > kReach ? i - kReach : 0; k < size() && k <= i + kReach; ++k) {
+      if (k > i && t_[k].kind == Token::Kind::end) break;
+      if (k < i && t_[k].kind == Token::Kind::end) continue;
+      if (word_in(k, "discount_words")) return true;
+    }
+    return false;
+  }
+
   // "$24", "$ 675,000", "15 €", "24 euros", "R$ 30"; "20%", "20 % off", "$10 off".
   void mark_prices_and_discounts() {
     for (std::size_t i = 0; i < size(); ++i) {
@@ -219,7 +231,7 @@ class FactFinder {
       if (is_number(t_[i]) && i + 1 < size() && t_[i + 1].lower == "%") {
         std::size_t last = i + 1;
         if (i + 2 < size() && t_[i + 2].lower == "off") last = i + 2;
-        add(i, last, FactKind::discount);
+        add(i, last, near_discount_word(i) ? FactKind::discount : FactKind::quantity);
         continue;
       }
       const bool symbol = symbol_in(i, "currencies");

@@ -67,6 +67,13 @@ TEST(PostAnalysis, QuantitiesNamesAndModelNumbersStayWhole) {
   EXPECT_TRUE(has(b, "Portland", FactKind::place));
 }
 
+TEST(PostAnalysis, APercentageIsADiscountOnlyWhenItTakesSomethingOff) {
+  EXPECT_TRUE(has(facts_of("Spring sale: 30% off all planters"), "30% off", FactKind::discount));
+  EXPECT_TRUE(has(facts_of("Vitamin C serum with 15% ascorbic acid"), "15%", FactKind::quantity));
+  EXPECT_TRUE(
+      has(facts_of("Un 20 % de descuento en todos los ramos", "es"), "20 %", FactKind::discount));
+}
+
 TEST(PostAnalysis, ListsAreOneFact) {
   const Facts f = facts_of("Ten pieces in sand, olive and white, made in Portugal, from $79.");
   EXPECT_TRUE(has(f, "sand, olive and white", FactKind::list));
