@@ -22,11 +22,11 @@ bool is_determiner(std::string_view w) {
 // Nouns that measure or hold what follows "of": the subject is the thing measured.
 bool is_partitive(std::string_view head) {
   static constexpr std::array<std::string_view, 34> kPartitives = {
-      "pair",    "plate",   "cup",     "bowl",    "box",       "slice",     "bunch",
-      "set",     "couple",  "piece",   "glass",   "bottle",    "jar",       "bag",
-      "basket",  "handful", "batch",   "tray",    "stack",     "pot",       "mug",
-      "loaf",    "day",     "night",   "evening", "morning",   "afternoon", "week",
-      "weekend", "version", "edition", "round",   "first day", "lot"};
+      "pair",    "plate",   "cup",     "bowl",    "box",     "slice",     "bunch",
+      "set",     "couple",  "piece",   "glass",   "bottle",  "jar",       "bag",
+      "basket",  "handful", "batch",   "tray",    "stack",   "pot",       "mug",
+      "loaf",    "day",     "night",   "evening", "morning", "afternoon", "week",
+      "weekend", "version", "edition", "round",   "pitcher", "pint"};
   return std::find(kPartitives.begin(), kPartitives.end(), head) != kPartitives.end();
 }
 

@@ -330,10 +330,13 @@ Engine::Reading Engine::read(const CaptionRequest& request) const {
   }
   r.words = analyzer_.analyze(body.empty() ? request.content_description : body, request.keywords,
                               request.audience, language);
-  // A pet, a child or a view is a moment to share, not a product, unless the post sells it.
+  // A pet, a child or a view is a moment to share, not a product or (without a date) an event,
+  // unless the post sells it.
   const std::string_view niche = t_.niches.at(r.words.niche).name;
   if ((niche == "pets" || niche == "family" || niche == "nature") &&
-      (r.post.intent == Intent::launch || r.post.intent == Intent::showcase) &&
+      (r.post.intent == Intent::launch || r.post.intent == Intent::showcase ||
+       (r.post.intent == Intent::event && !r.post.has(FactKind::date) &&
+        !r.post.has(FactKind::time))) &&
       !r.post.has(FactKind::price) && !r.post.has(FactKind::discount)) {
     r.post.intent = Intent::moment;
   }

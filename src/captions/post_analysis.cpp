@@ -617,9 +617,64 @@ bool ends_sentence(std::string_view s) {
   return cp >= 0x2190 && !is_word_code_point(cp);
 }
 
+// "Ask our followers which songs they want" asks the reader: "Which songs do you want?"
+// (English: "they" becomes "do you", "their" "your", "them" "you").
+std::string ask_reader(std::string_view rest) {
+  std::string out;
+  bool asked = false;
+  std::size_t i = 0;
+  while (i < rest.size()) {
+    const std::size_t space = rest.find(' ', i);
+    const std::string_view word =
+        rest.substr(i, space == std::string_view::npos ? space : space - i);
+    std::string_view bare = word;
+    while (!bare.empty() && (bare.back() == '.' || bare.back() == ',')) bare.remove_suffix(1);
+    const std::string_view tail = word.substr(bare.size());
+    if (!out.empty()) out += ' ';
+    if (bare == "they" && !asked) {
+      out += "do you";
+      asked = true;
+    } else if (bare == "they") {
+      out += "you";
+    } else if (bare == "their") {
+      out += "your";
+    } else if (bare == "them") {
+      out += "you";
+    } else {
+      out.append(bare);
+    }
+    out.append(tail);
+    if (space == std::string_view::npos) break;
+    i = space + 1;
+  }
+  while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
+  if (!out.ends_with('?')) out += '?';
+  return out;
+}
+
+// An instruction's replacement before the rest of the brief: "How to" takes a verb's base form
+// ("How to clear out", not "How to clearing out").
+std::string join_opening(std::string_view opening, std::string_view rest, const Lexicon* lexicon) {
+  if (opening == "?") return ask_reader(rest);
+  std::string out(opening);
+  out += ' ';
+  const std::size_t space = rest.find(' ');
+  const std::string_view first = rest.substr(0, space);
+  if (lexicon != nullptr && opening.ends_with(" to") && ends_with_stem(first, "ing", 2)) {
+    const std::string base = lexicon->verb_lemma(lower_latin(first));
+    if (!base.empty()) {
+      out += base;
+      if (space != std::string_view::npos) out.append(rest.substr(space));
+      return out;
+    }
+  }
+  out.append(rest);
+  return out;
+}
+
 // The description without a leading "Photo of" / "Caption for", split into sentences.
 std::vector<std::string> sentences_of(std::string_view text, const std::vector<Token>& tokens,
-                                      const PostLanguage& lang) {
+                                      const PostLanguage& lang, const Lexicon* lexicon) {
   // The longest meta prefix ("photo of") or instruction ("announce that") the description
   // opens with, and what replaces an instruction ("celebrate" -> "Celebrating").
   const std::string spaced = cue_text(tokens);
@@ -658,7 +713,7 @@ std::vector<std::string> sentences_of(std::string_view text, const std::vector<T
       part.remove_prefix(1);
     if (part.empty()) return;
     std::string s(part);
-    if (out.empty() && !opening.empty()) s = opening + " " + s;
+    if (out.empty() && !opening.empty()) s = join_opening(opening, s, lexicon);
     // Only the caption's first sentence is capitalized: after an abbreviation ("bzw. zum") or
     // a list the description's own case stays.
     if (out.empty()) capitalize_first(s);
@@ -839,7 +894,7 @@ PostAnalysis analyze_post(std::string_view description, const PostLanguage& lang
                           const LanguagePack& pack, const Lexicon* english_lexicon) {
   PostAnalysis out;
   std::vector<Token> tokens = scan(description);
-  out.sentences = sentences_of(description, tokens, language);
+  out.sentences = sentences_of(description, tokens, language, english_lexicon);
   out.facts = FactFinder(description, tokens, language, pack, english_lexicon).run();
   const std::string spaced = cue_text(tokens);
   out.first_person = any_phrase(spaced, language.list("first_person"));
