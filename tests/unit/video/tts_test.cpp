@@ -49,5 +49,27 @@ TEST(Tts, EspeakSpeaksSpanishWithTimings) {
   expect_ordered_timings(*speech, tokens.size());
 }
 
+// Umlauts and ß take two bytes in UTF-8 and one character in espeak-ng's word events; every word
+// must still get its own span, in order, and none may swallow the words after it.
+TEST(Tts, EspeakGivesGermanWordsTheirOwnSpans) {
+  auto tokens = normalize_text("Heute sprechen wir über Größe, Übung und Geduld.", "de");
+  ASSERT_EQ(tokens.size(), 8u);
+  auto speech = espeak_engine().synthesize(tokens, *find_voice("de"), {});
+  ASSERT_TRUE(speech.has_value()) << speech.error().message;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto& t = speech->tokens[i];
+    ASSERT_GE(t.start, 0) << "token " << i << " was spoken";
+    EXPECT_GE(t.end - t.start, 0.08) << "token " << i << " lasts long enough to read";
+    EXPECT_LE(t.end - t.start, 1.0) << "token " << i << " does not swallow its neighbours";
+    if (i + 1 < tokens.size()) {
+      EXPECT_LT(t.start, speech->tokens[i + 1].start) << "token " << i;
+      EXPECT_LE(t.end, speech->tokens[i + 1].start + 0.05) << "token " << i << " ends before the next";
+    }
+  }
+  // "und Geduld." is the last quarter or so of the sentence, not a blip at its end.
+  EXPECT_GE(speech->duration() - speech->tokens[6].start, 0.5);
+  expect_ordered_timings(*speech, tokens.size());
+}
+
 }  // namespace
 }  // namespace reelgen::video::detail
