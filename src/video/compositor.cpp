@@ -1,9 +1,5 @@
 #include "video/compositor.hpp"
 
-extern "C" {
-#include <libswscale/swscale.h>
-}
-
 #include <algorithm>
 #include <cstring>
 
@@ -71,7 +67,6 @@ Compositor::Compositor(int width, int height, cairo_surface_t* base, Avatar& ava
 }
 
 Compositor::~Compositor() {
-  for (auto& c : sws_) sws_freeContext(c.sws);
   cairo_destroy(cr_);
   cairo_surface_destroy(frame_);
   cairo_surface_destroy(base_);
@@ -126,29 +121,9 @@ void Compositor::convert(int y0, int y1, int x0, int x1) {
   y1 = std::min(height_, (y1 + 1) & ~1);
   x0 = std::max(0, x0) & ~1;
   x1 = std::min(width_, (x1 + 1) & ~1);
-  const int rows = y1 - y0, cols = x1 - x0;
-  if (rows <= 0 || cols <= 0) return;
-  // An area converts as a picture of its own; same size in and out, so nothing is scaled.
-  SwsContext* sws = nullptr;
-  for (auto& c : sws_) {
-    if (c.width == cols && c.height == rows) sws = c.sws;
-  }
-  if (sws == nullptr) {
-    sws = sws_getContext(cols, rows, AV_PIX_FMT_BGRA, cols, rows, AV_PIX_FMT_YUV420P, SWS_POINT,
-                         nullptr, nullptr, nullptr);
-    sws_.push_back({cols, rows, sws});
-  }
-  const int stride = cairo_image_surface_get_stride(frame_);
-  const std::uint8_t* src[4] = {
-      cairo_image_surface_get_data(frame_) + static_cast<std::ptrdiff_t>(y0) * stride + x0 * 4,
-      nullptr, nullptr, nullptr};
-  const int src_stride[4] = {stride, 0, 0, 0};
-  std::uint8_t* dst[4] = {
-      yuv_.plane[0] + static_cast<std::ptrdiff_t>(y0) * yuv_.stride[0] + x0,
-      yuv_.plane[1] + static_cast<std::ptrdiff_t>(y0 / 2) * yuv_.stride[1] + x0 / 2,
-      yuv_.plane[2] + static_cast<std::ptrdiff_t>(y0 / 2) * yuv_.stride[2] + x0 / 2, nullptr};
-  const int dst_stride[4] = {yuv_.stride[0], yuv_.stride[1], yuv_.stride[2], 0};
-  sws_scale(sws, src, src_stride, 0, rows, dst, dst_stride);
+  if (y1 <= y0 || x1 <= x0) return;
+  convert_to_yuv420(cairo_image_surface_get_data(frame_), cairo_image_surface_get_stride(frame_), yuv_, x0, y0,
+                    x1, y1);
 }
 
 }  // namespace reelgen::video::detail
