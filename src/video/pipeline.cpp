@@ -27,6 +27,7 @@
 #include "video/engine.hpp"
 #include "video/field_prefix.hpp"
 #include "video/lip_sync.hpp"
+#include "video/loudness.hpp"
 #include "video/narration.hpp"
 #include "video/subtitles.hpp"
 #include "video/thumbnail.hpp"
@@ -293,11 +294,21 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
               audio.begin() + static_cast<std::ptrdiff_t>(lead_samples));
   narration->audio.clear();
   narration->audio.shrink_to_fit();
+  // Every scene's voice at one loudness, the whole at the platforms' -14 LUFS; again after the
+  // music is mixed in, since it adds loudness between phrases.
+  {
+    std::vector<std::size_t> scene_samples;
+    for (const double start : narration->scene_starts) {
+      scene_samples.push_back(lead_samples + static_cast<std::size_t>(start * kAudioRate));
+    }
+    normalize_loudness(audio, kAudioRate, scene_samples);
+  }
   if (!request.music_path.empty()) {
     auto music = load_audio(request.music_path, kAudioRate, "music_path");
     if (!music) return std::unexpected(music.error());
     if (cancelled()) return cancel_error();
     mix_music(audio, *music, kAudioRate, request.music_volume);
+    normalize_loudness(audio, kAudioRate, {});
   }
 
   std::vector<TimedWord> words = std::move(narration->words);
