@@ -10,15 +10,17 @@
 
 namespace reelgen::video {
 
-enum class TtsEngineKind { flite, espeak };
+enum class TtsEngineKind { rhvoice, flite, espeak };
+// "rhvoice", "flite" or "espeak-ng", as listings show it.
+std::string_view engine_name(TtsEngineKind kind);
 
 struct VoiceInfo {
-  std::string id;        // "kal", "slt", "es", ...
+  std::string id;        // "rhv-slt", "kal", "slt", "es", ...
   std::string name;      // for people
   std::string language;  // ISO 639-1
   std::string gender;    // "male" or "female"
   TtsEngineKind engine = TtsEngineKind::flite;
-  std::string engine_voice;  // the engine's own voice name ("cmu_us_kal", "es", "fr+f3")
+  std::string engine_voice;  // the engine's own voice name ("Slt", "cmu_us_kal16", "es", "fr+f3")
 };
 
 struct AvatarInfo {

@@ -83,7 +83,7 @@ TEST_F(Render, TwoScenesMakeOneContinuousVideo) {
   EXPECT_TRUE(fs::exists(out));
   EXPECT_EQ(summary->words, 5u + 3u);
   EXPECT_EQ(summary->avatar_id, "ava");
-  EXPECT_EQ(summary->voice_id, "slt");  // Ava's voice
+  EXPECT_EQ(summary->voice_id, "rhv-slt");  // Ava's voice
   EXPECT_NEAR(summary->duration_s, summary->speech_s + 0.9, 1.0 / 30 + 1e-9);
   const auto cues = read_srt(fs::path(out).replace_extension(".srt"));
   ASSERT_EQ(cues.size(), summary->cues);

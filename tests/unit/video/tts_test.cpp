@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "video/catalog.hpp"
 
 namespace reelgen::video::detail {
@@ -69,6 +71,53 @@ TEST(Tts, EspeakGivesGermanWordsTheirOwnSpans) {
   // "und Geduld." is the last quarter or so of the sentence, not a blip at its end.
   EXPECT_GE(speech->duration() - speech->tokens[6].start, 0.5);
   expect_ordered_timings(*speech, tokens.size());
+}
+
+TEST(Tts, RhvoiceSpeaksEveryEnglishVoiceWithWordsAndPhones) {
+  auto tokens = normalize_text("Hello, my name is Bob and I make maps!", "en");
+  for (const char* id : {"rhv-slt", "rhv-clb", "rhv-bdl", "rhv-alan"}) {
+    auto speech = rhvoice_engine().synthesize(tokens, *find_voice(id), {});
+    ASSERT_TRUE(speech.has_value()) << id << ": " << speech.error().message;
+    EXPECT_GT(speech->duration(), 1.0) << id;
+    for (const auto& t : speech->tokens) EXPECT_GE(t.start, 0) << id << ": every token was spoken";
+    expect_ordered_timings(*speech, tokens.size());
+    // m (my), m (name), B-b (Bob), m (make), m-p (maps): lips close at least six times.
+    int closures = 0;
+    Viseme last = Viseme::rest;
+    for (const auto& p : speech->phones) {
+      closures += p.viseme == Viseme::closed && last != Viseme::closed;
+      last = p.viseme;
+    }
+    EXPECT_GE(closures, 6) << id;
+  }
+}
+
+// RHVoice reports word boundaries only between its 100 ms output chunks; each is moved to the
+// quiet moment inside the chunk. In "papa papa ..." every word starts with the silence of a
+// closed /p/, so a start must fall inside or at the edge of such a silence.
+TEST(Tts, RhvoiceWordStartsLandOnTheClosureOfTheirP) {
+  auto tokens = normalize_text("papa papa papa papa papa papa papa papa", "en");
+  auto speech = rhvoice_engine().synthesize(tokens, *find_voice("rhv-slt"), {});
+  ASSERT_TRUE(speech.has_value()) << speech.error().message;
+  const int rate = speech->sample_rate;
+  const auto frame = static_cast<std::size_t>(rate / 200);  // 5 ms
+  std::vector<double> energy;
+  for (std::size_t i = 0; i + frame <= speech->samples.size(); i += frame) {
+    double sum = 0;
+    for (std::size_t j = i; j < i + frame; ++j) sum += static_cast<double>(speech->samples[j]) * speech->samples[j];
+    energy.push_back(sum / static_cast<double>(frame));
+  }
+  const double peak = *std::max_element(energy.begin(), energy.end());
+  auto silent = [&](double t) {
+    const auto i = static_cast<std::size_t>(t * 200);
+    return i < energy.size() && energy[i] < peak * 1e-3;
+  };
+  for (std::size_t w = 1; w < tokens.size(); ++w) {
+    const double start = speech->tokens[w].start;
+    bool near_silence = false;
+    for (double d = -0.03; d <= 0.03; d += 0.005) near_silence = near_silence || silent(start + d);
+    EXPECT_TRUE(near_silence) << "word " << w << " starts at " << start << " s, away from its closure";
+  }
 }
 
 }  // namespace
