@@ -42,7 +42,10 @@ Catalog build() {
                         "female", TtsEngineKind::espeak, std::string(l.espeak) + "+f3"});
   }
   std::set<std::string> languages;
-  for (const auto& v : c.voices) languages.insert(v.language);
+  for (auto& v : c.voices) {
+    languages.insert(v.language);
+    v.preview_url = "/api/v1/voices/" + v.id + "/preview.wav";
+  }
   c.languages.assign(languages.begin(), languages.end());
   return c;
 }
