@@ -29,14 +29,27 @@ void ellipse(cairo_t* cr, double cx, double cy, double rx, double ry) {
 constexpr double kMouthY = 0.27;
 constexpr double kEyeY = -0.02, kEyeX = 0.17;
 
+constexpr double kOpenHeight = 0.15;  // the lips' inner gap of a fully open mouth
+constexpr double kTeethGap = 0.007;   // dark line between clenched teeth
+
+// A lens from the left corner to the right one, reaching up and down from the mouth line (the
+// bezier's control points sit at 4/3 of the reach, where a cubic peaks).
+void lens(cairo_t* cr, double half_width, double up, double down, double round) {
+  const double cy = kMouthY, k = 0.55 + 0.45 * round;
+  cairo_move_to(cr, -half_width, cy);
+  cairo_curve_to(cr, -half_width * k, cy - up / 0.75, half_width * k, cy - up / 0.75, half_width, cy);
+  cairo_curve_to(cr, half_width * k, cy + down / 0.75, -half_width * k, cy + down / 0.75, -half_width, cy);
+  cairo_close_path(cr);
+}
+
 void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
   const double cx = 0, cy = kMouthY;
-  const double w = 0.11 * m.width;               // half width
-  const double open = 0.13 * m.open;             // inner height
+  const double w = 0.11 * m.width;  // half width
+  const double open = mouth_opening(m);
   const double lip = 0.028;
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-  if (open < 0.008) {
+  if (open <= 0) {
     // Closed or resting: two lips meeting on a slightly smiling line.
     const double press = m.open <= 0.001 ? 0.7 : 1.0;
     cairo_move_to(cr, cx - w, cy);
@@ -51,39 +64,52 @@ void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
     cairo_stroke(cr);
     return;
   }
-  // The opening: a lens that becomes an ellipse as the shape rounds.
-  auto opening = [&] {
-    const double top = cy - open * 0.35, bottom = cy + open * 0.65;
-    const double k = 0.55 + 0.45 * m.round;  // how far the control points reach sideways
-    cairo_move_to(cr, cx - w, cy);
-    cairo_curve_to(cr, cx - w * k, top - open * 0.15, cx + w * k, top - open * 0.15, cx + w, cy);
-    cairo_curve_to(cr, cx + w * k, bottom + open * 0.25, cx - w * k, bottom + open * 0.25, cx - w, cy);
-    cairo_close_path(cr);
-  };
-  opening();
-  cairo_set_source_rgb(cr, 0.23, 0.05, 0.08);
+  // The lips are a ring around the opening: an outer lens filled with the lip colour, the
+  // opening filled over it, so the lips never cover the opening they frame.
+  const double up = open * 0.4, down = open * 0.6;
+  const double upper_lip = lip * (0.85 + 0.3 * m.round), lower_lip = lip * (1.1 + 0.3 * m.round);
+  lens(cr, w + lip * 0.5, up + upper_lip, down + lower_lip, m.round);
+  set(cr, s.lips);
+  cairo_fill(cr);
+  lens(cr, w, up, down, m.round);
+  cairo_set_source_rgb(cr, 0.20, 0.04, 0.07);
   cairo_fill_preserve(cr);
   cairo_save(cr);
   cairo_clip(cr);
-  if (m.teeth > 0.05) {
-    cairo_rectangle(cr, cx - w, cy - open * 0.6, 2 * w, open * (0.25 + 0.2 * m.teeth) + 0.012);
-    cairo_set_source_rgb(cr, 0.97, 0.96, 0.93);
+  const double top = cy - up, bottom = cy + down;
+  if (m.tongue > 0.05) {
+    ellipse(cr, cx, bottom - open * 0.12 * m.tongue, w * 0.62, open * (0.2 + 0.15 * m.tongue));
+    cairo_set_source_rgb(cr, 0.80, 0.34, 0.40);
     cairo_fill(cr);
   }
-  if (m.tongue > 0.05) {
-    ellipse(cr, cx, cy + open * (0.75 - 0.5 * m.tongue * (m.tongue > 0.9 ? 1 : 0)), w * 0.6, open * 0.35);
-    cairo_set_source_rgb(cr, 0.85, 0.38, 0.42);
+  if (m.lower > 0.05) {
+    // Clenched: both rows of teeth, a thin dark gap between them.
+    cairo_rectangle(cr, cx - w, top - 0.01, 2 * w, (cy - kTeethGap / 2) - (top - 0.01));
+    cairo_rectangle(cr, cx - w, cy + kTeethGap / 2, 2 * w, bottom + 0.01 - (cy + kTeethGap / 2));
+    cairo_set_source_rgb(cr, 0.96, 0.95, 0.92);
+    cairo_fill(cr);
+    // Faint lines between the teeth, so they read as teeth and not as a white bar.
+    cairo_set_source_rgba(cr, 0.55, 0.5, 0.48, 0.6);
+    cairo_set_line_width(cr, 0.004);
+    for (int i = -2; i <= 2; ++i) {
+      const double x = cx + i * w * 0.28;
+      cairo_move_to(cr, x, top);
+      cairo_line_to(cr, x, cy - kTeethGap / 2);
+      cairo_move_to(cr, x, cy + kTeethGap / 2);
+      cairo_line_to(cr, x, bottom);
+    }
+    cairo_stroke(cr);
+  } else if (m.teeth > 0.05) {
+    // The upper teeth show under the upper lip.
+    cairo_rectangle(cr, cx - w, top - 0.01, 2 * w, 0.01 + std::min(open * 0.4, 0.03) * m.teeth + 0.004);
+    cairo_set_source_rgb(cr, 0.96, 0.95, 0.92);
     cairo_fill(cr);
   }
   cairo_restore(cr);
-  opening();
-  set(cr, s.lips);
-  cairo_set_line_width(cr, lip * (1.0 + 0.4 * m.round));
-  cairo_stroke(cr);
   if (m.bite > 0.05) {
     // Lower lip tucked under the upper teeth.
     cairo_rectangle(cr, cx - w * 0.8, cy - 0.004, 1.6 * w, 0.016);
-    cairo_set_source_rgb(cr, 0.97, 0.96, 0.93);
+    cairo_set_source_rgb(cr, 0.96, 0.95, 0.92);
     cairo_fill(cr);
   }
 }
@@ -414,16 +440,17 @@ class VectorAvatar final : public Avatar {
 };
 
 MouthShape shape_of(Viseme v) {
+  //        open  width round teeth tongue bite lower
   switch (v) {
-    case Viseme::rest: return {0, 0.9, 0, 0, 0, 0};
-    case Viseme::closed: return {0, 0.82, 0, 0, 0, 0};
-    case Viseme::clenched: return {0.14, 1.05, 0, 1, 0, 0};
-    case Viseme::open: return {0.5, 0.95, 0.1, 0.5, 0.3, 0};
-    case Viseme::wide: return {0.85, 1.05, 0.15, 0.6, 0.4, 0};
-    case Viseme::rounded: return {0.55, 0.62, 0.85, 0.3, 0.2, 0};
-    case Viseme::puckered: return {0.22, 0.42, 1, 0, 0, 0};
-    case Viseme::fv: return {0.12, 0.92, 0, 1, 0, 1};
-    case Viseme::l: return {0.42, 0.9, 0.1, 0.6, 1, 0};
+    case Viseme::rest: return {0, 0.9, 0, 0, 0, 0, 0};
+    case Viseme::closed: return {0, 0.82, 0, 0, 0, 0, 0};
+    case Viseme::clenched: return {0.3, 1.05, 0, 1, 0, 0, 1};
+    case Viseme::open: return {0.58, 0.95, 0.1, 0.5, 0.3, 0, 0};
+    case Viseme::wide: return {0.9, 1.05, 0.15, 0.6, 0.4, 0, 0};
+    case Viseme::rounded: return {0.62, 0.62, 0.85, 0.3, 0.2, 0, 0};
+    case Viseme::puckered: return {0.32, 0.42, 1, 0, 0, 0, 0};
+    case Viseme::fv: return {0.14, 0.92, 0, 1, 0, 1, 0};
+    case Viseme::l: return {0.45, 0.9, 0.1, 0.6, 1, 0, 0};
   }
   return {};
 }
@@ -452,7 +479,13 @@ MouthShape mouth_shape(const MouthPose& pose) {
   const double t = std::clamp(pose.mix, 0.0, 1.0);
   auto lerp = [t](double x, double y) { return x + (y - x) * t; };
   return {lerp(a.open, b.open),   lerp(a.width, b.width),   lerp(a.round, b.round),
-          lerp(a.teeth, b.teeth), lerp(a.tongue, b.tongue), lerp(a.bite, b.bite)};
+          lerp(a.teeth, b.teeth), lerp(a.tongue, b.tongue), lerp(a.bite, b.bite),
+          lerp(a.lower, b.lower)};
+}
+
+double mouth_opening(const MouthShape& shape) {
+  const double gap = kOpenHeight * shape.open;
+  return gap < 0.006 ? 0 : gap;  // thinner than a lip line reads as closed
 }
 
 }  // namespace reelgen::video::detail

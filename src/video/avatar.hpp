@@ -58,7 +58,13 @@ struct MouthShape {
   double teeth = 0;   // upper teeth visible
   double tongue = 0;  // tongue visible
   double bite = 0;    // lower lip tucked under the teeth (F/V)
+  double lower = 0;   // lower teeth visible too, with a gap between the rows (clenched)
 };
 MouthShape mouth_shape(const MouthPose& pose);
+// The height of the mouth's visible opening in head heights, as the drawn avatars show it; 0 when
+// the lips are together.
+double mouth_opening(const MouthShape& shape);
+// An opening at least this high reads as open on a phone (about 5 px of a 720p 9:16 frame).
+inline constexpr double kReadableOpening = 0.022;
 
 }  // namespace reelgen::video::detail

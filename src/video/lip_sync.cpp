@@ -44,6 +44,33 @@ Viseme viseme_for_ipa(std::string_view p) {
   return Viseme::clenched;
 }
 
+namespace {
+
+bool is_vowel(Viseme v) {
+  return v == Viseme::open || v == Viseme::wide || v == Viseme::rounded || v == Viseme::puckered;
+}
+
+// Widens keys[i] to min if it is a closure (or, with vowels, a vowel) that is shorter.
+void widen(std::vector<MouthKey>& keys, std::size_t i, double min, bool vowels) {
+  auto& k = keys[i];
+  const double need = min - (k.end - k.start);
+  if (need <= 0 || (vowels ? !is_vowel(k.viseme) : k.viseme != Viseme::closed)) return;
+  auto spare = [&](std::size_t j) {
+    if (vowels && keys[j].viseme == Viseme::closed) return 0.0;
+    return std::max(0.0, keys[j].end - keys[j].start - min / 2);
+  };
+  double take_prev = 0, take_next = 0;
+  if (i > 0) take_prev = std::min(spare(i - 1), need / 2);
+  if (i + 1 < keys.size()) take_next = std::min(spare(i + 1), need - take_prev);
+  if (i > 0 && take_prev + take_next < need) take_prev = std::min(spare(i - 1), need - take_next);
+  if (i > 0) keys[i - 1].end -= take_prev;
+  k.start -= take_prev;
+  if (i + 1 < keys.size()) keys[i + 1].start += take_next;
+  k.end += take_next;
+}
+
+}  // namespace
+
 std::vector<MouthKey> build_mouth_track(std::span<const Phone> phones, double end,
                                         const LipSyncOptions& options) {
   std::vector<MouthKey> keys;
@@ -72,15 +99,19 @@ std::vector<MouthKey> build_mouth_track(std::span<const Phone> phones, double en
   merge_equal();
 
   // Short shapes other than closed lips are absorbed by a neighbour: the longer one that is not
-  // a closed shape, so /m b p/ always keep their closure.
+  // a closed shape, so /m b p/ always keep their closure; a short vowel only by a vowel, so the
+  // mouth opens on every vowel (it is widened below instead).
   const double min = options.min_duration;
+  auto absorbs = [](const MouthKey& neighbour, const MouthKey& k) {
+    return neighbour.viseme != Viseme::closed && (!is_vowel(k.viseme) || is_vowel(neighbour.viseme));
+  };
   for (bool changed = true; changed;) {
     changed = false;
     for (std::size_t i = 0; i < keys.size(); ++i) {
       auto& k = keys[i];
       if (k.viseme == Viseme::closed || k.end - k.start >= min || keys.size() == 1) continue;
-      const bool prev_ok = i > 0 && keys[i - 1].viseme != Viseme::closed;
-      const bool next_ok = i + 1 < keys.size() && keys[i + 1].viseme != Viseme::closed;
+      const bool prev_ok = i > 0 && absorbs(keys[i - 1], k);
+      const bool next_ok = i + 1 < keys.size() && absorbs(keys[i + 1], k);
       if (!prev_ok && !next_ok) continue;
       std::size_t into = prev_ok ? i - 1 : i + 1;
       if (prev_ok && next_ok &&
@@ -98,25 +129,15 @@ std::vector<MouthKey> build_mouth_track(std::span<const Phone> phones, double en
     if (changed) merge_equal();
   }
 
-  // Short closures widen into their neighbours, each neighbour keeping at least half the minimum.
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    auto& k = keys[i];
-    const double need = min - (k.end - k.start);
-    if (k.viseme != Viseme::closed || need <= 0) continue;
-    double take_prev = 0, take_next = 0;
-    if (i > 0) take_prev = std::clamp(keys[i - 1].end - keys[i - 1].start - min / 2, 0.0, need / 2);
-    if (i + 1 < keys.size())
-      take_next = std::clamp(keys[i + 1].end - keys[i + 1].start - min / 2, 0.0, need - take_prev);
-    if (i > 0 && take_prev + take_next < need)
-      take_prev = std::clamp(keys[i - 1].end - keys[i - 1].start - min / 2, 0.0, need - take_next);
-    if (i > 0) keys[i - 1].end -= take_prev;
-    k.start -= take_prev;
-    if (i + 1 < keys.size()) keys[i + 1].start += take_next;
-    k.end += take_next;
+  // Short closures, then short vowels, widen into their neighbours, each neighbour keeping at
+  // least half the minimum; a vowel takes nothing from a closure.
+  for (const bool vowels : {false, true}) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      widen(keys, i, min, vowels);
+    }
   }
   return keys;
 }
-
 MouthPose mouth_at(std::span<const MouthKey> track, double t, const LipSyncOptions& options) {
   if (track.empty()) return {};
   auto it = std::upper_bound(track.begin(), track.end(), t,
