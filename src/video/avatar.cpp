@@ -269,9 +269,12 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
     cairo_curve_to(cr, -0.15, 0.17, -0.3, 0.22, -0.39, 0.02);
     set(cr, s.hair);
     cairo_fill(cr);
-    // Keep the lips area clear so the mouth reads on top of the beard.
-    ellipse(cr, 0, kMouthY, 0.15, 0.085);
-    set(cr, shade(s.skin, 0.95));
+    // A moustache over the upper lip; the mouth is drawn over the beard, lips and all, so no
+    // skin patch is cut around it.
+    cairo_move_to(cr, -0.15, kMouthY - 0.01);
+    cairo_curve_to(cr, -0.1, kMouthY - 0.075, 0.1, kMouthY - 0.075, 0.15, kMouthY - 0.01);
+    cairo_curve_to(cr, 0.08, kMouthY - 0.04, -0.08, kMouthY - 0.04, -0.15, kMouthY - 0.01);
+    set(cr, shade(s.hair, 0.85));
     cairo_fill(cr);
   }
   if (s.accessory == "earrings") {
@@ -371,15 +374,13 @@ void draw_body(cairo_t* cr, const AvatarStyle& s, double bottom) {
 
 class VectorAvatar final : public Avatar {
  public:
-  VectorAvatar(const AvatarStyle& style, Rect box) : style_(style), box_(box) {
-    head_ = box.h * 0.42;
-    cx_ = box.x + box.w / 2.0;
-    cy_ = box.y + box.h * 0.34;
+  VectorAvatar(const AvatarStyle& style, const Framing& framing)
+      : style_(style), box_(framing.box), head_(framing.head), cx_(framing.cx), cy_(framing.cy) {
     // The head sprite: hair, face and features that move together, drawn once.
     sprite_left_ = -0.8;
-    sprite_top_ = -0.82;
+    sprite_top_ = -0.9;
     sprite_w_ = static_cast<int>(std::ceil(1.6 * head_)) + 2;
-    sprite_h_ = static_cast<int>(std::ceil(1.72 * head_)) + 2;
+    sprite_h_ = static_cast<int>(std::ceil(1.8 * head_)) + 2;
     sprite_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sprite_w_, sprite_h_);
     cairo_t* cr = cairo_create(sprite_);
     cairo_scale(cr, head_, head_);
@@ -391,6 +392,7 @@ class VectorAvatar final : public Avatar {
     bounds_ = {static_cast<int>(std::floor(cx_ + sprite_left_ * head_)) - margin,
                static_cast<int>(std::floor(cy_ + sprite_top_ * head_)) - margin, sprite_w_ + 2 * margin,
                sprite_h_ + 2 * margin};
+    face_ = measure_face(margin);
   }
   ~VectorAvatar() override { cairo_surface_destroy(sprite_); }
   VectorAvatar(const VectorAvatar&) = delete;
@@ -407,6 +409,7 @@ class VectorAvatar final : public Avatar {
   }
 
   Rect dynamic_bounds() const override { return bounds_; }
+  Rect face_box() const override { return face_; }
 
   void draw_dynamic(cairo_t* cr, const AvatarPose& pose) override {
     const double hx = cx_ + pose.motion.dx * head_;
@@ -430,13 +433,23 @@ class VectorAvatar final : public Avatar {
   }
 
  private:
+  // Forehead to chin (or the beard's tip), ear to ear, grown by the idle motion's reach. Hair
+  // above and beside it is not face: captions may cover it.
+  Rect measure_face(int margin) const {
+    const double chin = style_.accessory == "beard" ? 0.6 : 0.52;
+    return {static_cast<int>(std::floor(cx_ - 0.47 * head_)) - margin,
+            static_cast<int>(std::floor(cy_ - 0.52 * head_)) - margin,
+            static_cast<int>(std::ceil(0.94 * head_)) + 2 * margin,
+            static_cast<int>(std::ceil((0.52 + chin) * head_)) + 2 * margin};
+  }
+
   AvatarStyle style_;
   Rect box_;
   double head_ = 0, cx_ = 0, cy_ = 0;
   double sprite_left_ = 0, sprite_top_ = 0;
   int sprite_w_ = 0, sprite_h_ = 0;
   cairo_surface_t* sprite_ = nullptr;
-  Rect bounds_;
+  Rect bounds_, face_;
 };
 
 MouthShape shape_of(Viseme v) {
@@ -463,15 +476,41 @@ Rect intersect(const Rect& a, const Rect& b) {
   return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
 }
 
-Rect avatar_box(int frame_width, int frame_height) {
-  const bool tall = frame_height > frame_width;
-  const int h = static_cast<int>(frame_height * (tall ? 0.66 : 0.86));
-  const int w = std::min(frame_width, static_cast<int>(h * 0.95));
-  return {(frame_width - w) / 2, frame_height - h, w, h};
+Framing framing_for(int frame_width, int frame_height) {
+  const double w = frame_width, h = frame_height;
+  Framing f;
+  if (frame_height > frame_width) {
+    // 9:16: the head 35 % of the height, its hair from about a quarter down; the chin leaves
+    // room above the bottom 20 % (the platform's caption and button overlay) for captions.
+    f.head = 0.35 * h;
+    f.cx = 0.5 * w;
+    f.cy = 0.482 * h;
+  } else if (frame_width > frame_height) {
+    // 16:9: the bust right of centre, the left free for captions beside the face.
+    f.head = 0.44 * h;
+    f.cx = 0.68 * w;
+    f.cy = 0.45 * h;
+  } else {
+    // 1:1: centred, a little lower than the middle, captions above and below the head.
+    f.head = 0.36 * h;
+    f.cx = 0.5 * w;
+    f.cy = 0.48 * h;
+  }
+  const int half = static_cast<int>(std::ceil(1.1 * f.head));
+  const int x0 = std::max(0, static_cast<int>(f.cx) - half);
+  const int x1 = std::min(frame_width, static_cast<int>(f.cx) + half);
+  f.box = {x0, 0, x1 - x0, frame_height};
+  return f;
 }
 
-std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, Rect box) {
-  return std::make_unique<VectorAvatar>(style, box);
+Framing framing_in(Rect box) {
+  return {box, box.h * 0.42, box.x + box.w / 2.0, box.y + box.h * 0.34};
+}
+
+Rect avatar_box(int frame_width, int frame_height) { return framing_for(frame_width, frame_height).box; }
+
+std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, const Framing& framing) {
+  return std::make_unique<VectorAvatar>(style, framing);
 }
 
 MouthShape mouth_shape(const MouthPose& pose) {

@@ -40,12 +40,27 @@ class Avatar {
   virtual Rect dynamic_bounds() const = 0;
   // The moving parts of one frame; the caller has restored the base inside dynamic_bounds().
   virtual void draw_dynamic(cairo_t* cr, const AvatarPose& pose) = 0;
+  // Forehead to chin (beard included) and ear to ear, in frame pixels, over the whole range of
+  // idle motion: what captions and other overlays must keep clear of.
+  virtual Rect face_box() const = 0;
 };
 
-// Where an avatar stands in a frame of the given size: a bust, bottom-centred.
+// How a drawn avatar stands in a frame: the bust is drawn inside box, the head is head pixels
+// high with its centre at (cx, cy) at rest.
+struct Framing {
+  Rect box;
+  double head = 0, cx = 0, cy = 0;
+};
+// The composition of each aspect (see docs/video.md): 9:16 a head 35 % of the frame height,
+// centred, head and shoulders in the lower two thirds, room above for a hook and captions;
+// 16:9 the bust at 68 % of the width with room on the left; 1:1 centred, head 36 %.
+Framing framing_for(int frame_width, int frame_height);
+// A bust filling box (previews).
+Framing framing_in(Rect box);
+// framing_for(...).box: where the avatar (or the portrait photo) goes.
 Rect avatar_box(int frame_width, int frame_height);
 
-std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, Rect box);
+std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, const Framing& framing);
 // The photo is scaled to fill box; its mouth box is given or guessed (see docs/video.md).
 core::Result<std::unique_ptr<Avatar>> make_portrait_avatar(const std::filesystem::path& photo,
                                                            std::optional<MouthBox> mouth, Rect box);

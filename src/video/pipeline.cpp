@@ -157,12 +157,34 @@ const VoiceInfo* voice_of(const Scene& scene) {
   return voice;
 }
 
-core::Result<std::unique_ptr<Avatar>> make_avatar(const Scene& scene, Rect box) {
-  if (scene.avatar_id == "portrait") return make_portrait_avatar(scene.portrait_path, scene.mouth_box, box);
+// A drawn avatar stands as framing_for() composes it; a portrait photo covers the whole frame.
+core::Result<std::unique_ptr<Avatar>> make_avatar(const Scene& scene, FrameSize size) {
+  if (scene.avatar_id == "portrait") {
+    return make_portrait_avatar(scene.portrait_path, scene.mouth_box, Rect{0, 0, size.width, size.height});
+  }
   const auto& styles = avatar_styles();
   return make_vector_avatar(*std::find_if(styles.begin(), styles.end(),
                                           [&](const AvatarStyle& s) { return s.id == scene.avatar_id; }),
-                            box);
+                            framing_for(size.width, size.height));
+}
+
+// The faces of every scene's avatar together: the subtitle band stays clear of all of them.
+core::Result<Rect> faces_of(const RenderRequest& request, const std::vector<Scene>& scenes, FrameSize size) {
+  Rect all;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < scenes.size(); ++i) {
+    if (!seen.insert(scenes[i].avatar_id + "\n" + scenes[i].portrait_path).second) continue;
+    auto avatar = make_avatar(scenes[i], size);
+    if (!avatar) return std::unexpected(with_field_prefix(avatar.error(), prefix_of(request, i)));
+    const Rect f = (*avatar)->face_box();
+    if (all.empty()) {
+      all = f;
+    } else {
+      const int x0 = std::min(all.x, f.x), y0 = std::min(all.y, f.y);
+      all = {x0, y0, std::max(all.x + all.w, f.x + f.w) - x0, std::max(all.y + all.h, f.y + f.h) - y0};
+    }
+  }
+  return all;
 }
 
 // One scene's picture: its background and avatar drawn into a base layer, and the compositor
@@ -198,7 +220,7 @@ core::Result<Stage> build_stage(const Scene& scene, FrameSize size, Rect subtitl
       return std::unexpected(bg.error());
     }
   }
-  auto avatar = make_avatar(scene, avatar_box(size.width, size.height));
+  auto avatar = make_avatar(scene, size);
   if (!avatar) {
     cairo_surface_destroy(base);
     return std::unexpected(avatar.error());
@@ -335,7 +357,9 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   const Resolution resolution = request.draft ? Resolution::p360 : request.resolution;
   const Quality quality = request.draft ? Quality::low : request.quality;
   const FrameSize size = frame_size(resolution, request.aspect);
-  SubtitleRenderer subtitles(size.width, size.height, request.subtitles);
+  auto faces = faces_of(request, scenes, size);
+  if (!faces) return std::unexpected(faces.error());
+  SubtitleRenderer subtitles(size.width, size.height, request.subtitles, *faces);
   const Rect band = request.subtitles.enabled ? subtitles.band() : Rect{};
   auto stage = build_stage(scenes.front(), size, band, request.draft);
   if (!stage) return std::unexpected(with_field_prefix(stage.error(), prefix_of(request, 0)));
@@ -343,7 +367,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   if (cancelled()) return cancel_error();
   CueOptions cue_options;
   cue_options.max_line_chars = subtitles.line_chars();
-  const auto cues = build_cues(words, cue_options);
+  auto cues = build_cues(words, cue_options);
+  for (auto& c : cues) c.end = std::min(c.end, duration);
 
   // Encoding. The pool outlives the encoder, which may still hold pooled frames when it closes.
   FramePool pool(size.width, size.height, kPoolFrames);

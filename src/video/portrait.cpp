@@ -30,6 +30,12 @@ class PortraitAvatar final : public Avatar {
     bounds_ = intersect({static_cast<int>(mx_ - mw_ * 1.3), static_cast<int>(my_ - mh_),
                          static_cast<int>(mw_ * 2.6) + 2, static_cast<int>(mh_ * 2) + 2},
                         box);
+    // The face by the proportions of a frontal face around its mouth: 3.4 mouth widths wide,
+    // from 2.7 above the mouth (hair) to 1.1 below it (chin).
+    const double mouth_w = 2 * mw_;
+    face_ = intersect({static_cast<int>(mx_ - 1.7 * mouth_w), static_cast<int>(my_ - 2.7 * mouth_w),
+                       static_cast<int>(3.4 * mouth_w) + 1, static_cast<int>(3.8 * mouth_w) + 1},
+                      box);
   }
   ~PortraitAvatar() override { cairo_surface_destroy(photo_); }
   PortraitAvatar(const PortraitAvatar&) = delete;
@@ -41,6 +47,7 @@ class PortraitAvatar final : public Avatar {
   }
 
   Rect dynamic_bounds() const override { return bounds_; }
+  Rect face_box() const override { return face_; }
 
   void draw_dynamic(cairo_t* cr, const AvatarPose& pose) override {
     const MouthShape m = mouth_shape(pose.mouth);
@@ -94,7 +101,7 @@ class PortraitAvatar final : public Avatar {
   cairo_surface_t* photo_ = nullptr;
   double mx_ = 0, my_ = 0, mw_ = 0, mh_ = 0;
   Rgb lips_;
-  Rect bounds_;
+  Rect bounds_, face_;
 };
 
 }  // namespace

@@ -25,7 +25,7 @@ core::Result<std::string> engine::avatar_preview_png(std::string_view id, int si
   cairo_set_source_rgb(cr, 0.13, 0.2, 0.33);
   cairo_paint(cr);
   const detail::Rect box{size / 20, size / 10, size - size / 10, size - size / 10};
-  auto avatar = detail::make_vector_avatar(*it, box);
+  auto avatar = detail::make_vector_avatar(*it, detail::framing_in(box));
   avatar->draw_static(cr);
   detail::AvatarPose pose;
   pose.mouth = {detail::Viseme::open, detail::Viseme::open, 1};

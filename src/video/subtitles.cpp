@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 #include "core/utf8.hpp"
 
@@ -19,22 +21,55 @@ std::string timestamp(double seconds, char separator) {
   return buf;
 }
 
-// Greedy wrapping of words [first, last) into lines of max_chars; returns line-start indices
-// after the first line.
-std::vector<std::size_t> wrap(std::span<const TimedWord> words, std::size_t first, std::size_t last,
-                              std::size_t max_chars) {
-  std::vector<std::size_t> breaks;
-  std::size_t line = 0;
-  for (std::size_t i = first; i < last; ++i) {
-    const std::size_t len = core::utf8_length(words[i].text);
-    if (line > 0 && line + 1 + len > max_chars) {
-      breaks.push_back(i);
-      line = len;
-    } else {
-      line += (line > 0 ? 1 : 0) + len;
+std::size_t length(std::span<const TimedWord> words, std::size_t first, std::size_t last) {
+  std::size_t n = 0;
+  for (std::size_t i = first; i < last; ++i) n += core::utf8_length(words[i].text) + (i > first ? 1 : 0);
+  return n;
+}
+
+// The line breaks of words [first, last) in at most max_lines lines of max_chars: none when one
+// line holds them, else the break that makes the longer of two lines shortest. nullopt when
+// they do not fit (a single word longer than a line still fits, alone).
+std::optional<std::vector<std::size_t>> wrap(std::span<const TimedWord> words, std::size_t first,
+                                             std::size_t last, std::size_t max_chars, int max_lines) {
+  if (length(words, first, last) <= max_chars || last - first == 1) return std::vector<std::size_t>{};
+  if (max_lines < 2) return std::nullopt;
+  std::optional<std::size_t> best;
+  std::size_t best_longest = 0;
+  for (std::size_t b = first + 1; b < last; ++b) {
+    const std::size_t top = length(words, first, b), bottom = length(words, b, last);
+    const bool fits = (top <= max_chars || b - first == 1) && (bottom <= max_chars || last - b == 1);
+    if (fits && (!best || std::max(top, bottom) < best_longest)) {
+      best = b;
+      best_longest = std::max(top, bottom);
     }
   }
-  return breaks;
+  if (!best) return std::nullopt;
+  return std::vector<std::size_t>{*best};
+}
+
+// Words [first, last) cut into k pieces of about equal length, each of at least min_words.
+std::vector<std::size_t> balanced_cuts(std::span<const TimedWord> words, std::size_t first, std::size_t last,
+                                       std::size_t k, std::size_t min_words) {
+  std::vector<std::size_t> cuts;
+  const double total = static_cast<double>(length(words, first, last));
+  std::size_t at = first;
+  for (std::size_t piece = 1; piece < k; ++piece) {
+    const double target = total * static_cast<double>(piece) / static_cast<double>(k);
+    const std::size_t lo = at + min_words, hi = last - (k - piece) * min_words;
+    std::size_t cut = lo;
+    double best = 1e300;
+    for (std::size_t c = lo; c <= hi; ++c) {
+      const double d = std::abs(static_cast<double>(length(words, first, c)) - target);
+      if (d < best) {
+        best = d;
+        cut = c;
+      }
+    }
+    cuts.push_back(cut);
+    at = cut;
+  }
+  return cuts;
 }
 
 std::string cue_text(std::span<const TimedWord> words, const Cue& cue) {
@@ -51,25 +86,54 @@ std::string cue_text(std::span<const TimedWord> words, const Cue& cue) {
 }  // namespace
 
 std::vector<Cue> build_cues(std::span<const TimedWord> words, const CueOptions& options) {
-  std::vector<Cue> cues;
-  std::size_t i = 0;
-  while (i < words.size()) {
-    Cue cue;
-    cue.first = i;
+  // Runs of words that may share a cue: a sentence and the silent tokens after it (an emoji
+  // belongs to its sentence), ended also by a pause or a long silence.
+  std::vector<std::pair<std::size_t, std::size_t>> runs;
+  for (std::size_t i = 0; i < words.size();) {
     std::size_t j = i + 1;
+    bool ended = words[i].sentence_end;
     while (j < words.size()) {
-      if (words[j - 1].sentence_end || words[j - 1].pause_after) break;
-      if (words[j].start - words[j - 1].end > options.max_gap) break;
-      if (words[j].end - words[i].start > options.max_duration) break;
-      if (wrap(words, i, j + 1, options.max_line_chars).size() >= static_cast<std::size_t>(options.max_lines)) break;
+      if (words[j - 1].pause_after) break;
+      if (!words[j].silent && (ended || words[j].start - words[j - 1].end > options.max_gap)) break;
+      ended = ended || words[j].sentence_end;
       ++j;
     }
-    cue.last = j;
-    cue.breaks = wrap(words, i, j, options.max_line_chars);
-    cue.start = words[i].start;
-    cue.end = std::max(words[j - 1].end, cue.start + 0.001);
-    cues.push_back(std::move(cue));
+    runs.emplace_back(i, j);
     i = j;
+  }
+  std::vector<Cue> cues;
+  for (const auto& [a, b] : runs) {
+    const std::size_t n = b - a;
+    // The fewest pieces that each fit the lines and the duration.
+    for (std::size_t k = 1; k <= n; ++k) {
+      const std::size_t min_words = n >= 2 * k ? 2 : 1;
+      const auto cuts = balanced_cuts(words, a, b, k, min_words);
+      std::vector<Cue> pieces;
+      bool fits = true;
+      for (std::size_t p = 0; p < k && fits; ++p) {
+        const std::size_t first = p == 0 ? a : cuts[p - 1], last = p + 1 < k ? cuts[p] : b;
+        auto breaks = wrap(words, first, last, options.max_line_chars, options.max_lines);
+        fits = breaks.has_value() && (last - first == 1 || words[last - 1].end - words[first].start <= options.max_duration);
+        if (!fits) break;
+        Cue cue;
+        cue.first = first;
+        cue.last = last;
+        cue.breaks = std::move(*breaks);
+        cue.start = words[first].start;
+        cue.end = std::max(words[last - 1].end, cue.start + 0.001);
+        pieces.push_back(std::move(cue));
+      }
+      if (fits || k == n) {
+        for (auto& c : pieces) cues.push_back(std::move(c));
+        break;
+      }
+    }
+  }
+  // A cue stays up long enough to read, and lingers a little, but never into the next one.
+  for (std::size_t c = 0; c < cues.size(); ++c) {
+    if (words[cues[c].last - 1].pause_after) continue;
+    const double next = c + 1 < cues.size() ? cues[c + 1].start : 1e300;
+    cues[c].end = std::max(cues[c].end, std::min(cues[c].start + options.min_duration, next));
   }
   // Each cue lingers a little, but never into the next one.
   for (std::size_t c = 0; c < cues.size(); ++c) {
@@ -101,19 +165,58 @@ std::string to_vtt(std::span<const Cue> cues, std::span<const TimedWord> words) 
   return out;
 }
 
-SubtitleRenderer::SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options)
+Rect caption_safe_zone(int frame_width, int frame_height) {
+  const double w = frame_width, h = frame_height;
+  if (frame_height > frame_width) {
+    return {static_cast<int>(0.06 * w), static_cast<int>(0.06 * h), static_cast<int>(0.79 * w),
+            static_cast<int>(0.74 * h)};
+  }
+  return {static_cast<int>(0.05 * w), static_cast<int>(0.05 * h), static_cast<int>(0.9 * w),
+          static_cast<int>(0.9 * h)};
+}
+
+Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height) {
+  const Rect safe = caption_safe_zone(frame_width, frame_height);
+  const int gap = std::max(4, frame_height / 100);
+  const int safe_bottom = safe.y + safe.h;
+  const int above_face = face.y - gap, below_face = face.y + face.h + gap;
+  Rect band{safe.x, 0, safe.w, band_height};
+  // Between the face and the foot of the safe zone the band may shrink to 60 % (smaller text)
+  // rather than cover the face or the platform's overlay.
+  auto under_the_face = [&](bool at_foot) {
+    band.h = std::clamp(safe_bottom - below_face, band_height * 3 / 5, band_height);
+    return at_foot ? std::max(below_face, safe_bottom - band.h) : below_face;
+  };
+  int y = 0;
+  if (face.empty()) {
+    y = position == SubtitlePosition::top      ? safe.y
+        : position == SubtitlePosition::bottom ? safe_bottom - band_height
+                                               : (frame_height - band_height) / 2;
+  } else if (position == SubtitlePosition::top) {
+    y = above_face - band_height;
+    if (y < safe.y) y = under_the_face(false);
+  } else if (position == SubtitlePosition::bottom) {
+    y = under_the_face(true);
+  } else if (frame_width > frame_height && face.x - gap - safe.x >= frame_width / 4) {
+    // Beside the face, in the free side of a landscape frame, vertically centred.
+    band.w = face.x - gap - safe.x;
+    y = (frame_height - band_height) / 2;
+  } else {
+    y = under_the_face(false);
+  }
+  band.h &= ~1;
+  band.y = std::clamp(y, 0, frame_height - band.h) & ~1;
+  band.w &= ~1;
+  return band;
+}
+
+SubtitleRenderer::SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face)
     : options_(options) {
   const int short_side = std::min(frame_width, frame_height);
   font_px_ = short_side * (frame_height > frame_width ? 0.064 : 0.058);
-  const int margin = static_cast<int>(frame_width * 0.06);
-  const int h = static_cast<int>(std::ceil(font_px_ * 2 * 1.35 + font_px_ * 0.8)) & ~1;
-  int y = 0;
-  switch (options.position) {
-    case SubtitlePosition::top: y = static_cast<int>(frame_height * 0.07); break;
-    case SubtitlePosition::center: y = (frame_height - h) / 2; break;
-    case SubtitlePosition::bottom: y = static_cast<int>(frame_height * 0.92) - h; break;
-  }
-  band_ = {margin, y & ~1, frame_width - 2 * margin, h};
+  const int h = static_cast<int>(std::ceil(font_px_ * (2 * 1.35 + 0.5))) & ~1;
+  band_ = subtitle_band(frame_width, frame_height, options.position, face, h);
+  font_px_ *= static_cast<double>(band_.h) / h;  // a band squeezed under the face has smaller text
   // DejaVu Sans Bold averages about 0.62 em per character.
   line_chars_ = std::max<std::size_t>(8, static_cast<std::size_t>((band_.w - font_px_) / (font_px_ * 0.62)));
   surface_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, band_.w, band_.h);

@@ -22,6 +22,7 @@ struct TimedWord {
   double start = 0, end = 0;  // seconds in the video
   bool sentence_end = false;
   bool pause_after = false;  // silence follows (a pause mark, a new scene): the cue ends here
+  bool silent = false;       // shown, not spoken: emoji, #hashtags, URLs
 };
 
 struct Cue {
@@ -36,17 +37,33 @@ struct CueOptions {
   double max_gap = 0.7;       // a pause longer than this starts a new cue
   double max_duration = 4.0;  // seconds a cue may stay on screen while words are added
   double hold = 0.4;          // how long a cue lingers after its last word, if nothing follows
+  double min_duration = 0.8;  // a cue stays at least this long, unless the next one starts
 };
 
-// Ordered, non-overlapping cues covering every word. A cue ends at a word with pause_after and
-// does not linger, so the screen is clear during the silence.
+// Ordered, non-overlapping cues covering every word. A sentence (with the emoji, hashtags and
+// URLs that follow it) is split into the fewest cues that fit, balanced by length, with at least
+// two words in each, and each cue's two lines balanced: no orphan word alone on a line or in a
+// cue. A cue lasts at least min_duration (while the next has not started). A cue ends at a word
+// with pause_after and does not linger, so the screen is clear during the silence.
 std::vector<Cue> build_cues(std::span<const TimedWord> words, const CueOptions& options);
 std::string to_srt(std::span<const Cue> cues, std::span<const TimedWord> words);
 std::string to_vtt(std::span<const Cue> cues, std::span<const TimedWord> words);
 
+// Where captions may go: clear of the platforms' overlays. 9:16 (Reels, TikTok, Shorts) keeps
+// off the bottom 20 % (caption and buttons) and the right 15 % (like, comment, share); 16:9 and
+// 1:1 keep a 5 % margin.
+Rect caption_safe_zone(int frame_width, int frame_height);
+
+// The band of band_height for position, inside the safe zone and off face: top hugs the face
+// from above, bottom sits at the foot of the safe zone, center just under the chin (9:16, 1:1)
+// or beside the face (16:9). When a band cannot stay off the face inside the safe zone, the face
+// wins: the band moves below it.
+Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height);
+
 class SubtitleRenderer {
  public:
-  SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options);
+  // face: the avatar's face_box(), which the band keeps clear of.
+  SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face);
   ~SubtitleRenderer();
   SubtitleRenderer(const SubtitleRenderer&) = delete;
   SubtitleRenderer& operator=(const SubtitleRenderer&) = delete;

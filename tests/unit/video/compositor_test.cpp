@@ -81,11 +81,11 @@ TEST(Compositor, IncrementalFramesEqualFramesDrawnFromScratch) {
   for (const Size s : kSizes) {
     const FrameSize size = frame_size(s.resolution, s.aspect);
     SCOPED_TRACE(std::to_string(size.width) + "x" + std::to_string(size.height));
-    SubtitleRenderer subtitles(size.width, size.height, SubtitleOptions{});
     std::vector<TimedWord> words = {{"Three", 0, 0.3}, {"calm", 0.3, 0.6}, {"mornings", 0.6, 1.0, true}};
     const Cue cue{0, 1, 0, 3, {}};
     auto avatar = make_vector_avatar(style(s.aspect == Aspect::landscape ? "leo" : "ava"),
-                                     avatar_box(size.width, size.height));
+                                     framing_for(size.width, size.height));
+    SubtitleRenderer subtitles(size.width, size.height, SubtitleOptions{}, avatar->face_box());
     Compositor running(size.width, size.height, make_base(size, *avatar), *avatar, subtitles.band());
     for (int frame = 0; frame < 24; ++frame) {
       const AvatarPose pose = pose_at(frame);
@@ -95,7 +95,7 @@ TEST(Compositor, IncrementalFramesEqualFramesDrawnFromScratch) {
       running.compose(pose, band, frame % 3 == 0);
       if (frame % 4 != 3) continue;
       auto fresh_avatar = make_vector_avatar(style(s.aspect == Aspect::landscape ? "leo" : "ava"),
-                                             avatar_box(size.width, size.height));
+                                             framing_for(size.width, size.height));
       Compositor fresh(size.width, size.height, make_base(size, *fresh_avatar), *fresh_avatar,
                        subtitles.band());
       fresh.compose(pose, band, true);
@@ -152,7 +152,7 @@ class DecodedFrames {
 // The pixels that are background in the base layer, far (16 px) from the moving parts and from
 // anything drawn: in the video they must stay the background colour in every frame.
 std::vector<std::size_t> far_background(FrameSize size, const std::string& avatar_id) {
-  auto avatar = make_vector_avatar(style(avatar_id), avatar_box(size.width, size.height));
+  auto avatar = make_vector_avatar(style(avatar_id), framing_for(size.width, size.height));
   cairo_surface_t* base = make_base(size, *avatar);
   const Rect moving = avatar->dynamic_bounds();
   const int stride = cairo_image_surface_get_stride(base);
