@@ -363,6 +363,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   const Rect band = request.subtitles.enabled ? subtitles.band() : Rect{};
   auto stage = build_stage(scenes.front(), size, band, request.draft);
   if (!stage) return std::unexpected(with_field_prefix(stage.error(), prefix_of(request, 0)));
+  // The first scene's picture, before any caption, decides the highlight colour.
+  subtitles.choose_highlight(stage->compositor->frame());
   if (auto r = check_scene_images(request, scenes); !r) return std::unexpected(r.error());
   if (cancelled()) return cancel_error();
   CueOptions cue_options;

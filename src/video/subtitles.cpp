@@ -211,7 +211,7 @@ Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position,
 }
 
 SubtitleRenderer::SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face)
-    : options_(options) {
+    : options_(options), face_(face) {
   const int short_side = std::min(frame_width, frame_height);
   font_px_ = short_side * (frame_height > frame_width ? 0.064 : 0.058);
   const int h = static_cast<int>(std::ceil(font_px_ * (2 * 1.35 + 0.5))) & ~1;
@@ -237,22 +237,89 @@ SubtitleRenderer::~SubtitleRenderer() {
   cairo_surface_destroy(surface_);
 }
 
+double relative_luminance(const Rgb& c) {
+  auto linear = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
+}
+
+double contrast_ratio(const Rgb& a, const Rgb& b) {
+  const double la = relative_luminance(a), lb = relative_luminance(b);
+  return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+void SubtitleRenderer::choose_highlight(cairo_surface_t* base) {
+  // The background at the frame's top corners, the outfit at the foot of the frame below the
+  // face (a little off the middle, clear of ties and zips).
+  const int stride = cairo_image_surface_get_stride(base);
+  const unsigned char* data = cairo_image_surface_get_data(base);
+  const int width = cairo_image_surface_get_width(base), height = cairo_image_surface_get_height(base);
+  auto at = [&](int x, int y) {
+    const unsigned char* p = data + std::clamp(y, 0, height - 1) * stride + std::clamp(x, 0, width - 1) * 4;
+    return Rgb{p[2] / 255.0, p[1] / 255.0, p[0] / 255.0};
+  };
+  const int below_face = face_.empty() ? width / 2 : face_.x + face_.w / 2;
+  const Rgb shades[] = {at(2, 2), at(width - 3, 2), at(below_face + width / 12, height - 4)};
+  // Bright yellow, mint, pink, violet and white: a pill stands out from one of them on any
+  // background and outfit.
+  static constexpr Rgb palette[] = {{1.0, 0.83, 0.0}, {0.15, 0.88, 0.76}, {1.0, 0.36, 0.66},
+                                    {0.416, 0.298, 0.961}, {1.0, 1.0, 1.0}};
+  double best = -1;
+  for (const Rgb& c : palette) {
+    double worst = 1e9;
+    for (const Rgb& shade : shades) worst = std::min(worst, contrast_ratio(c, shade));
+    if (worst > best + 0.05) {
+      best = worst;
+      pill_ = c;
+    }
+  }
+  const Rgb black{0.07, 0.07, 0.07}, white{1, 1, 1};
+  pill_text_ = contrast_ratio(pill_, black) >= contrast_ratio(pill_, white) ? black : white;
+}
+
+namespace {
+
+std::string hex(const Rgb& c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02X%02X%02X", static_cast<unsigned>(std::lround(c.r * 255)),
+                static_cast<unsigned>(std::lround(c.g * 255)), static_cast<unsigned>(std::lround(c.b * 255)));
+  return buf;
+}
+
+void rounded_rectangle(cairo_t* cr, double x, double y, double w, double h, double r) {
+  r = std::min({r, w / 2, h / 2});
+  cairo_new_sub_path(cr);
+  cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+  cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+  cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+  cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+  cairo_close_path(cr);
+}
+
+}  // namespace
+
 cairo_surface_t* SubtitleRenderer::render(std::span<const TimedWord> words, const Cue& cue,
                                           std::optional<std::size_t> current) {
   const bool box = options_.style == SubtitleStyle::box;
   std::string markup;
+  // Where the spoken word lies in the layout's text (bytes), for its pill.
+  std::size_t plain = 0, word_begin = 0, word_end = 0;
+  const bool lit = options_.highlight && current && *current >= cue.first && *current < cue.last;
   for (std::size_t i = cue.first; i < cue.last; ++i) {
     if (i > cue.first) {
       markup += std::find(cue.breaks.begin(), cue.breaks.end(), i) != cue.breaks.end() ? "\n" : " ";
+      ++plain;
     }
     char* escaped = g_markup_escape_text(words[i].text.c_str(), -1);
-    if (options_.highlight && current && *current == i) {
-      markup += box ? "<span foreground=\"#111111\" background=\"#FFD400\">" : "<span foreground=\"#FFD400\">";
+    if (lit && *current == i) {
+      markup += "<span foreground=\"" + hex(pill_text_) + "\">";
       markup += escaped;
       markup += "</span>";
+      word_begin = plain;
+      word_end = plain + words[i].text.size();
     } else {
       markup += escaped;
     }
+    plain += words[i].text.size();
     g_free(escaped);
   }
   pango_layout_set_markup(layout_, markup.c_str(), -1);
@@ -277,27 +344,37 @@ cairo_surface_t* SubtitleRenderer::render(std::span<const TimedWord> words, cons
   const double x = font_px_ * 0.3;
   const double y = (band_.h - logical.height) / 2.0;
   if (box) {
-    const double pad = size * 0.3, r = size * 0.25;
-    const double bx = x + logical.x - pad, by = y + logical.y - pad * 0.6;
-    const double bw = logical.width + 2 * pad, bh = logical.height + 1.2 * pad;
-    cairo_new_sub_path(cr_);
-    cairo_arc(cr_, bx + bw - r, by + r, r, -M_PI / 2, 0);
-    cairo_arc(cr_, bx + bw - r, by + bh - r, r, 0, M_PI / 2);
-    cairo_arc(cr_, bx + r, by + bh - r, r, M_PI / 2, M_PI);
-    cairo_arc(cr_, bx + r, by + r, r, M_PI, 3 * M_PI / 2);
-    cairo_close_path(cr_);
+    const double pad = size * 0.3;
+    rounded_rectangle(cr_, x + logical.x - pad, y + logical.y - pad * 0.6, logical.width + 2 * pad,
+                      logical.height + 1.2 * pad, size * 0.25);
     cairo_set_source_rgba(cr_, 0, 0, 0, 0.62);
     cairo_fill(cr_);
   }
-  cairo_move_to(cr_, x, y);
   if (!box) {
+    cairo_move_to(cr_, x, y);
     pango_cairo_layout_path(cr_, layout_);
     cairo_set_line_join(cr_, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_width(cr_, size * 0.16);
     cairo_set_source_rgb(cr_, 0, 0, 0);
     cairo_stroke(cr_);
-    cairo_move_to(cr_, x, y);
   }
+  if (lit && word_end > word_begin) {
+    // The spoken word on its pill, over the outline and under the text.
+    PangoRectangle first, last;
+    pango_layout_index_to_pos(layout_, static_cast<int>(word_begin), &first);
+    const char* text = pango_layout_get_text(layout_);
+    const int last_char = static_cast<int>(g_utf8_prev_char(text + word_end) - text);
+    pango_layout_index_to_pos(layout_, last_char, &last);
+    const double left = x + std::min(first.x, last.x) / static_cast<double>(PANGO_SCALE);
+    const double right = x + std::max(first.x + first.width, last.x + last.width) / static_cast<double>(PANGO_SCALE);
+    const double top = y + first.y / static_cast<double>(PANGO_SCALE);
+    const double height = first.height / static_cast<double>(PANGO_SCALE);
+    const double pad = size * 0.14;
+    rounded_rectangle(cr_, left - pad, top + height * 0.06, right - left + 2 * pad, height * 0.92, size * 0.22);
+    cairo_set_source_rgb(cr_, pill_.r, pill_.g, pill_.b);
+    cairo_fill(cr_);
+  }
+  cairo_move_to(cr_, x, y);
   cairo_set_source_rgb(cr_, 1, 1, 1);
   pango_cairo_show_layout(cr_, layout_);
   cairo_surface_flush(surface_);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "video/avatar.hpp"
+#include "video/avatar_style.hpp"
 #include "video/video.hpp"
 
 typedef struct _PangoLayout PangoLayout;
@@ -72,6 +73,13 @@ class SubtitleRenderer {
   Rect band() const { return band_; }
   // Characters per line that fit the band at the nominal font size (for build_cues).
   std::size_t line_chars() const { return line_chars_; }
+  // Picks the highlight for base (the first frame without captions): the spoken word is drawn
+  // on a pill of the palette colour that stands out most from the background (the frame's top
+  // corners) and the outfit (the foot of the frame below the face), in black or white,
+  // whichever contrasts more with the pill (at least 4.5:1, WCAG AA).
+  void choose_highlight(cairo_surface_t* base);
+  Rgb highlight() const { return pill_; }
+  Rgb highlight_text() const { return pill_text_; }
   // The cue drawn with word `current` highlighted, band-sized; owned by the renderer and valid
   // until the next call.
   cairo_surface_t* render(std::span<const TimedWord> words, const Cue& cue,
@@ -79,12 +87,17 @@ class SubtitleRenderer {
 
  private:
   SubtitleOptions options_;
-  Rect band_;
+  Rect band_, face_;
   double font_px_ = 0;
   std::size_t line_chars_ = 22;
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
   PangoLayout* layout_ = nullptr;
+  Rgb pill_{1.0, 0.83, 0.0}, pill_text_{0.07, 0.07, 0.07};
 };
+
+// WCAG 2 relative luminance and contrast ratio (1..21) of sRGB colours.
+double relative_luminance(const Rgb& c);
+double contrast_ratio(const Rgb& a, const Rgb& b);
 
 }  // namespace reelgen::video::detail

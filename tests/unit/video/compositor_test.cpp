@@ -130,6 +130,71 @@ TEST(ConvertToYuv420, PiecesGiveTheWholePicture) {
   EXPECT_EQ(yb.plane[2][0], 128);
 }
 
+// The spoken word's pill, on rendered pixels: its text contrasts with it at least 4.5:1 (WCAG
+// AA), and the pill stands out from the outfit and the background behind the band (at least
+// 2:1 against each, where the old yellow was 1.1:1 on Maya's yellow hoodie).
+TEST(Compositor, TheHighlightContrastsWithItsTextOutfitAndBackground) {
+  for (const Size s : {Size{Resolution::p720, Aspect::portrait}, Size{Resolution::p720, Aspect::landscape},
+                       Size{Resolution::p720, Aspect::square}}) {
+    const FrameSize size = frame_size(s.resolution, s.aspect);
+    for (const auto& st : avatar_styles()) {
+      SCOPED_TRACE(st.id + " " + std::to_string(size.width) + "x" + std::to_string(size.height));
+      auto avatar = make_vector_avatar(st, framing_for(size.width, size.height));
+      SubtitleRenderer subtitles(size.width, size.height, SubtitleOptions{}, avatar->face_box());
+      Compositor compositor(size.width, size.height, make_base(size, *avatar), *avatar, subtitles.band());
+      subtitles.choose_highlight(compositor.frame());
+      const std::vector<TimedWord> words = {{"Three", 0, 0.3}, {"calm", 0.3, 0.6}, {"mornings", 0.6, 1.0, true}};
+      compositor.compose(AvatarPose{}, subtitles.render(words, Cue{0, 1, 0, 3, {}}, 2), true);
+      // The pill: the pixels of the band that have exactly its colour; the text on it: pixels
+      // inside the pill's bounding box far from the pill's colour.
+      const Rgb pill = subtitles.highlight();
+      const Rect band = subtitles.band();
+      cairo_surface_t* frame = compositor.frame();
+      const int stride = cairo_image_surface_get_stride(frame);
+      const unsigned char* data = cairo_image_surface_get_data(frame);
+      auto at = [&](int x, int y) {
+        const unsigned char* p = data + y * stride + x * 4;
+        return Rgb{p[2] / 255.0, p[1] / 255.0, p[0] / 255.0};
+      };
+      auto near = [](const Rgb& a, const Rgb& b, double d) {
+        return std::abs(a.r - b.r) <= d && std::abs(a.g - b.g) <= d && std::abs(a.b - b.b) <= d;
+      };
+      int x0 = band.x + band.w, x1 = band.x, y0 = band.y + band.h, y1 = band.y, pill_pixels = 0;
+      for (int y = band.y; y < band.y + band.h; ++y) {
+        for (int x = band.x; x < band.x + band.w; ++x) {
+          if (!near(at(x, y), pill, 1.5 / 255)) continue;
+          ++pill_pixels;
+          x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+        }
+      }
+      ASSERT_GT(pill_pixels, 200) << "the spoken word sits on a pill";
+      double r = 0, g = 0, b = 0;
+      int text_pixels = 0;
+      for (int y = y0; y <= y1; ++y) {
+        for (int x = x0; x <= x1; ++x) {
+          const Rgb c = at(x, y);
+          if (near(c, pill, 0.1) || !near(c, subtitles.highlight_text(), 0.05)) continue;
+          r += c.r, g += c.g, b += c.b;
+          ++text_pixels;
+        }
+      }
+      ASSERT_GT(text_pixels, 50) << "the word is written on its pill";
+      const Rgb text{r / text_pixels, g / text_pixels, b / text_pixels};
+      EXPECT_GE(contrast_ratio(text, pill), 4.5);
+      // Outfit and background as drawn: the frame's corner and the middle of the chest.
+      const Rgb background = at(2, 2);
+      const Rgb outfit = at(static_cast<int>(framing_for(size.width, size.height).cx) - size.width / 10,
+                            size.height - 10);
+      EXPECT_GE(contrast_ratio(pill, background), 2.0);
+      EXPECT_GE(contrast_ratio(pill, outfit), 2.0);
+      std::printf("%-5s %4dx%-4d pill #%02x%02x%02x: text %.1f:1, background %.1f:1, outfit %.1f:1\n",
+                  st.id.c_str(), size.width, size.height, static_cast<int>(pill.r * 255),
+                  static_cast<int>(pill.g * 255), static_cast<int>(pill.b * 255), contrast_ratio(text, pill),
+                  contrast_ratio(pill, background), contrast_ratio(pill, outfit));
+    }
+  }
+}
+
 // Decodes every frame of an encoded video as RGB through the ffmpeg command line.
 class DecodedFrames {
  public:
