@@ -152,6 +152,34 @@ void check_background(const std::string& prefix, const std::string& background, 
   }
 }
 
+// One line of plain text: no controls (C0, DEL, C1) and no bidi overrides or isolates.
+void check_hook(const std::string& hook, const AddError& add) {
+  if (hook.empty()) return;
+  if (!core::is_valid_utf8(hook)) {
+    add("hook", "utf8", "must be valid UTF-8");
+    return;
+  }
+  if (core::utf8_length(hook) > kMaxHookChars) {
+    add("hook", "max_length", "must be at most " + std::to_string(kMaxHookChars) + " characters");
+  }
+  if (core::normalize_space(hook).empty()) add("hook", "blank", "must have text, or be left out");
+  for (std::size_t i = 0; i < hook.size(); ++i) {
+    const auto c = static_cast<unsigned char>(hook[i]);
+    const bool c0 = c < 0x20 || c == 0x7f;
+    const bool c1 = c == 0xc2 && i + 1 < hook.size() && static_cast<unsigned char>(hook[i + 1]) < 0xa0;
+    // U+202A..U+202E and U+2066..U+2069 (E2 80 AA..AE, E2 81 A6..A9).
+    const bool bidi = c == 0xe2 && i + 2 < hook.size() &&
+                      ((static_cast<unsigned char>(hook[i + 1]) == 0x80 &&
+                        static_cast<unsigned char>(hook[i + 2]) >= 0xaa && static_cast<unsigned char>(hook[i + 2]) <= 0xae) ||
+                       (static_cast<unsigned char>(hook[i + 1]) == 0x81 &&
+                        static_cast<unsigned char>(hook[i + 2]) >= 0xa6 && static_cast<unsigned char>(hook[i + 2]) <= 0xa9));
+    if (c0 || c1 || bidi) {
+      add("hook", "text", "must be one line of text, without control or bidirectional-override characters");
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 core::Result<void> validate(const RenderRequest& r) {
@@ -186,6 +214,7 @@ core::Result<void> validate(const RenderRequest& r) {
   if (r.fps < 15 || r.fps > 60) add("fps", "range", "must be between 15 and 60");
   if (!(r.music_volume >= 0 && r.music_volume <= 1)) add("music_volume", "range", "must be between 0 and 1");
   if (!scenes) check_background("", r.background, add);
+  check_hook(r.hook, add);
   if (!r.music_path.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(r.music_path, ec)) add("music_path", "readable", "no such file: " + r.music_path);

@@ -19,6 +19,7 @@
 
 #include "core/clock.hpp"
 #include "core/hash.hpp"
+#include "core/utf8.hpp"
 #include "video/audio.hpp"
 #include "video/avatar.hpp"
 #include "video/catalog.hpp"
@@ -208,8 +209,15 @@ void draw_draft_mark(cairo_t* cr, FrameSize size) {
   cairo_fill(cr);
 }
 
-core::Result<Stage> build_stage(const Scene& scene, FrameSize size, Rect subtitle_band,
-                                bool draft) {
+// What every stage draws besides its scene: where subtitles go, the hook line, the draft mark.
+struct Overlays {
+  Rect subtitle_band;
+  Rect hook_band;
+  std::string hook;
+  bool draft = false;
+};
+
+core::Result<Stage> build_stage(const Scene& scene, FrameSize size, const Overlays& overlays) {
   cairo_surface_t* base = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size.width, size.height);
   {
     cairo_t* cr = cairo_create(base);
@@ -228,13 +236,15 @@ core::Result<Stage> build_stage(const Scene& scene, FrameSize size, Rect subtitl
   {
     cairo_t* cr = cairo_create(base);
     (*avatar)->draw_static(cr);
-    if (draft) draw_draft_mark(cr, size);
+    draw_hook(cr, overlays.hook_band, overlays.hook);
+    if (overlays.draft) draw_draft_mark(cr, size);
     cairo_destroy(cr);
     cairo_surface_flush(base);
   }
   Stage stage;
   stage.avatar = std::move(*avatar);
-  stage.compositor = std::make_unique<Compositor>(size.width, size.height, base, *stage.avatar, subtitle_band);
+  stage.compositor =
+      std::make_unique<Compositor>(size.width, size.height, base, *stage.avatar, overlays.subtitle_band);
   return stage;
 }
 
@@ -359,9 +369,13 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   const FrameSize size = frame_size(resolution, request.aspect);
   auto faces = faces_of(request, scenes, size);
   if (!faces) return std::unexpected(faces.error());
-  SubtitleRenderer subtitles(size.width, size.height, request.subtitles, *faces);
-  const Rect band = request.subtitles.enabled ? subtitles.band() : Rect{};
-  auto stage = build_stage(scenes.front(), size, band, request.draft);
+  Overlays overlays;
+  overlays.hook = core::normalize_space(request.hook);
+  if (!overlays.hook.empty()) overlays.hook_band = hook_band(size.width, size.height, *faces);
+  overlays.draft = request.draft;
+  SubtitleRenderer subtitles(size.width, size.height, request.subtitles, *faces, overlays.hook_band);
+  overlays.subtitle_band = request.subtitles.enabled ? subtitles.band() : Rect{};
+  auto stage = build_stage(scenes.front(), size, overlays);
   if (!stage) return std::unexpected(with_field_prefix(stage.error(), prefix_of(request, 0)));
   // The first scene's picture, before any caption, decides the highlight colour.
   subtitles.choose_highlight(stage->compositor->frame());
@@ -445,7 +459,7 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
       // The old stage goes first: only one scene's layers are in memory at a time.
       stage->compositor.reset();
       stage->avatar.reset();
-      auto next = build_stage(scenes[scene], size, band, request.draft);
+      auto next = build_stage(scenes[scene], size, overlays);
       if (!next) {
         draw_error = with_field_prefix(next.error(), prefix_of(request, scene));
         drawing_failed = true;

@@ -175,8 +175,14 @@ Rect caption_safe_zone(int frame_width, int frame_height) {
           static_cast<int>(0.9 * h)};
 }
 
-Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height) {
-  const Rect safe = caption_safe_zone(frame_width, frame_height);
+Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height,
+                   Rect hook) {
+  Rect safe = caption_safe_zone(frame_width, frame_height);
+  if (!hook.empty()) {
+    const int below_hook = hook.y + hook.h + std::max(4, frame_height / 100);
+    safe.h -= below_hook - safe.y;
+    safe.y = below_hook;
+  }
   const int gap = std::max(4, frame_height / 100);
   const int safe_bottom = safe.y + safe.h;
   const int above_face = face.y - gap, below_face = face.y + face.h + gap;
@@ -210,12 +216,77 @@ Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position,
   return band;
 }
 
-SubtitleRenderer::SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face)
+namespace {
+
+std::string hex(const Rgb& c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02X%02X%02X", static_cast<unsigned>(std::lround(c.r * 255)),
+                static_cast<unsigned>(std::lround(c.g * 255)), static_cast<unsigned>(std::lround(c.b * 255)));
+  return buf;
+}
+
+void rounded_rectangle(cairo_t* cr, double x, double y, double w, double h, double r) {
+  r = std::min({r, w / 2, h / 2});
+  cairo_new_sub_path(cr);
+  cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+  cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+  cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+  cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+  cairo_close_path(cr);
+}
+
+}  // namespace
+
+Rect hook_band(int frame_width, int frame_height, Rect face) {
+  const Rect safe = caption_safe_zone(frame_width, frame_height);
+  const double font = std::min(frame_width, frame_height) * (frame_width == frame_height ? 0.048 : 0.055);
+  const int gap = std::max(4, frame_height / 100);
+  Rect band{safe.x, safe.y, safe.w, static_cast<int>(std::ceil(font * (2 * 1.3 + 0.8))) & ~1};
+  if (frame_width > frame_height && !face.empty() && face.x - gap - safe.x >= frame_width / 4) {
+    band.w = face.x - gap - safe.x;  // beside the face
+  } else if (!face.empty() && band.y + band.h > face.y - gap) {
+    band.h = std::max(0, face.y - gap - band.y) & ~1;  // never over the face
+  }
+  band.w &= ~1;
+  return band;
+}
+
+void draw_hook(cairo_t* cr, Rect band, const std::string& hook) {
+  if (band.empty() || hook.empty()) return;
+  PangoLayout* layout = pango_cairo_create_layout(cr);
+  PangoFontDescription* font = pango_font_description_from_string("DejaVu Sans Bold");
+  const double pad = band.h * 0.09;
+  double size = (band.h - 2 * pad) / (2 * 1.3);
+  pango_layout_set_text(layout, hook.c_str(), -1);
+  pango_layout_set_width(layout, static_cast<int>((band.w - 4 * pad) * PANGO_SCALE));
+  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+  for (;; size *= 0.92) {
+    pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
+    pango_layout_set_font_description(layout, font);
+    if (pango_layout_get_line_count(layout) <= 2 || size < band.h * 0.12) break;
+  }
+  pango_font_description_free(font);
+  PangoRectangle ink, logical;
+  pango_layout_get_pixel_extents(layout, &ink, &logical);
+  const double x = band.x + 2 * pad, y = band.y + (band.h - logical.height) / 2.0;
+  rounded_rectangle(cr, x + logical.x - 1.5 * pad, y + logical.y - pad * 0.7, logical.width + 3 * pad,
+                    logical.height + 1.4 * pad, size * 0.35);
+  cairo_set_source_rgba(cr, 0, 0, 0, 0.55);
+  cairo_fill(cr);
+  cairo_move_to(cr, x, y);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  pango_cairo_show_layout(cr, layout);
+  g_object_unref(layout);
+}
+
+SubtitleRenderer::SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face,
+                                   Rect hook)
     : options_(options), face_(face) {
   const int short_side = std::min(frame_width, frame_height);
   font_px_ = short_side * (frame_height > frame_width ? 0.064 : 0.058);
   const int h = static_cast<int>(std::ceil(font_px_ * (2 * 1.35 + 0.5))) & ~1;
-  band_ = subtitle_band(frame_width, frame_height, options.position, face, h);
+  band_ = subtitle_band(frame_width, frame_height, options.position, face, h, hook);
   font_px_ *= static_cast<double>(band_.h) / h;  // a band squeezed under the face has smaller text
   // DejaVu Sans Bold averages about 0.62 em per character.
   line_chars_ = std::max<std::size_t>(8, static_cast<std::size_t>((band_.w - font_px_) / (font_px_ * 0.62)));
@@ -276,26 +347,6 @@ void SubtitleRenderer::choose_highlight(cairo_surface_t* base) {
   pill_text_ = contrast_ratio(pill_, black) >= contrast_ratio(pill_, white) ? black : white;
 }
 
-namespace {
-
-std::string hex(const Rgb& c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "#%02X%02X%02X", static_cast<unsigned>(std::lround(c.r * 255)),
-                static_cast<unsigned>(std::lround(c.g * 255)), static_cast<unsigned>(std::lround(c.b * 255)));
-  return buf;
-}
-
-void rounded_rectangle(cairo_t* cr, double x, double y, double w, double h, double r) {
-  r = std::min({r, w / 2, h / 2});
-  cairo_new_sub_path(cr);
-  cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
-  cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
-  cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
-  cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
-  cairo_close_path(cr);
-}
-
-}  // namespace
 
 cairo_surface_t* SubtitleRenderer::render(std::span<const TimedWord> words, const Cue& cue,
                                           std::optional<std::size_t> current) {

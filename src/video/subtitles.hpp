@@ -59,12 +59,22 @@ Rect caption_safe_zone(int frame_width, int frame_height);
 // from above, bottom sits at the foot of the safe zone, center just under the chin (9:16, 1:1)
 // or beside the face (16:9). When a band cannot stay off the face inside the safe zone, the face
 // wins: the band moves below it.
-Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height);
+// hook, when not empty, is taken as well: the band stays below it.
+Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height,
+                   Rect hook = {});
+
+// Where the hook line goes: the top of the safe zone (in 16:9 beside the face), two lines of
+// text high, clear of the face.
+Rect hook_band(int frame_width, int frame_height, Rect face);
+// Draws hook into band of cr: bold white text on a dark rounded box, centred, at most two lines,
+// smaller when it needs to be.
+void draw_hook(cairo_t* cr, Rect band, const std::string& hook);
 
 class SubtitleRenderer {
  public:
-  // face: the avatar's face_box(), which the band keeps clear of.
-  SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face);
+  // face: the avatar's face_box(), which the band keeps clear of; hook: the hook_band() when
+  // there is a hook line, which the band stays below.
+  SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face, Rect hook = {});
   ~SubtitleRenderer();
   SubtitleRenderer(const SubtitleRenderer&) = delete;
   SubtitleRenderer& operator=(const SubtitleRenderer&) = delete;

@@ -39,6 +39,7 @@ void request_fields(R& r, Visit&& v) {
   v("subtitle_position", r.subtitles.position);
   v("subtitle_style", r.subtitles.style);
   v("subtitle_highlight", r.subtitles.highlight);
+  v("hook", r.hook);
   v("draft", r.draft);
   v("write_sidecars", r.write_sidecars);
   v("allow_hardware", r.allow_hardware);

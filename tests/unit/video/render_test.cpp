@@ -268,6 +268,7 @@ TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
   r.format = Format::webm;
   r.subtitles.style = SubtitleStyle::box;
   r.subtitles.highlight = false;
+  r.hook = "3 habits for calmer mornings ☀️";
   Scene s;
   s.script = "Hola [pause 1s] amigos.";
   s.language = "es";
@@ -282,6 +283,7 @@ TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
   EXPECT_EQ(back->scenes[0].mouth_box->height, 40);
   EXPECT_FALSE(back->scenes[1].mouth_box.has_value());
   EXPECT_EQ(back->subtitles.style, SubtitleStyle::box);
+  EXPECT_EQ(back->hook, r.hook);
 
   RenderSummary summary;
   summary.output = "/tmp/a.mp4";

@@ -128,6 +128,28 @@ TEST(Subtitles, EveryCueStaysUpLongEnoughToRead) {
   EXPECT_GE(cues.back().end - cues.back().start + 1e-9, options.min_duration);
 }
 
+TEST(Subtitles, TheHookIsDrawnInsideItsBandOnly) {
+  cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 720, 1280);
+  cairo_t* cr = cairo_create(s);
+  const Rect band = hook_band(720, 1280, Rect{140, 360, 440, 500});
+  draw_hook(cr, band, "3 habits for calmer mornings, and a long tail that has to wrap ☀️");
+  cairo_destroy(cr);
+  cairo_surface_flush(s);
+  const unsigned char* data = cairo_image_surface_get_data(s);
+  const int stride = cairo_image_surface_get_stride(s);
+  int inside_band = 0, outside = 0;
+  for (int y = 0; y < 1280; ++y) {
+    for (int x = 0; x < 720; ++x) {
+      if (data[y * stride + x * 4 + 3] == 0) continue;
+      const bool in = x >= band.x && x < band.x + band.w && y >= band.y && y < band.y + band.h;
+      (in ? inside_band : outside) += 1;
+    }
+  }
+  cairo_surface_destroy(s);
+  EXPECT_GT(inside_band, band.w * band.h / 4) << "the box and its text";
+  EXPECT_EQ(outside, 0);
+}
+
 TEST(Subtitles, APauseEndsTheCueWithoutLingering) {
   // "Hello there [pause 1s] friends": the silence is 1.0..2.0.
   std::vector<TimedWord> words = {{"Hello", 0.3, 0.6}, {"there", 0.6, 0.9}, {"friends", 2.1, 2.5}};
@@ -209,6 +231,14 @@ TEST(Layout, BandsStayInTheSafeZoneAndOffTheFace) {
                                                      << ".." << band.y + band.h << " face y " << face.y << ".."
                                                      << face.y + face.h;
           EXPECT_GE(renderer.line_chars(), 12u);
+          // With a hook line: the hook is in the safe zone, off the face, and captions stay below it.
+          const Rect hook = hook_band(size.width, size.height, face);
+          EXPECT_TRUE(inside(hook, safe));
+          EXPECT_TRUE(intersect(hook, face).empty());
+          EXPECT_GE(hook.h, size.height / 12) << "room for two lines";
+          SubtitleRenderer under_hook(size.width, size.height, options, face, hook);
+          EXPECT_GE(under_hook.band().y, hook.y + hook.h) << "position " << static_cast<int>(p);
+          EXPECT_TRUE(intersect(under_hook.band(), face).empty());
         }
       }
     }

@@ -48,6 +48,28 @@ TEST(Validate, NamesEveryBrokenField) {
   }
 }
 
+TEST(Validate, HookIsOneShortLineOfText) {
+  RenderRequest r;
+  r.script = "Hello.";
+  r.hook = "3 habits for calmer mornings ☀️";
+  EXPECT_TRUE(validate(r).has_value());
+  r.hook = std::string(kMaxHookChars, 'a');
+  EXPECT_TRUE(validate(r).has_value());
+  r.hook += "a";
+  EXPECT_TRUE(has_field(validate(r).error(), "hook", "max_length"));
+  for (const char* bad : {"two\nlines", "tab\there", "nul\x01", "\u202Eevil", "iso\u2066late", "c1 \u0085"}) {
+    r.hook = bad;
+    EXPECT_TRUE(has_field(validate(r).error(), "hook", "text")) << bad;
+  }
+  r.hook = "   ";
+  EXPECT_TRUE(has_field(validate(r).error(), "hook", "blank"));
+  r.hook = "\xff";
+  EXPECT_TRUE(has_field(validate(r).error(), "hook", "utf8"));
+  // Joiners and variation selectors are part of emoji, not controls.
+  r.hook = "Family time 👨‍👩‍👧 ❤️";
+  EXPECT_TRUE(validate(r).has_value());
+}
+
 TEST(Validate, ScriptLimitAndVoiceLanguage) {
   RenderRequest r;
   r.script = std::string(5001, 'a');
