@@ -114,7 +114,9 @@ void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
   }
 }
 
-void draw_eyes(cairo_t* cr, const AvatarStyle& s, double openness) {
+// gaze_x, gaze_y (-1..1) move the irises within the eye.
+void draw_eyes(cairo_t* cr, const AvatarStyle& s, double openness, double gaze_x, double gaze_y) {
+  const double gx = 0.026 * std::clamp(gaze_x, -1.0, 1.0), gy = 0.012 * std::clamp(gaze_y, -1.0, 1.0);
   for (int side : {-1, 1}) {
     const double x = side * kEyeX, y = kEyeY;
     if (openness < 0.2) {
@@ -134,13 +136,13 @@ void draw_eyes(cairo_t* cr, const AvatarStyle& s, double openness) {
     set(cr, shade(s.skin, 0.4));
     cairo_set_line_width(cr, 0.012);
     cairo_stroke(cr);
-    ellipse(cr, x, y, 0.042, 0.042);
+    ellipse(cr, x + gx, y + gy, 0.042, 0.042);
     set(cr, s.eyes);
     cairo_fill(cr);
-    ellipse(cr, x, y, 0.021, 0.021);
+    ellipse(cr, x + gx, y + gy, 0.021, 0.021);
     cairo_set_source_rgb(cr, 0.05, 0.05, 0.06);
     cairo_fill(cr);
-    ellipse(cr, x + 0.013, y - 0.014, 0.009, 0.009);
+    ellipse(cr, x + gx + 0.013, y + gy - 0.014, 0.009, 0.009);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill(cr);
     cairo_restore(cr);
@@ -253,14 +255,6 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
   cairo_set_line_width(cr, 0.012);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   cairo_stroke(cr);
-  // Brows.
-  for (int side : {-1, 1}) {
-    cairo_move_to(cr, side * 0.09, -0.1);
-    cairo_curve_to(cr, side * 0.13, -0.135, side * 0.2, -0.14, side * 0.26, -0.105);
-    set(cr, s.brows);
-    cairo_set_line_width(cr, 0.026);
-    cairo_stroke(cr);
-  }
   if (s.accessory == "beard") {
     cairo_move_to(cr, -0.39, 0.02);
     cairo_curve_to(cr, -0.38, 0.42, -0.2, 0.62, 0, 0.62);
@@ -285,6 +279,20 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
     }
   }
   draw_hair_front(cr, s);
+}
+
+// Brows move (up on questions and exclamations), so they are drawn every frame; raised, they
+// lift and arch a little more at the inner end.
+void draw_brows(cairo_t* cr, const AvatarStyle& s, double raise) {
+  const double up = 0.028 * raise;
+  for (int side : {-1, 1}) {
+    cairo_move_to(cr, side * 0.09, -0.1 - up * 1.15);
+    cairo_curve_to(cr, side * 0.13, -0.135 - up * 1.1, side * 0.2, -0.14 - up, side * 0.26, -0.105 - up * 0.7);
+    set(cr, s.brows);
+    cairo_set_line_width(cr, 0.026);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_stroke(cr);
+  }
 }
 
 // Glasses sit over the eyes, so they are drawn after the eyes every frame.
@@ -388,7 +396,8 @@ class VectorAvatar final : public Avatar {
     draw_head(cr, style_);
     cairo_destroy(cr);
     cairo_surface_flush(sprite_);
-    const int margin = static_cast<int>(std::ceil(0.03 * head_)) + 2;
+    // Room for the idle drift (0.015), breathing (0.004) and a nod (kNodDepth).
+    const int margin = static_cast<int>(std::ceil((0.02 + kNodDepth) * head_)) + 2;
     bounds_ = {static_cast<int>(std::floor(cx_ + sprite_left_ * head_)) - margin,
                static_cast<int>(std::floor(cy_ + sprite_top_ * head_)) - margin, sprite_w_ + 2 * margin,
                sprite_h_ + 2 * margin};
@@ -413,7 +422,7 @@ class VectorAvatar final : public Avatar {
 
   void draw_dynamic(cairo_t* cr, const AvatarPose& pose) override {
     const double hx = cx_ + pose.motion.dx * head_;
-    const double hy = cy_ + (pose.motion.dy + 0.004 * pose.motion.breath) * head_;
+    const double hy = cy_ + (pose.motion.dy + 0.004 * pose.motion.breath + pose.expression.nod) * head_;
     cairo_save(cr);
     cairo_rectangle(cr, bounds_.x, bounds_.y, bounds_.w, bounds_.h);
     cairo_clip(cr);
@@ -426,7 +435,8 @@ class VectorAvatar final : public Avatar {
     cairo_paint(cr);
     cairo_translate(cr, px - sprite_left_ * head_, py - sprite_top_ * head_);
     cairo_scale(cr, head_, head_);
-    draw_eyes(cr, style_, pose.eyes_open);
+    draw_eyes(cr, style_, pose.eyes_open, pose.expression.gaze_x, pose.expression.gaze_y);
+    draw_brows(cr, style_, pose.expression.brows);
     if (style_.accessory == "glasses") draw_glasses(cr);
     draw_mouth(cr, style_, mouth_shape(pose.mouth));
     cairo_restore(cr);

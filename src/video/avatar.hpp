@@ -29,6 +29,7 @@ struct AvatarPose {
   MouthPose mouth;
   double eyes_open = 1;
   IdleMotion motion;
+  Expression expression;
 };
 
 class Avatar {

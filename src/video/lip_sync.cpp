@@ -185,4 +185,46 @@ IdleMotion idle_motion(double t, std::uint32_t seed) {
   return m;
 }
 
+ExpressionTrack build_expressions(std::span<const SentenceEnd> sentences, double duration, std::uint32_t seed) {
+  ExpressionTrack track;
+  for (const auto& s : sentences) {
+    track.nods.push_back(s.end - 0.05);
+    if (s.kind == '?' || s.kind == '!') track.brows_up.emplace_back(s.start - 0.25, s.end + 0.3);
+  }
+  std::mt19937 rng(seed ^ 0x5ACCADEu);
+  std::uniform_real_distribution<double> gap(0.6, 2.4), where(-1.0, 1.0), chance(0, 1);
+  for (double t = gap(rng); t < duration; t += gap(rng)) {
+    // Two times in three the eyes come back to the camera; otherwise a glance aside.
+    if (chance(rng) < 0.66) {
+      track.saccades.push_back({t, 0, 0});
+    } else {
+      track.saccades.push_back({t, where(rng), 0.5 * where(rng)});
+    }
+  }
+  return track;
+}
+
+Expression expression_at(const ExpressionTrack& track, double t) {
+  constexpr double kNod = 0.45, kBrowRamp = 0.15, kSaccade = 0.04;
+  Expression e;
+  for (const double n : track.nods) {
+    if (t >= n && t < n + kNod) e.nod = std::max(e.nod, kNodDepth * std::sin(3.14159265358979 * (t - n) / kNod));
+  }
+  for (const auto& [a, b] : track.brows_up) {
+    if (t <= a || t >= b) continue;
+    e.brows = std::max(e.brows, std::min({1.0, (t - a) / kBrowRamp, (b - t) / kBrowRamp}));
+  }
+  auto it = std::upper_bound(track.saccades.begin(), track.saccades.end(), t,
+                             [](double v, const ExpressionTrack::Saccade& s) { return v < s.at; });
+  if (it != track.saccades.begin()) {
+    const auto& now = *(it - 1);
+    const double fx = it - 1 == track.saccades.begin() ? 0 : (it - 2)->x;
+    const double fy = it - 1 == track.saccades.begin() ? 0 : (it - 2)->y;
+    const double k = std::min(1.0, (t - now.at) / kSaccade);  // a saccade takes about 40 ms
+    e.gaze_x = fx + (now.x - fx) * k;
+    e.gaze_y = fy + (now.y - fy) * k;
+  }
+  return e;
+}
+
 }  // namespace reelgen::video::detail

@@ -188,6 +188,17 @@ core::Result<Rect> faces_of(const RenderRequest& request, const std::vector<Scen
   return all;
 }
 
+// Each sentence's last spoken word and its punctuation, for nods and raised brows.
+std::vector<SentenceEnd> sentence_ends(const std::vector<TimedWord>& words) {
+  std::vector<SentenceEnd> out;
+  for (const auto& w : words) {
+    if (!w.sentence_end || w.silent) continue;
+    const auto mark = w.text.find_last_of(".!?");
+    out.push_back({w.start, w.end, mark == std::string::npos ? '.' : w.text[mark]});
+  }
+  return out;
+}
+
 // One scene's picture: its background and avatar drawn into a base layer, and the compositor
 // that animates them. The compositor refers to the avatar, so it is declared after it.
 struct Stage {
@@ -357,6 +368,7 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   // The same scripts blink and sway the same way in every render.
   const auto seed = static_cast<std::uint32_t>(core::fast_hash(all_scripts));
   const auto blinks = blink_times(duration, seed);
+  const auto expressions = build_expressions(sentence_ends(words), duration, seed);
   // The picture changes halfway through the silence between two scenes.
   std::vector<double> scene_switch;
   for (std::size_t i = 1; i < scenes.size(); ++i) {
@@ -472,6 +484,7 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
     pose.mouth = mouth_at(track, t);
     pose.eyes_open = eye_openness(blinks, t);
     pose.motion = idle_motion(t, seed);
+    pose.expression = expression_at(expressions, t);
 
     // The cue on screen and its word being spoken.
     while (cue < cues.size() && cues[cue].end <= t) ++cue;

@@ -48,6 +48,7 @@ AvatarPose pose_at(int frame) {
                 (frame % 5) / 4.0};
   pose.eyes_open = frame % 9 == 4 ? 0.1 : 1.0;
   pose.motion = idle_motion(frame / 30.0 * 7, 17);  // fast, to move the head across its range
+  pose.expression = {kNodDepth * (frame % 3) / 2.0, (frame % 4) / 3.0, (frame % 5) / 2.0 - 1, (frame % 3) - 1.0};
   return pose;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
@@ -83,6 +84,44 @@ TEST(LipSync, IdleMotionIsSmall) {
     EXPECT_LT(std::abs(m.dx), 0.02);
     EXPECT_LT(std::abs(m.dy), 0.01);
   }
+}
+
+TEST(Expressions, NodsBrowsAndSaccadesFollowTheSentencesAndTheSeed) {
+  const SentenceEnd sentences[] = {{1.0, 1.4, '.'}, {2.6, 3.0, '?'}, {4.5, 5.0, '!'}};
+  const auto track = build_expressions(sentences, 20, 42);
+  // A nod as each sentence ends, none in the middle of one.
+  EXPECT_GT(expression_at(track, 1.35 + 0.2).nod, kNodDepth * 0.8);
+  EXPECT_EQ(expression_at(track, 2.0).nod, 0);
+  // Brows up through a question's and an exclamation's last word, at rest after a statement.
+  EXPECT_DOUBLE_EQ(expression_at(track, 2.8).brows, 1.0);
+  EXPECT_DOUBLE_EQ(expression_at(track, 4.8).brows, 1.0);
+  EXPECT_EQ(expression_at(track, 1.2).brows, 0);
+  EXPECT_EQ(expression_at(track, 3.9).brows, 0);
+  // Saccades every 0.6-2.4 s, within range, mostly back to the camera.
+  ASSERT_GE(track.saccades.size(), 8u);
+  ASSERT_LE(track.saccades.size(), 34u);
+  int centred = 0;
+  for (std::size_t i = 0; i < track.saccades.size(); ++i) {
+    const auto& s = track.saccades[i];
+    EXPECT_LE(std::abs(s.x), 1.0);
+    EXPECT_LE(std::abs(s.y), 0.5);
+    centred += s.x == 0 && s.y == 0;
+    if (i > 0) EXPECT_GE(s.at - track.saccades[i - 1].at, 0.6 - 1e-9);
+  }
+  EXPECT_GE(centred, static_cast<int>(track.saccades.size()) / 3);
+  // The eyes jump (within 40 ms) and then hold.
+  for (const auto& s : track.saccades) {
+    const auto e = expression_at(track, s.at + 0.05);
+    EXPECT_DOUBLE_EQ(e.gaze_x, s.x);
+    EXPECT_DOUBLE_EQ(e.gaze_y, s.y);
+  }
+  // Deterministic: the same seed the same motion, another seed other glances.
+  const auto again = build_expressions(sentences, 20, 42), other = build_expressions(sentences, 20, 43);
+  ASSERT_EQ(again.saccades.size(), track.saccades.size());
+  for (std::size_t i = 0; i < track.saccades.size(); ++i) EXPECT_EQ(again.saccades[i].x, track.saccades[i].x);
+  bool differs = other.saccades.size() != track.saccades.size();
+  for (std::size_t i = 0; !differs && i < track.saccades.size(); ++i) differs = other.saccades[i].at != track.saccades[i].at;
+  EXPECT_TRUE(differs);
 }
 
 bool vowel(Viseme v) {
