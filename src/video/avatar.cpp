@@ -208,9 +208,10 @@ void draw_hair_front(cairo_t* cr, const AvatarStyle& s) {
     cairo_fill(cr);
     return;
   }
-  // A cap over the skull with a fringe whose shape depends on the style.
-  cairo_move_to(cr, -0.42, -0.05);
-  cairo_curve_to(cr, -0.5, -0.68, 0.5, -0.68, 0.42, -0.05);
+  // A cap over the skull with a fringe whose shape depends on the style. It reaches a little
+  // past the face's outline, so no skin shows as a rim around the hair.
+  cairo_move_to(cr, -0.44, -0.02);
+  cairo_curve_to(cr, -0.54, -0.72, 0.54, -0.72, 0.44, -0.02);
   if (s.hair_style == "short") {
     cairo_curve_to(cr, 0.38, -0.3, 0.2, -0.32, 0.05, -0.3);
     cairo_curve_to(cr, -0.15, -0.36, -0.35, -0.3, -0.42, -0.05);
@@ -223,7 +224,16 @@ void draw_hair_front(cairo_t* cr, const AvatarStyle& s) {
     cairo_curve_to(cr, -0.1, -0.38, -0.35, -0.3, -0.42, -0.05);
   }
   cairo_close_path(cr);
+  // Depth: light falls from the upper left, so the crown is lighter than the sides.
+  cairo_pattern_t* light = cairo_pattern_create_linear(-0.25, -0.62, 0.3, -0.05);
+  const Rgb top = shade(s.hair, 1.35), side = shade(s.hair, 0.82);
+  cairo_pattern_add_color_stop_rgb(light, 0, std::max(top.r, s.hair.r + 0.08), std::max(top.g, s.hair.g + 0.06),
+                                   std::max(top.b, s.hair.b + 0.05));
+  cairo_pattern_add_color_stop_rgb(light, 0.45, s.hair.r, s.hair.g, s.hair.b);
+  cairo_pattern_add_color_stop_rgb(light, 1, side.r, side.g, side.b);
+  cairo_set_source(cr, light);
   cairo_fill(cr);
+  cairo_pattern_destroy(light);
 }
 
 void draw_head(cairo_t* cr, const AvatarStyle& s) {
@@ -255,7 +265,7 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
   cairo_set_line_width(cr, 0.012);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   cairo_stroke(cr);
-  if (s.accessory == "beard") {
+  if (s.wears("beard")) {
     cairo_move_to(cr, -0.39, 0.02);
     cairo_curve_to(cr, -0.38, 0.42, -0.2, 0.62, 0, 0.62);
     cairo_curve_to(cr, 0.2, 0.62, 0.38, 0.42, 0.39, 0.02);
@@ -271,7 +281,7 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
     set(cr, shade(s.hair, 0.85));
     cairo_fill(cr);
   }
-  if (s.accessory == "earrings") {
+  if (s.wears("earrings")) {
     for (int side : {-1, 1}) {
       ellipse(cr, side * 0.4, 0.15, 0.022, 0.022);
       cairo_set_source_rgb(cr, 0.95, 0.78, 0.25);
@@ -327,14 +337,28 @@ void draw_body(cairo_t* cr, const AvatarStyle& s, double bottom) {
   cairo_rectangle(cr, -0.13, 0.3, 0.26, 0.45);
   set(cr, shade(s.skin, 0.85));
   cairo_fill(cr);
-  // Shoulders and chest.
+  // The chin's shadow on the neck.
+  cairo_pattern_t* shadow = cairo_pattern_create_linear(0, 0.42, 0, 0.62);
+  cairo_pattern_add_color_stop_rgba(shadow, 0, 0, 0, 0, 0.28);
+  cairo_pattern_add_color_stop_rgba(shadow, 1, 0, 0, 0, 0);
+  cairo_rectangle(cr, -0.13, 0.3, 0.26, 0.34);
+  cairo_set_source(cr, shadow);
+  cairo_fill(cr);
+  cairo_pattern_destroy(shadow);
+  // Shoulders and chest, lit from above: a touch lighter at the shoulders, darker below.
   cairo_move_to(cr, -1.05, bottom);
   cairo_curve_to(cr, -1.05, 0.82, -0.8, 0.66, -0.3, 0.64);
   cairo_line_to(cr, 0.3, 0.64);
   cairo_curve_to(cr, 0.8, 0.66, 1.05, 0.82, 1.05, bottom);
   cairo_close_path(cr);
-  set(cr, o);
+  cairo_pattern_t* cloth = cairo_pattern_create_linear(0, 0.64, 0, bottom);
+  const Rgb lit = shade(o, 1.12), dim = shade(o, 0.8);
+  cairo_pattern_add_color_stop_rgb(cloth, 0, lit.r, lit.g, lit.b);
+  cairo_pattern_add_color_stop_rgb(cloth, 0.35, o.r, o.g, o.b);
+  cairo_pattern_add_color_stop_rgb(cloth, 1, dim.r, dim.g, dim.b);
+  cairo_set_source(cr, cloth);
   cairo_fill(cr);
+  cairo_pattern_destroy(cloth);
   if (s.outfit_style == "suit") {
     cairo_move_to(cr, -0.2, 0.64);
     cairo_line_to(cr, 0.2, 0.64);
@@ -437,7 +461,7 @@ class VectorAvatar final : public Avatar {
     cairo_scale(cr, head_, head_);
     draw_eyes(cr, style_, pose.eyes_open, pose.expression.gaze_x, pose.expression.gaze_y);
     draw_brows(cr, style_, pose.expression.brows);
-    if (style_.accessory == "glasses") draw_glasses(cr);
+    if (style_.wears("glasses")) draw_glasses(cr);
     draw_mouth(cr, style_, mouth_shape(pose.mouth));
     cairo_restore(cr);
   }
@@ -446,7 +470,7 @@ class VectorAvatar final : public Avatar {
   // Forehead to chin (or the beard's tip), ear to ear, grown by the idle motion's reach. Hair
   // above and beside it is not face: captions may cover it.
   Rect measure_face(int margin) const {
-    const double chin = style_.accessory == "beard" ? 0.6 : 0.52;
+    const double chin = style_.wears("beard") ? 0.6 : 0.52;
     return {static_cast<int>(std::floor(cx_ - 0.47 * head_)) - margin,
             static_cast<int>(std::floor(cy_ - 0.52 * head_)) - margin,
             static_cast<int>(std::ceil(0.94 * head_)) + 2 * margin,
