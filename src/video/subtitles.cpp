@@ -190,6 +190,12 @@ Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position,
   // Between the face and the foot of the safe zone the band may shrink to 60 % (smaller text)
   // rather than cover the face or the platform's overlay.
   auto under_the_face = [&](bool at_foot) {
+    // A face that fills the frame (a portrait photo) leaves no room below it: then the band goes
+    // above the face, or if that does not fit either, to the foot of the safe zone rather than
+    // under the platform's overlay.
+    if (safe_bottom - below_face < band_height * 3 / 5) {
+      return above_face - band_height >= safe.y ? above_face - band_height : safe_bottom - band_height;
+    }
     band.h = std::clamp(safe_bottom - below_face, band_height * 3 / 5, band_height);
     return at_foot ? std::max(below_face, safe_bottom - band.h) : below_face;
   };

@@ -57,8 +57,9 @@ Rect caption_safe_zone(int frame_width, int frame_height);
 
 // The band of band_height for position, inside the safe zone and off face: top hugs the face
 // from above, bottom sits at the foot of the safe zone, center just under the chin (9:16, 1:1)
-// or beside the face (16:9). When a band cannot stay off the face inside the safe zone, the face
-// wins: the band moves below it.
+// or beside the face (16:9). A band may shrink to 60 % to fit under the face; when even that does
+// not fit (a face filling the frame) it goes above the face, and failing that the safe zone
+// wins: the band sits at its foot.
 // hook, when not empty, is taken as well: the band stays below it.
 Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height,
                    Rect hook = {});
