@@ -62,9 +62,15 @@ Framing framing_in(Rect box);
 Rect avatar_box(int frame_width, int frame_height);
 
 std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, const Framing& framing);
-// The photo is scaled to fill box; its mouth box is given or guessed (see docs/video.md).
+// The photo is scaled to cover box; its mouth, eyes and face boxes are given or found by rule
+// (see docs/video.md); invalid_argument naming mouth_box, eyes_box or face_box (rule
+// inside_image) when a given box leaves the image.
+// The parts of a portrait photo the caller knows; what is missing is found by rule.
+struct PortraitBoxes {
+  std::optional<ImageBox> mouth, eyes, face;
+};
 core::Result<std::unique_ptr<Avatar>> make_portrait_avatar(const std::filesystem::path& photo,
-                                                           std::optional<MouthBox> mouth, Rect box);
+                                                           const PortraitBoxes& boxes, Rect box);
 
 // The parameters of a mouth shape, shared by both kinds of avatar.
 struct MouthShape {

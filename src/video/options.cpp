@@ -152,6 +152,17 @@ void check_background(const std::string& prefix, const std::string& background, 
   }
 }
 
+// Portrait boxes: a positive size at a non-negative place (that they lie inside the image is
+// checked when it is read).
+void check_boxes(const std::string& prefix, const std::optional<ImageBox>& mouth, const std::optional<ImageBox>& eyes,
+                 const std::optional<ImageBox>& face, const AddError& add) {
+  for (const auto& [name, b] : {std::pair{"mouth_box", mouth}, {"eyes_box", eyes}, {"face_box", face}}) {
+    if (b && (b->width <= 0 || b->height <= 0 || b->x < 0 || b->y < 0)) {
+      add(prefix + name, "positive", "must have x, y >= 0 and width, height > 0 (image pixels)");
+    }
+  }
+}
+
 // One line of plain text: no controls (C0, DEL, C1) and no bidi overrides or isolates.
 void check_hook(const std::string& hook, const AddError& add) {
   if (hook.empty()) return;
@@ -199,6 +210,7 @@ core::Result<void> validate(const RenderRequest& r) {
       check_script(prefix, s.script, false, add);
       check_speaker(prefix, s.language, s.avatar_id, s.portrait_path, s.voice_id, add);
       check_background(prefix, s.background, add);
+      check_boxes(prefix, s.mouth_box, s.eyes_box, s.face_box, add);
       if (core::is_valid_utf8(s.script)) total += core::utf8_length(s.script);
     }
     if (total > kMaxScriptChars) {
@@ -208,6 +220,7 @@ core::Result<void> validate(const RenderRequest& r) {
   } else {
     check_script("", r.script, true, add);
     check_speaker("", r.language, r.avatar_id, r.portrait_path, r.voice_id, add);
+    check_boxes("", r.mouth_box, r.eyes_box, r.face_box, add);
   }
   if (!(r.speed >= 0.5 && r.speed <= 2.0)) add("speed", "range", "must be between 0.5 and 2.0");
   if (!(r.pitch >= 0.5 && r.pitch <= 2.0)) add("pitch", "range", "must be between 0.5 and 2.0");

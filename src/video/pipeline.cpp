@@ -140,6 +140,8 @@ std::vector<Scene> scenes_of(const RenderRequest& r) {
   s.background = r.background;
   s.portrait_path = r.portrait_path;
   s.mouth_box = r.mouth_box;
+  s.eyes_box = r.eyes_box;
+  s.face_box = r.face_box;
   return {std::move(s)};
 }
 
@@ -158,10 +160,12 @@ const VoiceInfo* voice_of(const Scene& scene) {
   return voice;
 }
 
+PortraitBoxes boxes_of(const Scene& scene) { return {scene.mouth_box, scene.eyes_box, scene.face_box}; }
+
 // A drawn avatar stands as framing_for() composes it; a portrait photo covers the whole frame.
 core::Result<std::unique_ptr<Avatar>> make_avatar(const Scene& scene, FrameSize size) {
   if (scene.avatar_id == "portrait") {
-    return make_portrait_avatar(scene.portrait_path, scene.mouth_box, Rect{0, 0, size.width, size.height});
+    return make_portrait_avatar(scene.portrait_path, boxes_of(scene), Rect{0, 0, size.width, size.height});
   }
   const auto& styles = avatar_styles();
   return make_vector_avatar(*std::find_if(styles.begin(), styles.end(),
@@ -277,12 +281,13 @@ core::Result<void> check_scene_images(const RenderRequest& request, const std::v
     }
     if (s.avatar_id != "portrait") continue;
     std::string key = "portrait\n" + s.portrait_path;
-    if (s.mouth_box) {
-      key += "\n" + std::to_string(s.mouth_box->x) + "," + std::to_string(s.mouth_box->y) + "," +
-             std::to_string(s.mouth_box->width) + "," + std::to_string(s.mouth_box->height);
+    for (const auto& b : {s.mouth_box, s.eyes_box, s.face_box}) {
+      key += b ? "\n" + std::to_string(b->x) + "," + std::to_string(b->y) + "," + std::to_string(b->width) + "," +
+                     std::to_string(b->height)
+               : "\n-";
     }
     if (seen.insert(key).second && i > 0) {
-      if (auto a = make_portrait_avatar(s.portrait_path, s.mouth_box, Rect{0, 0, 16, 16}); !a) {
+      if (auto a = make_portrait_avatar(s.portrait_path, boxes_of(s), Rect{0, 0, 16, 16}); !a) {
         return std::unexpected(with_field_prefix(a.error(), prefix));
       }
     }

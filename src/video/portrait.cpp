@@ -16,7 +16,9 @@ namespace {
 // the corners in. Blinks lower an eyelid of skin sampled just above each eye.
 class PortraitAvatar final : public Avatar {
  public:
-  PortraitAvatar(Image image, MouthBox mouth, Rect box) : box_(box) {
+  PortraitAvatar(Image image, MouthBox mouth, std::optional<ImageBox> eyes_box, std::optional<ImageBox> face_box,
+                 Rect box)
+      : box_(box) {
     const Placement at = cover(image, box.x, box.y, box.w, box.h);
     const double scale = at.scale, ox = at.x, oy = at.y;
     photo_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, box.w, box.h);
@@ -43,11 +45,26 @@ class PortraitAvatar final : public Avatar {
     eye_dx_ = 0.62 * mouth_w;
     eye_rx_ = 0.3 * mouth_w;
     eye_ry_ = 0.16 * mouth_w;
+    double eyes_cx = mx_;
+    if (eyes_box) {
+      // Both eyes in one box: their centres at a quarter from each side.
+      eyes_cx = ox + (eyes_box->x + eyes_box->width / 2.0) * scale;
+      eye_y_ = oy + (eyes_box->y + eyes_box->height / 2.0) * scale;
+      eye_dx_ = eyes_box->width * scale / 4;
+      eye_rx_ = eyes_box->width * scale * 0.16;
+      eye_ry_ = eyes_box->height * scale * 0.3;
+    }
+    ex_ = eyes_cx;
     const double face_top = eye_y_ - 0.55 * mouth_w, face_bottom = my_ + 0.5 * mouth_w;
     face_ = intersect({static_cast<int>(mx_ - 1.5 * mouth_w), static_cast<int>(face_top),
                        static_cast<int>(3 * mouth_w) + 1, static_cast<int>(face_bottom - face_top) + 1},
                       box);
-    const Rect eyes{static_cast<int>(mx_ - eye_dx_ - eye_rx_ * 1.3), static_cast<int>(eye_y_ - eye_ry_ * 1.6),
+    if (face_box) {
+      face_ = intersect({static_cast<int>(ox + face_box->x * scale), static_cast<int>(oy + face_box->y * scale),
+                         static_cast<int>(face_box->width * scale) + 1, static_cast<int>(face_box->height * scale) + 1},
+                        box);
+    }
+    const Rect eyes{static_cast<int>(ex_ - eye_dx_ - eye_rx_ * 1.3), static_cast<int>(eye_y_ - eye_ry_ * 1.6),
                     static_cast<int>(2 * (eye_dx_ + eye_rx_ * 1.3)) + 2, static_cast<int>(eye_ry_ * 3.2) + 2};
     const int x0 = std::min(warp_.x, eyes.x), y0 = std::min(warp_.y, eyes.y);
     bounds_ = intersect({x0, y0, std::max(warp_.x + warp_.w, eyes.x + eyes.w) - x0,
@@ -55,7 +72,7 @@ class PortraitAvatar final : public Avatar {
                         box);
     // Eyelids take the colour of the cheek below each eye: brows, lashes and glasses above it
     // are not skin.
-    for (int side : {-1, 1}) lid_[side > 0] = average(mx_ + side * eye_dx_, eye_y_ + eye_ry_ * 3.0, eye_rx_ * 0.5);
+    for (int side : {-1, 1}) lid_[side > 0] = average(ex_ + side * eye_dx_, eye_y_ + eye_ry_ * 3.0, eye_rx_ * 0.5);
     warped_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(1, warp_.w), std::max(1, warp_.h));
   }
   ~PortraitAvatar() override {
@@ -149,7 +166,7 @@ class PortraitAvatar final : public Avatar {
     // The lid comes down over the eye: at 0 the whole eye is skin, with a lash line.
     const double shut = 1 - std::clamp(openness, 0.0, 1.0);
     for (int side : {-1, 1}) {
-      const double ex = mx_ + side * eye_dx_;
+      const double ex = ex_ + side * eye_dx_;
       const Rgb& lid = lid_[side > 0];
       cairo_save(cr);
       cairo_translate(cr, ex, eye_y_ - eye_ry_);
@@ -191,7 +208,7 @@ class PortraitAvatar final : public Avatar {
   cairo_surface_t* photo_ = nullptr;
   cairo_surface_t* warped_ = nullptr;
   double mx_ = 0, my_ = 0, mw_ = 0, mh_ = 0, chin_ = 0;
-  double eye_y_ = 0, eye_dx_ = 0, eye_rx_ = 0, eye_ry_ = 0;
+  double ex_ = 0, eye_y_ = 0, eye_dx_ = 0, eye_rx_ = 0, eye_ry_ = 0;  // eyes' centre, offset, radii
   Rgb lid_[2];
   Rect warp_, bounds_, face_;
 };
@@ -199,25 +216,21 @@ class PortraitAvatar final : public Avatar {
 }  // namespace
 
 core::Result<std::unique_ptr<Avatar>> make_portrait_avatar(const std::filesystem::path& photo,
-                                                           std::optional<MouthBox> mouth, Rect box) {
+                                                           const PortraitBoxes& boxes, Rect box) {
   auto image = load_image(photo, "portrait_path");
   if (!image) return std::unexpected(image.error());
-  MouthBox m;
-  if (mouth) {
-    m = *mouth;
-    if (m.width <= 0 || m.height <= 0 || m.x < 0 || m.y < 0 || m.x + m.width > image->width ||
-        m.y + m.height > image->height) {
+  const int w = image->width, h = image->height;
+  for (const auto& [field, b] : {std::pair{"mouth_box", boxes.mouth}, {"eyes_box", boxes.eyes}, {"face_box", boxes.face}}) {
+    if (b && (b->width <= 0 || b->height <= 0 || b->x < 0 || b->y < 0 || b->x + b->width > w || b->y + b->height > h)) {
       return std::unexpected(core::Error::invalid(
-          "mouth_box", "inside_image",
-          "mouth box must lie inside the " + std::to_string(image->width) + "x" +
-              std::to_string(image->height) + " image"));
+          field, "inside_image",
+          std::string(field) + " must lie inside the " + std::to_string(w) + "x" + std::to_string(h) + " image"));
     }
-  } else {
-    // The rule for a cropped, frontal face filling the photo (a passport-style crop).
-    m = {static_cast<int>(image->width * 0.37), static_cast<int>(image->height * 0.66),
-         static_cast<int>(image->width * 0.26), static_cast<int>(image->height * 0.1)};
   }
-  return std::unique_ptr<Avatar>(std::make_unique<PortraitAvatar>(std::move(*image), m, box));
+  // The rule for a cropped, frontal face filling the photo (a passport-style crop).
+  const MouthBox mouth = boxes.mouth.value_or(MouthBox{static_cast<int>(w * 0.37), static_cast<int>(h * 0.66),
+                                                       static_cast<int>(w * 0.26), static_cast<int>(h * 0.1)});
+  return std::unique_ptr<Avatar>(std::make_unique<PortraitAvatar>(std::move(*image), mouth, boxes.eyes, boxes.face, box));
 }
 
 }  // namespace reelgen::video::detail

@@ -43,10 +43,11 @@ struct SubtitleOptions {
   bool highlight = true;  // the word being spoken in another colour, as in Reels captions
 };
 
-// A mouth rectangle in the portrait image's own pixels.
-struct MouthBox {
+// A rectangle in the portrait image's own pixels (x, y, width, height).
+struct ImageBox {
   int x = 0, y = 0, width = 0, height = 0;
 };
+using MouthBox = ImageBox;
 
 // One part of a video with its own speaker and setting. The fields mean what the RenderRequest
 // fields of the same names mean.
@@ -58,6 +59,8 @@ struct Scene {
   std::string background = "#223355";
   std::string portrait_path;
   std::optional<MouthBox> mouth_box;
+  std::optional<ImageBox> eyes_box;
+  std::optional<ImageBox> face_box;
 };
 
 struct RenderRequest {
@@ -79,6 +82,9 @@ struct RenderRequest {
   double music_volume = 0.3;          // 0..1, the music's gain between sentences
   std::string portrait_path;          // PNG/JPEG face for avatar "portrait"
   std::optional<MouthBox> mouth_box;  // portrait mouth; detected by a simple rule when absent
+  std::optional<ImageBox> eyes_box;   // portrait eyes (both); from the mouth box when absent
+  std::optional<ImageBox> face_box;   // portrait face for captions to avoid; from the mouth box
+                                      // when absent (see docs/video.md)
   SubtitleOptions subtitles;
   // A line shown for the whole video in the top safe area ("3 habits for calmer mornings"), as
   // Reels open with; empty for none. At most kMaxHookChars code points of text, no line breaks

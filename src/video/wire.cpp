@@ -21,6 +21,8 @@ void speaker_fields(S& s, Visit&& v) {
   v("background", s.background);
   v("portrait_path", s.portrait_path);
   v("mouth_box", s.mouth_box);
+  v("eyes_box", s.eyes_box);
+  v("face_box", s.face_box);
 }
 
 template <typename R, typename Visit>

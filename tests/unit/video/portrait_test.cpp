@@ -62,7 +62,7 @@ class Portrait : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("reelgen-portrait-test-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    auto a = make_portrait_avatar(make_photo(dir_), std::nullopt, Rect{0, 0, 400, 500});
+    auto a = make_portrait_avatar(make_photo(dir_), PortraitBoxes{}, Rect{0, 0, 400, 500});
     ASSERT_TRUE(a.has_value()) << a.error().message;
     avatar_ = std::move(*a);
   }
@@ -133,6 +133,36 @@ TEST_F(Portrait, BlinksCloseTheEyesWithSkinAndTheFaceBoxHoldsEyesAndMouth) {
   EXPECT_LE(face.y, 200);                 // the eyes, about 1.25 mouth widths above the mouth
   EXPECT_GE(face.y + face.h, 380);        // the mouth's bottom
   EXPECT_LT(face.y + face.h, 500);        // not the whole photo: captions may go on the chin
+}
+
+TEST_F(Portrait, GivenBoxesPlaceTheEyesAndTheFaceAndMustLieInsideTheImage) {
+  PortraitBoxes boxes;
+  boxes.eyes = ImageBox{120, 120, 160, 40};
+  boxes.face = ImageBox{90, 60, 220, 340};
+  auto given = make_portrait_avatar(dir_ / "photo.png", boxes, Rect{0, 0, 400, 500});
+  ASSERT_TRUE(given.has_value()) << given.error().message;
+  const Rect face = (*given)->face_box();
+  EXPECT_EQ(face.x, 90);
+  EXPECT_EQ(face.y, 60);
+  EXPECT_NEAR(face.w, 220, 1);
+  // The blink happens inside the given eyes box.
+  AvatarPose open, shut;
+  shut.eyes_open = 0;
+  const Drawn a = draw(**given, open), b = draw(**given, shut);
+  int inside = 0, outside = 0;
+  for (int y = 0; y < 330; ++y) {
+    for (int x = 0; x < 400; ++x) {
+      if (std::memcmp(a.at(x, y), b.at(x, y), 3) == 0) continue;
+      (x >= 110 && x < 290 && y >= 110 && y < 170 ? inside : outside) += 1;
+    }
+  }
+  EXPECT_GT(inside, 300);
+  EXPECT_EQ(outside, 0);
+  boxes.eyes = ImageBox{300, 120, 160, 40};  // past the 400 px width
+  auto bad = make_portrait_avatar(dir_ / "photo.png", boxes, Rect{0, 0, 400, 500});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().fields.front().field, "eyes_box");
+  EXPECT_EQ(bad.error().fields.front().rule, "inside_image");
 }
 
 }  // namespace

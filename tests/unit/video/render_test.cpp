@@ -275,6 +275,7 @@ TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
   s.avatar_id = "portrait";
   s.portrait_path = "/tmp/face.jpg";
   s.mouth_box = MouthBox{10, 20, 30, 40};
+  s.eyes_box = ImageBox{1, 2, 3, 4};
   r.scenes = {s, Scene{}};
   const auto text = boost::json::serialize(wire::to_json(r));
   auto back = wire::request_from_json(boost::json::parse(text));
@@ -282,6 +283,8 @@ TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
   EXPECT_EQ(boost::json::serialize(wire::to_json(*back)), text);
   EXPECT_EQ(back->scenes[0].mouth_box->height, 40);
   EXPECT_FALSE(back->scenes[1].mouth_box.has_value());
+  EXPECT_EQ(back->scenes[0].eyes_box->width, 3);
+  EXPECT_FALSE(back->scenes[0].face_box.has_value());
   EXPECT_EQ(back->subtitles.style, SubtitleStyle::box);
   EXPECT_EQ(back->hook, r.hook);
 

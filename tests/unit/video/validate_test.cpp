@@ -70,6 +70,26 @@ TEST(Validate, HookIsOneShortLineOfText) {
   EXPECT_TRUE(validate(r).has_value());
 }
 
+TEST(Validate, PortraitBoxesArePositive) {
+  RenderRequest r;
+  r.script = "Hello.";
+  r.mouth_box = MouthBox{10, 20, 30, 10};
+  r.eyes_box = ImageBox{5, 5, 50, 10};
+  r.face_box = ImageBox{0, 0, 60, 80};
+  EXPECT_TRUE(validate(r).has_value());
+  r.eyes_box = ImageBox{5, 5, 0, 10};
+  r.face_box = ImageBox{-1, 0, 60, 80};
+  const auto e = validate(r).error();
+  EXPECT_TRUE(has_field(e, "eyes_box", "positive"));
+  EXPECT_TRUE(has_field(e, "face_box", "positive"));
+  r = RenderRequest{};
+  Scene s;
+  s.script = "Hi.";
+  s.face_box = ImageBox{0, 0, 0, 0};
+  r.scenes = {s};
+  EXPECT_TRUE(has_field(validate(r).error(), "scenes[0].face_box", "positive"));
+}
+
 TEST(Validate, ScriptLimitAndVoiceLanguage) {
   RenderRequest r;
   r.script = std::string(5001, 'a');
