@@ -444,16 +444,25 @@ class VectorAvatar final : public Avatar {
   Rect dynamic_bounds() const override { return bounds_; }
   Rect face_box() const override { return face_; }
 
+  Rect changed_bounds(const AvatarPose& next) const override {
+    const auto [px, py] = sprite_at(next);
+    if (!drawn_ || px != last_px_ || py != last_py_) return bounds_;
+    // The head holds still: only eyes, brows, glasses and mouth change.
+    const double hx = px - sprite_left_ * head_, hy = py - sprite_top_ * head_;
+    return intersect({static_cast<int>(std::floor(hx - 0.37 * head_)) - 2,
+                      static_cast<int>(std::floor(hy - 0.26 * head_)) - 2,
+                      static_cast<int>(std::ceil(0.74 * head_)) + 4, static_cast<int>(std::ceil(0.74 * head_)) + 4},
+                     bounds_);
+  }
+
   void draw_dynamic(cairo_t* cr, const AvatarPose& pose) override {
-    const double hx = cx_ + pose.motion.dx * head_;
-    const double hy = cy_ + (pose.motion.dy + 0.004 * pose.motion.breath + pose.expression.nod) * head_;
     cairo_save(cr);
     cairo_rectangle(cr, bounds_.x, bounds_.y, bounds_.w, bounds_.h);
     cairo_clip(cr);
-    // Whole-pixel offsets keep the blit on pixman's plain SIMD path; a bilinear blit of the
-    // sprite cost more than the rest of the frame. The drift is slow, so single-pixel steps
-    // do not show.
-    const double px = std::round(hx + sprite_left_ * head_), py = std::round(hy + sprite_top_ * head_);
+    const auto [px, py] = sprite_at(pose);
+    drawn_ = true;
+    last_px_ = px;
+    last_py_ = py;
     cairo_set_source_surface(cr, sprite_, px, py);
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_FAST);
     cairo_paint(cr);
@@ -467,6 +476,15 @@ class VectorAvatar final : public Avatar {
   }
 
  private:
+  // Where the head sprite goes for a pose. Whole-pixel offsets keep the blit on pixman's plain
+  // SIMD path; a bilinear blit of the sprite cost more than the rest of the frame. The drift is
+  // slow, so single-pixel steps do not show, and most frames keep the last frame's offset.
+  std::pair<double, double> sprite_at(const AvatarPose& pose) const {
+    const double hx = cx_ + pose.motion.dx * head_;
+    const double hy = cy_ + (pose.motion.dy + 0.004 * pose.motion.breath + pose.expression.nod) * head_;
+    return {std::round(hx + sprite_left_ * head_), std::round(hy + sprite_top_ * head_)};
+  }
+
   // Forehead to chin (or the beard's tip), ear to ear, grown by the idle motion's reach. Hair
   // above and beside it is not face: captions may cover it.
   Rect measure_face(int margin) const {
@@ -484,6 +502,8 @@ class VectorAvatar final : public Avatar {
   int sprite_w_ = 0, sprite_h_ = 0;
   cairo_surface_t* sprite_ = nullptr;
   Rect bounds_, face_;
+  bool drawn_ = false;
+  double last_px_ = 0, last_py_ = 0;
 };
 
 MouthShape shape_of(Viseme v) {

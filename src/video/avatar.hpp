@@ -39,6 +39,10 @@ class Avatar {
   virtual void draw_static(cairo_t* cr) = 0;
   // The frame area draw_dynamic may touch.
   virtual Rect dynamic_bounds() const = 0;
+  // The part of dynamic_bounds() where drawing next differs from the frame drawn last: all of it
+  // before the first frame or when the head moved, only the eyes and mouth while it holds still.
+  // The caller restores and redraws that part alone, with draw_dynamic clipped to it.
+  virtual Rect changed_bounds(const AvatarPose& /*next*/) const { return dynamic_bounds(); }
   // The moving parts of one frame; the caller has restored the base inside dynamic_bounds().
   virtual void draw_dynamic(cairo_t* cr, const AvatarPose& pose) = 0;
   // Forehead to chin (beard included) and ear to ear, in frame pixels, over the whole range of

@@ -83,14 +83,23 @@ void Compositor::restore(const Rect& r) {
 }
 
 void Compositor::compose(const AvatarPose& pose, cairo_surface_t* subtitles, bool subtitles_changed) {
-  const bool overlap = !intersect(avatar_rect_, subtitle_rect_).empty();
+  // Only what changes is restored, redrawn and converted: the avatar's changed part and, when
+  // it changed or the avatar's redraw cut into it, the subtitle band.
+  Rect area = even(avatar_.changed_bounds(pose), width_, height_);
+  const bool overlap = !intersect(area, subtitle_rect_).empty();
   const bool redraw_subtitles = subtitles_changed || (overlap && (subtitles || subtitles_shown_));
+  // Restoring the band wipes whatever avatar lies under it, so then the whole avatar is redrawn.
+  if (redraw_subtitles && !intersect(avatar_rect_, subtitle_rect_).empty()) area = avatar_rect_;
   cairo_surface_flush(frame_);
-  restore(avatar_rect_);
+  restore(area);
   if (redraw_subtitles) restore(subtitle_rect_);
   cairo_surface_mark_dirty(frame_);
+  cairo_save(cr_);
+  cairo_rectangle(cr_, area.x, area.y, area.w, area.h);
+  cairo_clip(cr_);
   avatar_.draw_dynamic(cr_, pose);
-  if (subtitles != nullptr && (redraw_subtitles)) {
+  cairo_restore(cr_);
+  if (subtitles != nullptr && redraw_subtitles) {
     cairo_set_source_surface(cr_, subtitles, subtitle_rect_.x, subtitle_rect_.y);
     cairo_rectangle(cr_, subtitle_rect_.x, subtitle_rect_.y, subtitle_rect_.w, subtitle_rect_.h);
     cairo_fill(cr_);
@@ -98,10 +107,8 @@ void Compositor::compose(const AvatarPose& pose, cairo_surface_t* subtitles, boo
   subtitles_shown_ = subtitles != nullptr;
   cairo_surface_flush(frame_);
 
-  // Convert the changed areas: the avatar's columns only, the subtitle band (full width) when
-  // it changed; merged into one band when they touch.
-  const int a0 = avatar_rect_.y, a1 = avatar_rect_.y + avatar_rect_.h;
-  const int ax0 = avatar_rect_.x, ax1 = avatar_rect_.x + avatar_rect_.w;
+  // Convert the changed areas, merged into one when they touch.
+  const int a0 = area.y, a1 = area.y + area.h, ax0 = area.x, ax1 = area.x + area.w;
   if (!redraw_subtitles) {
     convert(a0, a1, ax0, ax1);
     return;

@@ -47,8 +47,11 @@ AvatarPose pose_at(int frame) {
   pose.mouth = {static_cast<Viseme>(frame % kVisemeCount), static_cast<Viseme>((frame * 4 + 1) % kVisemeCount),
                 (frame % 5) / 4.0};
   pose.eyes_open = frame % 9 == 4 ? 0.1 : 1.0;
-  pose.motion = idle_motion(frame / 30.0 * 7, 17);  // fast, to move the head across its range
-  pose.expression = {kNodDepth * (frame % 3) / 2.0, (frame % 4) / 3.0, (frame % 5) / 2.0 - 1, (frame % 3) - 1.0};
+  // Fast, to move the head across its range, and every other run of four frames held still,
+  // when only the eyes and mouth are redrawn.
+  const int held = frame / 4 % 2 == 0 ? frame : frame / 4 * 4;
+  pose.motion = idle_motion(held / 30.0 * 7, 17);
+  pose.expression = {kNodDepth * (held % 3) / 2.0, (frame % 4) / 3.0, (frame % 5) / 2.0 - 1, (frame % 3) - 1.0};
   return pose;
 }
 
@@ -88,13 +91,13 @@ TEST(Compositor, IncrementalFramesEqualFramesDrawnFromScratch) {
                                      framing_for(size.width, size.height));
     SubtitleRenderer subtitles(size.width, size.height, SubtitleOptions{}, avatar->face_box());
     Compositor running(size.width, size.height, make_base(size, *avatar), *avatar, subtitles.band());
-    for (int frame = 0; frame < 24; ++frame) {
+    for (int frame = 0; frame < 32; ++frame) {
       const AvatarPose pose = pose_at(frame);
       // Subtitles come and go and their highlight moves, as in a video.
       const int phase = frame / 3 % 4;
       cairo_surface_t* band = phase == 3 ? nullptr : subtitles.render(words, cue, static_cast<std::size_t>(phase));
       running.compose(pose, band, frame % 3 == 0);
-      if (frame % 4 != 3) continue;
+      if (frame % 3 != 2) continue;
       auto fresh_avatar = make_vector_avatar(style(s.aspect == Aspect::landscape ? "leo" : "ava"),
                                              framing_for(size.width, size.height));
       Compositor fresh(size.width, size.height, make_base(size, *fresh_avatar), *fresh_avatar,
