@@ -8,7 +8,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include <boost/json.hpp>
 #include <cstdlib>
@@ -35,6 +37,28 @@ class Render : public ::testing::Test {
     return n;
   }
   fs::path dir_;
+};
+
+// Points REELGEN_RENDER_BIN elsewhere for one test and puts the old value back, so the tests
+// after it in the same process still find the real renderer.
+class RendererOverride {
+ public:
+  explicit RendererOverride(const fs::path& bin) {
+    if (const char* old = std::getenv("REELGEN_RENDER_BIN")) old_ = old;
+    ::setenv("REELGEN_RENDER_BIN", bin.c_str(), 1);
+  }
+  ~RendererOverride() {
+    if (old_) {
+      ::setenv("REELGEN_RENDER_BIN", old_->c_str(), 1);
+    } else {
+      ::unsetenv("REELGEN_RENDER_BIN");
+    }
+  }
+  RendererOverride(const RendererOverride&) = delete;
+  RendererOverride& operator=(const RendererOverride&) = delete;
+
+ private:
+  std::optional<std::string> old_;
 };
 
 struct SrtCue {
@@ -241,9 +265,10 @@ TEST_F(Render, ACrashedRendererLeavesNoPartialFile) {
                            "touch \"$(dirname \"$2\")/.$(basename \"$2\").partial-$$-0\"\n"
                            "kill -SEGV $$\n";
   fs::permissions(script, fs::perms::owner_all);
-  ::setenv("REELGEN_RENDER_BIN", script.c_str(), 1);
-  auto result = render(draft(), dir_ / "crash.mp4");
-  ::unsetenv("REELGEN_RENDER_BIN");
+  auto result = [&] {
+    RendererOverride crashing(script);
+    return render(draft(), dir_ / "crash.mp4");
+  }();
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, core::ErrorCode::internal);
   EXPECT_NE(result.error().message.find("signal 11"), std::string::npos) << result.error().message;
@@ -252,9 +277,10 @@ TEST_F(Render, ACrashedRendererLeavesNoPartialFile) {
 }
 
 TEST_F(Render, AMissingRendererIsAClearError) {
-  ::setenv("REELGEN_RENDER_BIN", (dir_ / "no-such-renderer").c_str(), 1);
-  auto result = render(draft(), dir_ / "none.mp4");
-  ::unsetenv("REELGEN_RENDER_BIN");
+  auto result = [&] {
+    RendererOverride missing(dir_ / "no-such-renderer");
+    return render(draft(), dir_ / "none.mp4");
+  }();
   ASSERT_FALSE(result.has_value());
   EXPECT_NE(result.error().message.find("cannot start the renderer"), std::string::npos)
       << result.error().message;
