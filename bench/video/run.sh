@@ -35,6 +35,16 @@ ceiling_wall=$(wall "$work/ceiling_time.txt")
 ceiling_rss=$(field "$work/ceiling_time.txt" "Maximum resident set size")
 ceiling_cpu=$(field "$work/ceiling_time.txt" "Percent of CPU")
 ratio=$(awk -v a="$render_wall" -v b="$ceiling_wall" 'BEGIN { printf "%.2f", a / b }')
+realtime=$(awk -v d="$duration" -v w="$render_wall" 'BEGIN { printf "%.1f", d / w }')
+# Loudness of the output as the platforms measure it (EBU R 128, true peak).
+loudness=$(ffmpeg -nostats -hide_banner -i "$out" -af ebur128=peak=true -f null - 2>&1 |
+           awk '/Summary:/ { s = 1 } s && /I:/ { i = $2 } s && /Peak:/ { p = $2 } END { print i " LUFS, true peak " p " dBTP" }')
+# Observations kept by hand below this marker survive a rerun.
+marker='<!-- observations -->'
+kept=""
+if [[ -f "$root/bench/results/video.md" ]] && grep -qF "$marker" "$root/bench/results/video.md"; then
+  kept=$(sed -n "/$marker/,\$p" "$root/bench/results/video.md")
+fi
 
 mkdir -p "$root/bench/results"
 cat > "$root/bench/results/video.md" <<MD
@@ -50,7 +60,8 @@ of frames of a still image with the same x264 settings (superfast, CRF 23) and t
 | reelgen video | ${render_wall} s | $((render_rss / 1024)) MB | ${render_cpu} |
 | ffmpeg still-image ceiling | ${ceiling_wall} s | $((ceiling_rss / 1024)) MB | ${ceiling_cpu} |
 
-- ratio to the ceiling: **${ratio}x** (target ≤ 1.25x)
+- ratio to the ceiling: **${ratio}x** (target ≤ 1.25x); **${realtime}x realtime** (target ≥ 5x)
+- loudness: ${loudness} (target -14 ± 1 LUFS, ≤ -1 dBTP)
 - video: ${duration} s, ${frames} frames, $((size / 1024)) KB
 - load average before the run: ${load} (the ratio is the comparable figure on a shared machine)
 - targets: ≤ 1.5 s wall, ≤ 1.25x ceiling, peak RSS < 200 MB, both cores busy (CPU near 200%)
@@ -68,4 +79,5 @@ ${cmd[*]}
 ${ceiling[*]}
 \`\`\`
 MD
+if [[ -n "$kept" ]]; then printf '\n%s\n' "$kept" >> "$root/bench/results/video.md"; fi
 cat "$root/bench/results/video.md"

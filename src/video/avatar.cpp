@@ -29,14 +29,27 @@ void ellipse(cairo_t* cr, double cx, double cy, double rx, double ry) {
 constexpr double kMouthY = 0.27;
 constexpr double kEyeY = -0.02, kEyeX = 0.17;
 
+constexpr double kOpenHeight = 0.15;  // the lips' inner gap of a fully open mouth
+constexpr double kTeethGap = 0.007;   // dark line between clenched teeth
+
+// A lens from the left corner to the right one, reaching up and down from the mouth line (the
+// bezier's control points sit at 4/3 of the reach, where a cubic peaks).
+void lens(cairo_t* cr, double half_width, double up, double down, double round) {
+  const double cy = kMouthY, k = 0.55 + 0.45 * round;
+  cairo_move_to(cr, -half_width, cy);
+  cairo_curve_to(cr, -half_width * k, cy - up / 0.75, half_width * k, cy - up / 0.75, half_width, cy);
+  cairo_curve_to(cr, half_width * k, cy + down / 0.75, -half_width * k, cy + down / 0.75, -half_width, cy);
+  cairo_close_path(cr);
+}
+
 void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
   const double cx = 0, cy = kMouthY;
-  const double w = 0.11 * m.width;               // half width
-  const double open = 0.13 * m.open;             // inner height
+  const double w = 0.11 * m.width;  // half width
+  const double open = mouth_opening(m);
   const double lip = 0.028;
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-  if (open < 0.008) {
+  if (open <= 0) {
     // Closed or resting: two lips meeting on a slightly smiling line.
     const double press = m.open <= 0.001 ? 0.7 : 1.0;
     cairo_move_to(cr, cx - w, cy);
@@ -51,44 +64,59 @@ void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
     cairo_stroke(cr);
     return;
   }
-  // The opening: a lens that becomes an ellipse as the shape rounds.
-  auto opening = [&] {
-    const double top = cy - open * 0.35, bottom = cy + open * 0.65;
-    const double k = 0.55 + 0.45 * m.round;  // how far the control points reach sideways
-    cairo_move_to(cr, cx - w, cy);
-    cairo_curve_to(cr, cx - w * k, top - open * 0.15, cx + w * k, top - open * 0.15, cx + w, cy);
-    cairo_curve_to(cr, cx + w * k, bottom + open * 0.25, cx - w * k, bottom + open * 0.25, cx - w, cy);
-    cairo_close_path(cr);
-  };
-  opening();
-  cairo_set_source_rgb(cr, 0.23, 0.05, 0.08);
+  // The lips are a ring around the opening: an outer lens filled with the lip colour, the
+  // opening filled over it, so the lips never cover the opening they frame.
+  const double up = open * 0.4, down = open * 0.6;
+  const double upper_lip = lip * (0.85 + 0.3 * m.round), lower_lip = lip * (1.1 + 0.3 * m.round);
+  lens(cr, w + lip * 0.5, up + upper_lip, down + lower_lip, m.round);
+  set(cr, s.lips);
+  cairo_fill(cr);
+  lens(cr, w, up, down, m.round);
+  cairo_set_source_rgb(cr, 0.20, 0.04, 0.07);
   cairo_fill_preserve(cr);
   cairo_save(cr);
   cairo_clip(cr);
-  if (m.teeth > 0.05) {
-    cairo_rectangle(cr, cx - w, cy - open * 0.6, 2 * w, open * (0.25 + 0.2 * m.teeth) + 0.012);
-    cairo_set_source_rgb(cr, 0.97, 0.96, 0.93);
+  const double top = cy - up, bottom = cy + down;
+  if (m.tongue > 0.05) {
+    ellipse(cr, cx, bottom - open * 0.12 * m.tongue, w * 0.62, open * (0.2 + 0.15 * m.tongue));
+    cairo_set_source_rgb(cr, 0.80, 0.34, 0.40);
     cairo_fill(cr);
   }
-  if (m.tongue > 0.05) {
-    ellipse(cr, cx, cy + open * (0.75 - 0.5 * m.tongue * (m.tongue > 0.9 ? 1 : 0)), w * 0.6, open * 0.35);
-    cairo_set_source_rgb(cr, 0.85, 0.38, 0.42);
+  if (m.lower > 0.05) {
+    // Clenched: both rows of teeth, a thin dark gap between them.
+    cairo_rectangle(cr, cx - w, top - 0.01, 2 * w, (cy - kTeethGap / 2) - (top - 0.01));
+    cairo_rectangle(cr, cx - w, cy + kTeethGap / 2, 2 * w, bottom + 0.01 - (cy + kTeethGap / 2));
+    cairo_set_source_rgb(cr, 0.96, 0.95, 0.92);
+    cairo_fill(cr);
+    // Faint lines between the teeth, so they read as teeth and not as a white bar.
+    cairo_set_source_rgba(cr, 0.55, 0.5, 0.48, 0.6);
+    cairo_set_line_width(cr, 0.004);
+    for (int i = -2; i <= 2; ++i) {
+      const double x = cx + i * w * 0.28;
+      cairo_move_to(cr, x, top);
+      cairo_line_to(cr, x, cy - kTeethGap / 2);
+      cairo_move_to(cr, x, cy + kTeethGap / 2);
+      cairo_line_to(cr, x, bottom);
+    }
+    cairo_stroke(cr);
+  } else if (m.teeth > 0.05) {
+    // The upper teeth show under the upper lip.
+    cairo_rectangle(cr, cx - w, top - 0.01, 2 * w, 0.01 + std::min(open * 0.4, 0.03) * m.teeth + 0.004);
+    cairo_set_source_rgb(cr, 0.96, 0.95, 0.92);
     cairo_fill(cr);
   }
   cairo_restore(cr);
-  opening();
-  set(cr, s.lips);
-  cairo_set_line_width(cr, lip * (1.0 + 0.4 * m.round));
-  cairo_stroke(cr);
   if (m.bite > 0.05) {
     // Lower lip tucked under the upper teeth.
     cairo_rectangle(cr, cx - w * 0.8, cy - 0.004, 1.6 * w, 0.016);
-    cairo_set_source_rgb(cr, 0.97, 0.96, 0.93);
+    cairo_set_source_rgb(cr, 0.96, 0.95, 0.92);
     cairo_fill(cr);
   }
 }
 
-void draw_eyes(cairo_t* cr, const AvatarStyle& s, double openness) {
+// gaze_x, gaze_y (-1..1) move the irises within the eye.
+void draw_eyes(cairo_t* cr, const AvatarStyle& s, double openness, double gaze_x, double gaze_y) {
+  const double gx = 0.026 * std::clamp(gaze_x, -1.0, 1.0), gy = 0.012 * std::clamp(gaze_y, -1.0, 1.0);
   for (int side : {-1, 1}) {
     const double x = side * kEyeX, y = kEyeY;
     if (openness < 0.2) {
@@ -108,13 +136,13 @@ void draw_eyes(cairo_t* cr, const AvatarStyle& s, double openness) {
     set(cr, shade(s.skin, 0.4));
     cairo_set_line_width(cr, 0.012);
     cairo_stroke(cr);
-    ellipse(cr, x, y, 0.042, 0.042);
+    ellipse(cr, x + gx, y + gy, 0.042, 0.042);
     set(cr, s.eyes);
     cairo_fill(cr);
-    ellipse(cr, x, y, 0.021, 0.021);
+    ellipse(cr, x + gx, y + gy, 0.021, 0.021);
     cairo_set_source_rgb(cr, 0.05, 0.05, 0.06);
     cairo_fill(cr);
-    ellipse(cr, x + 0.013, y - 0.014, 0.009, 0.009);
+    ellipse(cr, x + gx + 0.013, y + gy - 0.014, 0.009, 0.009);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_fill(cr);
     cairo_restore(cr);
@@ -180,9 +208,10 @@ void draw_hair_front(cairo_t* cr, const AvatarStyle& s) {
     cairo_fill(cr);
     return;
   }
-  // A cap over the skull with a fringe whose shape depends on the style.
-  cairo_move_to(cr, -0.42, -0.05);
-  cairo_curve_to(cr, -0.5, -0.68, 0.5, -0.68, 0.42, -0.05);
+  // A cap over the skull with a fringe whose shape depends on the style. It reaches a little
+  // past the face's outline, so no skin shows as a rim around the hair.
+  cairo_move_to(cr, -0.44, -0.02);
+  cairo_curve_to(cr, -0.54, -0.72, 0.54, -0.72, 0.44, -0.02);
   if (s.hair_style == "short") {
     cairo_curve_to(cr, 0.38, -0.3, 0.2, -0.32, 0.05, -0.3);
     cairo_curve_to(cr, -0.15, -0.36, -0.35, -0.3, -0.42, -0.05);
@@ -195,7 +224,16 @@ void draw_hair_front(cairo_t* cr, const AvatarStyle& s) {
     cairo_curve_to(cr, -0.1, -0.38, -0.35, -0.3, -0.42, -0.05);
   }
   cairo_close_path(cr);
+  // Depth: light falls from the upper left, so the crown is lighter than the sides.
+  cairo_pattern_t* light = cairo_pattern_create_linear(-0.25, -0.62, 0.3, -0.05);
+  const Rgb top = shade(s.hair, 1.35), side = shade(s.hair, 0.82);
+  cairo_pattern_add_color_stop_rgb(light, 0, std::max(top.r, s.hair.r + 0.08), std::max(top.g, s.hair.g + 0.06),
+                                   std::max(top.b, s.hair.b + 0.05));
+  cairo_pattern_add_color_stop_rgb(light, 0.45, s.hair.r, s.hair.g, s.hair.b);
+  cairo_pattern_add_color_stop_rgb(light, 1, side.r, side.g, side.b);
+  cairo_set_source(cr, light);
   cairo_fill(cr);
+  cairo_pattern_destroy(light);
 }
 
 void draw_head(cairo_t* cr, const AvatarStyle& s) {
@@ -227,15 +265,7 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
   cairo_set_line_width(cr, 0.012);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   cairo_stroke(cr);
-  // Brows.
-  for (int side : {-1, 1}) {
-    cairo_move_to(cr, side * 0.09, -0.1);
-    cairo_curve_to(cr, side * 0.13, -0.135, side * 0.2, -0.14, side * 0.26, -0.105);
-    set(cr, s.brows);
-    cairo_set_line_width(cr, 0.026);
-    cairo_stroke(cr);
-  }
-  if (s.accessory == "beard") {
+  if (s.wears("beard")) {
     cairo_move_to(cr, -0.39, 0.02);
     cairo_curve_to(cr, -0.38, 0.42, -0.2, 0.62, 0, 0.62);
     cairo_curve_to(cr, 0.2, 0.62, 0.38, 0.42, 0.39, 0.02);
@@ -243,12 +273,15 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
     cairo_curve_to(cr, -0.15, 0.17, -0.3, 0.22, -0.39, 0.02);
     set(cr, s.hair);
     cairo_fill(cr);
-    // Keep the lips area clear so the mouth reads on top of the beard.
-    ellipse(cr, 0, kMouthY, 0.15, 0.085);
-    set(cr, shade(s.skin, 0.95));
+    // A moustache over the upper lip; the mouth is drawn over the beard, lips and all, so no
+    // skin patch is cut around it.
+    cairo_move_to(cr, -0.15, kMouthY - 0.01);
+    cairo_curve_to(cr, -0.1, kMouthY - 0.075, 0.1, kMouthY - 0.075, 0.15, kMouthY - 0.01);
+    cairo_curve_to(cr, 0.08, kMouthY - 0.04, -0.08, kMouthY - 0.04, -0.15, kMouthY - 0.01);
+    set(cr, shade(s.hair, 0.85));
     cairo_fill(cr);
   }
-  if (s.accessory == "earrings") {
+  if (s.wears("earrings")) {
     for (int side : {-1, 1}) {
       ellipse(cr, side * 0.4, 0.15, 0.022, 0.022);
       cairo_set_source_rgb(cr, 0.95, 0.78, 0.25);
@@ -256,6 +289,20 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
     }
   }
   draw_hair_front(cr, s);
+}
+
+// Brows move (up on questions and exclamations), so they are drawn every frame; raised, they
+// lift and arch a little more at the inner end.
+void draw_brows(cairo_t* cr, const AvatarStyle& s, double raise) {
+  const double up = 0.028 * raise;
+  for (int side : {-1, 1}) {
+    cairo_move_to(cr, side * 0.09, -0.1 - up * 1.15);
+    cairo_curve_to(cr, side * 0.13, -0.135 - up * 1.1, side * 0.2, -0.14 - up, side * 0.26, -0.105 - up * 0.7);
+    set(cr, s.brows);
+    cairo_set_line_width(cr, 0.026);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_stroke(cr);
+  }
 }
 
 // Glasses sit over the eyes, so they are drawn after the eyes every frame.
@@ -290,14 +337,28 @@ void draw_body(cairo_t* cr, const AvatarStyle& s, double bottom) {
   cairo_rectangle(cr, -0.13, 0.3, 0.26, 0.45);
   set(cr, shade(s.skin, 0.85));
   cairo_fill(cr);
-  // Shoulders and chest.
+  // The chin's shadow on the neck.
+  cairo_pattern_t* shadow = cairo_pattern_create_linear(0, 0.42, 0, 0.62);
+  cairo_pattern_add_color_stop_rgba(shadow, 0, 0, 0, 0, 0.28);
+  cairo_pattern_add_color_stop_rgba(shadow, 1, 0, 0, 0, 0);
+  cairo_rectangle(cr, -0.13, 0.3, 0.26, 0.34);
+  cairo_set_source(cr, shadow);
+  cairo_fill(cr);
+  cairo_pattern_destroy(shadow);
+  // Shoulders and chest, lit from above: a touch lighter at the shoulders, darker below.
   cairo_move_to(cr, -1.05, bottom);
   cairo_curve_to(cr, -1.05, 0.82, -0.8, 0.66, -0.3, 0.64);
   cairo_line_to(cr, 0.3, 0.64);
   cairo_curve_to(cr, 0.8, 0.66, 1.05, 0.82, 1.05, bottom);
   cairo_close_path(cr);
-  set(cr, o);
+  cairo_pattern_t* cloth = cairo_pattern_create_linear(0, 0.64, 0, bottom);
+  const Rgb lit = shade(o, 1.12), dim = shade(o, 0.8);
+  cairo_pattern_add_color_stop_rgb(cloth, 0, lit.r, lit.g, lit.b);
+  cairo_pattern_add_color_stop_rgb(cloth, 0.35, o.r, o.g, o.b);
+  cairo_pattern_add_color_stop_rgb(cloth, 1, dim.r, dim.g, dim.b);
+  cairo_set_source(cr, cloth);
   cairo_fill(cr);
+  cairo_pattern_destroy(cloth);
   if (s.outfit_style == "suit") {
     cairo_move_to(cr, -0.2, 0.64);
     cairo_line_to(cr, 0.2, 0.64);
@@ -345,15 +406,13 @@ void draw_body(cairo_t* cr, const AvatarStyle& s, double bottom) {
 
 class VectorAvatar final : public Avatar {
  public:
-  VectorAvatar(const AvatarStyle& style, Rect box) : style_(style), box_(box) {
-    head_ = box.h * 0.42;
-    cx_ = box.x + box.w / 2.0;
-    cy_ = box.y + box.h * 0.34;
+  VectorAvatar(const AvatarStyle& style, const Framing& framing)
+      : style_(style), box_(framing.box), head_(framing.head), cx_(framing.cx), cy_(framing.cy) {
     // The head sprite: hair, face and features that move together, drawn once.
     sprite_left_ = -0.8;
-    sprite_top_ = -0.82;
+    sprite_top_ = -0.9;
     sprite_w_ = static_cast<int>(std::ceil(1.6 * head_)) + 2;
-    sprite_h_ = static_cast<int>(std::ceil(1.72 * head_)) + 2;
+    sprite_h_ = static_cast<int>(std::ceil(1.8 * head_)) + 2;
     sprite_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sprite_w_, sprite_h_);
     cairo_t* cr = cairo_create(sprite_);
     cairo_scale(cr, head_, head_);
@@ -361,10 +420,12 @@ class VectorAvatar final : public Avatar {
     draw_head(cr, style_);
     cairo_destroy(cr);
     cairo_surface_flush(sprite_);
-    const int margin = static_cast<int>(std::ceil(0.03 * head_)) + 2;
+    // Room for the idle drift (0.015), breathing (0.004) and a nod (kNodDepth).
+    const int margin = static_cast<int>(std::ceil((0.02 + kNodDepth) * head_)) + 2;
     bounds_ = {static_cast<int>(std::floor(cx_ + sprite_left_ * head_)) - margin,
                static_cast<int>(std::floor(cy_ + sprite_top_ * head_)) - margin, sprite_w_ + 2 * margin,
                sprite_h_ + 2 * margin};
+    face_ = measure_face(margin);
   }
   ~VectorAvatar() override { cairo_surface_destroy(sprite_); }
   VectorAvatar(const VectorAvatar&) = delete;
@@ -381,49 +442,82 @@ class VectorAvatar final : public Avatar {
   }
 
   Rect dynamic_bounds() const override { return bounds_; }
+  Rect face_box() const override { return face_; }
+
+  Rect changed_bounds(const AvatarPose& next) const override {
+    const auto [px, py] = sprite_at(next);
+    if (!drawn_ || px != last_px_ || py != last_py_) return bounds_;
+    // The head holds still: only eyes, brows, glasses and mouth change.
+    const double hx = px - sprite_left_ * head_, hy = py - sprite_top_ * head_;
+    return intersect({static_cast<int>(std::floor(hx - 0.37 * head_)) - 2,
+                      static_cast<int>(std::floor(hy - 0.26 * head_)) - 2,
+                      static_cast<int>(std::ceil(0.74 * head_)) + 4, static_cast<int>(std::ceil(0.74 * head_)) + 4},
+                     bounds_);
+  }
 
   void draw_dynamic(cairo_t* cr, const AvatarPose& pose) override {
-    const double hx = cx_ + pose.motion.dx * head_;
-    const double hy = cy_ + (pose.motion.dy + 0.004 * pose.motion.breath) * head_;
     cairo_save(cr);
     cairo_rectangle(cr, bounds_.x, bounds_.y, bounds_.w, bounds_.h);
     cairo_clip(cr);
-    // Whole-pixel offsets keep the blit on pixman's plain SIMD path; a bilinear blit of the
-    // sprite cost more than the rest of the frame. The drift is slow, so single-pixel steps
-    // do not show.
-    const double px = std::round(hx + sprite_left_ * head_), py = std::round(hy + sprite_top_ * head_);
+    const auto [px, py] = sprite_at(pose);
+    drawn_ = true;
+    last_px_ = px;
+    last_py_ = py;
     cairo_set_source_surface(cr, sprite_, px, py);
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_FAST);
     cairo_paint(cr);
     cairo_translate(cr, px - sprite_left_ * head_, py - sprite_top_ * head_);
     cairo_scale(cr, head_, head_);
-    draw_eyes(cr, style_, pose.eyes_open);
-    if (style_.accessory == "glasses") draw_glasses(cr);
+    draw_eyes(cr, style_, pose.eyes_open, pose.expression.gaze_x, pose.expression.gaze_y);
+    draw_brows(cr, style_, pose.expression.brows);
+    if (style_.wears("glasses")) draw_glasses(cr);
     draw_mouth(cr, style_, mouth_shape(pose.mouth));
     cairo_restore(cr);
   }
 
  private:
+  // Where the head sprite goes for a pose. Whole-pixel offsets keep the blit on pixman's plain
+  // SIMD path; a bilinear blit of the sprite cost more than the rest of the frame. The drift is
+  // slow, so single-pixel steps do not show, and most frames keep the last frame's offset.
+  std::pair<double, double> sprite_at(const AvatarPose& pose) const {
+    const double hx = cx_ + pose.motion.dx * head_;
+    const double hy = cy_ + (pose.motion.dy + 0.004 * pose.motion.breath + pose.expression.nod) * head_;
+    return {std::round(hx + sprite_left_ * head_), std::round(hy + sprite_top_ * head_)};
+  }
+
+  // Forehead to chin (or the beard's tip), ear to ear, grown by the idle motion's reach. Hair
+  // above and beside it is not face: captions may cover it.
+  Rect measure_face(int margin) const {
+    const double chin = style_.wears("beard") ? 0.6 : 0.52;
+    return {static_cast<int>(std::floor(cx_ - 0.47 * head_)) - margin,
+            static_cast<int>(std::floor(cy_ - 0.52 * head_)) - margin,
+            static_cast<int>(std::ceil(0.94 * head_)) + 2 * margin,
+            static_cast<int>(std::ceil((0.52 + chin) * head_)) + 2 * margin};
+  }
+
   AvatarStyle style_;
   Rect box_;
   double head_ = 0, cx_ = 0, cy_ = 0;
   double sprite_left_ = 0, sprite_top_ = 0;
   int sprite_w_ = 0, sprite_h_ = 0;
   cairo_surface_t* sprite_ = nullptr;
-  Rect bounds_;
+  Rect bounds_, face_;
+  bool drawn_ = false;
+  double last_px_ = 0, last_py_ = 0;
 };
 
 MouthShape shape_of(Viseme v) {
+  //        open  width round teeth tongue bite lower
   switch (v) {
-    case Viseme::rest: return {0, 0.9, 0, 0, 0, 0};
-    case Viseme::closed: return {0, 0.82, 0, 0, 0, 0};
-    case Viseme::clenched: return {0.14, 1.05, 0, 1, 0, 0};
-    case Viseme::open: return {0.5, 0.95, 0.1, 0.5, 0.3, 0};
-    case Viseme::wide: return {0.85, 1.05, 0.15, 0.6, 0.4, 0};
-    case Viseme::rounded: return {0.55, 0.62, 0.85, 0.3, 0.2, 0};
-    case Viseme::puckered: return {0.22, 0.42, 1, 0, 0, 0};
-    case Viseme::fv: return {0.12, 0.92, 0, 1, 0, 1};
-    case Viseme::l: return {0.42, 0.9, 0.1, 0.6, 1, 0};
+    case Viseme::rest: return {0, 0.9, 0, 0, 0, 0, 0};
+    case Viseme::closed: return {0, 0.82, 0, 0, 0, 0, 0};
+    case Viseme::clenched: return {0.3, 1.05, 0, 1, 0, 0, 1};
+    case Viseme::open: return {0.58, 0.95, 0.1, 0.5, 0.3, 0, 0};
+    case Viseme::wide: return {0.9, 1.05, 0.15, 0.6, 0.4, 0, 0};
+    case Viseme::rounded: return {0.62, 0.62, 0.85, 0.3, 0.2, 0, 0};
+    case Viseme::puckered: return {0.32, 0.42, 1, 0, 0, 0, 0};
+    case Viseme::fv: return {0.14, 0.92, 0, 1, 0, 1, 0};
+    case Viseme::l: return {0.45, 0.9, 0.1, 0.6, 1, 0, 0};
   }
   return {};
 }
@@ -436,15 +530,41 @@ Rect intersect(const Rect& a, const Rect& b) {
   return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
 }
 
-Rect avatar_box(int frame_width, int frame_height) {
-  const bool tall = frame_height > frame_width;
-  const int h = static_cast<int>(frame_height * (tall ? 0.66 : 0.86));
-  const int w = std::min(frame_width, static_cast<int>(h * 0.95));
-  return {(frame_width - w) / 2, frame_height - h, w, h};
+Framing framing_for(int frame_width, int frame_height) {
+  const double w = frame_width, h = frame_height;
+  Framing f;
+  if (frame_height > frame_width) {
+    // 9:16: the head 35 % of the height, its hair from about a quarter down; the chin leaves
+    // room above the bottom 20 % (the platform's caption and button overlay) for captions.
+    f.head = 0.35 * h;
+    f.cx = 0.5 * w;
+    f.cy = 0.482 * h;
+  } else if (frame_width > frame_height) {
+    // 16:9: the bust right of centre, the left free for captions beside the face.
+    f.head = 0.44 * h;
+    f.cx = 0.68 * w;
+    f.cy = 0.45 * h;
+  } else {
+    // 1:1: centred, a little lower than the middle, captions above and below the head.
+    f.head = 0.36 * h;
+    f.cx = 0.5 * w;
+    f.cy = 0.48 * h;
+  }
+  const int half = static_cast<int>(std::ceil(1.1 * f.head));
+  const int x0 = std::max(0, static_cast<int>(f.cx) - half);
+  const int x1 = std::min(frame_width, static_cast<int>(f.cx) + half);
+  f.box = {x0, 0, x1 - x0, frame_height};
+  return f;
 }
 
-std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, Rect box) {
-  return std::make_unique<VectorAvatar>(style, box);
+Framing framing_in(Rect box) {
+  return {box, box.h * 0.42, box.x + box.w / 2.0, box.y + box.h * 0.34};
+}
+
+Rect avatar_box(int frame_width, int frame_height) { return framing_for(frame_width, frame_height).box; }
+
+std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, const Framing& framing) {
+  return std::make_unique<VectorAvatar>(style, framing);
 }
 
 MouthShape mouth_shape(const MouthPose& pose) {
@@ -452,7 +572,13 @@ MouthShape mouth_shape(const MouthPose& pose) {
   const double t = std::clamp(pose.mix, 0.0, 1.0);
   auto lerp = [t](double x, double y) { return x + (y - x) * t; };
   return {lerp(a.open, b.open),   lerp(a.width, b.width),   lerp(a.round, b.round),
-          lerp(a.teeth, b.teeth), lerp(a.tongue, b.tongue), lerp(a.bite, b.bite)};
+          lerp(a.teeth, b.teeth), lerp(a.tongue, b.tongue), lerp(a.bite, b.bite),
+          lerp(a.lower, b.lower)};
+}
+
+double mouth_opening(const MouthShape& shape) {
+  const double gap = kOpenHeight * shape.open;
+  return gap < 0.006 ? 0 : gap;  // thinner than a lip line reads as closed
 }
 
 }  // namespace reelgen::video::detail

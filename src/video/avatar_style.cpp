@@ -67,6 +67,16 @@ std::vector<AvatarStyle> parse_avatars(std::string_view text) {
 
 }  // namespace
 
+bool AvatarStyle::wears(std::string_view item) const {
+  std::string_view rest = accessory;
+  while (!rest.empty()) {
+    const auto space = rest.find(' ');
+    if (rest.substr(0, space) == item) return true;
+    rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+  }
+  return false;
+}
+
 std::optional<Rgb> parse_color(std::string_view text) {
   if (text.size() != 7 || text[0] != '#') return std::nullopt;
   unsigned v = 0;

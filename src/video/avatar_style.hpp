@@ -18,7 +18,9 @@ std::optional<Rgb> parse_color(std::string_view text);
 struct AvatarStyle {
   std::string id, name, voice, description;
   Rgb skin, hair, eyes, brows, lips, outfit;
-  std::string hair_style, outfit_style, accessory, face;
+  std::string hair_style, outfit_style, face;
+  std::string accessory;  // space-separated: "glasses beard"
+  bool wears(std::string_view item) const;
 };
 // Parsed once from the embedded avatars.txt.
 const std::vector<AvatarStyle>& avatar_styles();

@@ -11,9 +11,15 @@ namespace {
 Catalog build() {
   Catalog c;
   for (const auto& s : detail::avatar_styles()) c.avatars.push_back({s.id, s.name, s.voice, s.description});
-  // flite's four English voices first: they are the best sounding and the avatars' defaults.
+  // RHVoice's four English voices first: they sound the most natural, so they are the
+  // language's default and the avatars'. lyubov and evgeniy-eng are left out: their licence
+  // (CC BY-NC-ND) forbids commercial use. flite's keep their ids; kal is its 16 kHz voice.
   c.voices = {
-      {"kal", "Kal (American English, male)", "en", "male", TtsEngineKind::flite, "cmu_us_kal"},
+      {"rhv-slt", "Sally (American English, female, RHVoice)", "en", "female", TtsEngineKind::rhvoice, "Slt"},
+      {"rhv-clb", "Claire (American English, female, RHVoice)", "en", "female", TtsEngineKind::rhvoice, "Clb"},
+      {"rhv-bdl", "Ben (American English, male, RHVoice)", "en", "male", TtsEngineKind::rhvoice, "Bdl"},
+      {"rhv-alan", "Alan (Scottish English, male, RHVoice)", "en", "male", TtsEngineKind::rhvoice, "Alan"},
+      {"kal", "Kal (American English, male)", "en", "male", TtsEngineKind::flite, "cmu_us_kal16"},
       {"slt", "Sally (American English, female)", "en", "female", TtsEngineKind::flite, "cmu_us_slt"},
       {"rms", "Rob (American English, male)", "en", "male", TtsEngineKind::flite, "cmu_us_rms"},
       {"awb", "Alan (Scottish English, male)", "en", "male", TtsEngineKind::flite, "cmu_us_awb"},
@@ -36,12 +42,24 @@ Catalog build() {
                         "female", TtsEngineKind::espeak, std::string(l.espeak) + "+f3"});
   }
   std::set<std::string> languages;
-  for (const auto& v : c.voices) languages.insert(v.language);
+  for (auto& v : c.voices) {
+    languages.insert(v.language);
+    v.preview_url = "/api/v1/voices/" + v.id + "/preview.wav";
+  }
   c.languages.assign(languages.begin(), languages.end());
   return c;
 }
 
 }  // namespace
+
+std::string_view engine_name(TtsEngineKind kind) {
+  switch (kind) {
+    case TtsEngineKind::rhvoice: return "rhvoice";
+    case TtsEngineKind::flite: return "flite";
+    case TtsEngineKind::espeak: return "espeak-ng";
+  }
+  return "unknown";
+}
 
 const Catalog& catalog() {
   static const Catalog c = build();

@@ -1,9 +1,5 @@
 #include "video/compositor.hpp"
 
-extern "C" {
-#include <libswscale/swscale.h>
-}
-
 #include <algorithm>
 #include <cstring>
 
@@ -71,7 +67,6 @@ Compositor::Compositor(int width, int height, cairo_surface_t* base, Avatar& ava
 }
 
 Compositor::~Compositor() {
-  for (auto& c : sws_) sws_freeContext(c.sws);
   cairo_destroy(cr_);
   cairo_surface_destroy(frame_);
   cairo_surface_destroy(base_);
@@ -88,14 +83,23 @@ void Compositor::restore(const Rect& r) {
 }
 
 void Compositor::compose(const AvatarPose& pose, cairo_surface_t* subtitles, bool subtitles_changed) {
-  const bool overlap = !intersect(avatar_rect_, subtitle_rect_).empty();
+  // Only what changes is restored, redrawn and converted: the avatar's changed part and, when
+  // it changed or the avatar's redraw cut into it, the subtitle band.
+  Rect area = even(avatar_.changed_bounds(pose), width_, height_);
+  const bool overlap = !intersect(area, subtitle_rect_).empty();
   const bool redraw_subtitles = subtitles_changed || (overlap && (subtitles || subtitles_shown_));
+  // Restoring the band wipes whatever avatar lies under it, so then the whole avatar is redrawn.
+  if (redraw_subtitles && !intersect(avatar_rect_, subtitle_rect_).empty()) area = avatar_rect_;
   cairo_surface_flush(frame_);
-  restore(avatar_rect_);
+  restore(area);
   if (redraw_subtitles) restore(subtitle_rect_);
   cairo_surface_mark_dirty(frame_);
+  cairo_save(cr_);
+  cairo_rectangle(cr_, area.x, area.y, area.w, area.h);
+  cairo_clip(cr_);
   avatar_.draw_dynamic(cr_, pose);
-  if (subtitles != nullptr && (redraw_subtitles)) {
+  cairo_restore(cr_);
+  if (subtitles != nullptr && redraw_subtitles) {
     cairo_set_source_surface(cr_, subtitles, subtitle_rect_.x, subtitle_rect_.y);
     cairo_rectangle(cr_, subtitle_rect_.x, subtitle_rect_.y, subtitle_rect_.w, subtitle_rect_.h);
     cairo_fill(cr_);
@@ -103,10 +107,8 @@ void Compositor::compose(const AvatarPose& pose, cairo_surface_t* subtitles, boo
   subtitles_shown_ = subtitles != nullptr;
   cairo_surface_flush(frame_);
 
-  // Convert the changed areas: the avatar's columns only, the subtitle band (full width) when
-  // it changed; merged into one band when they touch.
-  const int a0 = avatar_rect_.y, a1 = avatar_rect_.y + avatar_rect_.h;
-  const int ax0 = avatar_rect_.x, ax1 = avatar_rect_.x + avatar_rect_.w;
+  // Convert the changed areas, merged into one when they touch.
+  const int a0 = area.y, a1 = area.y + area.h, ax0 = area.x, ax1 = area.x + area.w;
   if (!redraw_subtitles) {
     convert(a0, a1, ax0, ax1);
     return;
@@ -126,29 +128,9 @@ void Compositor::convert(int y0, int y1, int x0, int x1) {
   y1 = std::min(height_, (y1 + 1) & ~1);
   x0 = std::max(0, x0) & ~1;
   x1 = std::min(width_, (x1 + 1) & ~1);
-  const int rows = y1 - y0, cols = x1 - x0;
-  if (rows <= 0 || cols <= 0) return;
-  // An area converts as a picture of its own; same size in and out, so nothing is scaled.
-  SwsContext* sws = nullptr;
-  for (auto& c : sws_) {
-    if (c.width == cols && c.height == rows) sws = c.sws;
-  }
-  if (sws == nullptr) {
-    sws = sws_getContext(cols, rows, AV_PIX_FMT_BGRA, cols, rows, AV_PIX_FMT_YUV420P, SWS_POINT,
-                         nullptr, nullptr, nullptr);
-    sws_.push_back({cols, rows, sws});
-  }
-  const int stride = cairo_image_surface_get_stride(frame_);
-  const std::uint8_t* src[4] = {
-      cairo_image_surface_get_data(frame_) + static_cast<std::ptrdiff_t>(y0) * stride + x0 * 4,
-      nullptr, nullptr, nullptr};
-  const int src_stride[4] = {stride, 0, 0, 0};
-  std::uint8_t* dst[4] = {
-      yuv_.plane[0] + static_cast<std::ptrdiff_t>(y0) * yuv_.stride[0] + x0,
-      yuv_.plane[1] + static_cast<std::ptrdiff_t>(y0 / 2) * yuv_.stride[1] + x0 / 2,
-      yuv_.plane[2] + static_cast<std::ptrdiff_t>(y0 / 2) * yuv_.stride[2] + x0 / 2, nullptr};
-  const int dst_stride[4] = {yuv_.stride[0], yuv_.stride[1], yuv_.stride[2], 0};
-  sws_scale(sws, src, src_stride, 0, rows, dst, dst_stride);
+  if (y1 <= y0 || x1 <= x0) return;
+  convert_to_yuv420(cairo_image_surface_get_data(frame_), cairo_image_surface_get_stride(frame_), yuv_, x0, y0,
+                    x1, y1);
 }
 
 }  // namespace reelgen::video::detail

@@ -1,7 +1,7 @@
 #pragma once
 // Builds each frame from a cached base layer (background + the avatar's static parts), redraws
 // only what changes (the avatar's moving parts and the subtitle band), and converts only the
-// changed rows to YUV 4:2:0.
+// changed areas to YUV 4:2:0, exactly as a whole-frame conversion would.
 
 #include <cairo.h>
 
@@ -13,8 +13,6 @@
 #include "core/error.hpp"
 #include "video/avatar.hpp"
 #include "video/frame.hpp"
-
-struct SwsContext;
 
 namespace reelgen::video::detail {
 
@@ -49,11 +47,6 @@ class Compositor {
   Rect avatar_rect_, subtitle_rect_;
   bool subtitles_shown_ = false;
   Yuv420 yuv_;
-  struct Converter {
-    int width, height;
-    SwsContext* sws;
-  };
-  std::vector<Converter> sws_;  // one per band size
 };
 
 }  // namespace reelgen::video::detail

@@ -21,4 +21,7 @@ core::Result<RenderSummary> render(const RenderRequest& request, const std::file
 // A PNG of the avatar's face (size x size pixels, 32..1024).
 core::Result<std::string> avatar_preview_png(std::string_view id, int size);
 
+// What video::voice_preview_wav() promises, done here.
+core::Result<std::string> voice_preview_wav(std::string_view id);
+
 }  // namespace reelgen::video::engine

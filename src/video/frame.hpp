@@ -30,6 +30,14 @@ struct Yuv420 {
   void copy_from(const Yuv420& other) { std::copy(other.storage.begin(), other.storage.end(), storage.begin()); }
 };
 
+// Converts the area [x0, x1) x [y0, y1) of a BGRA picture (cairo's ARGB32, opaque) into the
+// same area of out, BT.601 limited range; each chroma sample is the mean of its 2x2 pixels.
+// Writes nothing outside the area, and a pixel's value depends only on its own 2x2 block, so
+// converting a picture piece by piece gives exactly the picture converted whole.
+// REQUIRES: x0, y0 even; x1, y1 even or the picture's edge; the area inside out.
+void convert_to_yuv420(const std::uint8_t* bgra, int bgra_stride, Yuv420& out, int x0, int y0, int x1,
+                       int y1);
+
 class FramePool {
  public:
   FramePool(int width, int height, std::size_t count) {

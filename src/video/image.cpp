@@ -7,6 +7,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <system_error>
 
@@ -74,19 +75,30 @@ core::Result<Image> load_image(const std::filesystem::path& path, const std::str
   }
   if (!got) return invalid("image", "cannot decode " + path.string());
 
+  // swscale's SIMD writers fill whole blocks of pixels and may run past the last pixel of a
+  // row, so they write into a frame that FFmpeg pads for them; the rows are then copied out.
+  std::unique_ptr<AVFrame, FrameFreer> bgra(av_frame_alloc());
+  bgra->format = AV_PIX_FMT_BGRA;
+  bgra->width = frame->width;
+  bgra->height = frame->height;
+  if (av_frame_get_buffer(bgra.get(), 0) < 0) return invalid("image", "out of memory decoding " + path.string());
+  SwsContext* sws = sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
+                                   bgra->width, bgra->height, AV_PIX_FMT_BGRA, SWS_BILINEAR, nullptr,
+                                   nullptr, nullptr);
+  if (sws == nullptr) return invalid("image", "unsupported pixel format in " + path.string());
+  sws_scale(sws, frame->data, frame->linesize, 0, frame->height, bgra->data, bgra->linesize);
+  sws_freeContext(sws);
+
   Image image;
   image.width = frame->width;
   image.height = frame->height;
-  image.stride = image.width * 4;
+  image.stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, image.width);
   image.pixels.resize(static_cast<std::size_t>(image.stride) * image.height);
-  SwsContext* sws = sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
-                                   image.width, image.height, AV_PIX_FMT_BGRA, SWS_BILINEAR, nullptr,
-                                   nullptr, nullptr);
-  if (sws == nullptr) return invalid("image", "unsupported pixel format in " + path.string());
-  std::uint8_t* dst[4] = {image.pixels.data(), nullptr, nullptr, nullptr};
-  int dst_stride[4] = {image.stride, 0, 0, 0};
-  sws_scale(sws, frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
-  sws_freeContext(sws);
+  for (int y = 0; y < image.height; ++y) {
+    std::memcpy(image.pixels.data() + static_cast<std::ptrdiff_t>(y) * image.stride,
+                bgra->data[0] + static_cast<std::ptrdiff_t>(y) * bgra->linesize[0],
+                static_cast<std::size_t>(image.width) * 4);
+  }
   // cairo wants premultiplied alpha.
   for (std::size_t i = 0; i < image.pixels.size(); i += 4) {
     const unsigned a = image.pixels[i + 3];

@@ -44,6 +44,33 @@ Viseme viseme_for_ipa(std::string_view p) {
   return Viseme::clenched;
 }
 
+namespace {
+
+bool is_vowel(Viseme v) {
+  return v == Viseme::open || v == Viseme::wide || v == Viseme::rounded || v == Viseme::puckered;
+}
+
+// Widens keys[i] to min if it is a closure (or, with vowels, a vowel) that is shorter.
+void widen(std::vector<MouthKey>& keys, std::size_t i, double min, bool vowels) {
+  auto& k = keys[i];
+  const double need = min - (k.end - k.start);
+  if (need <= 0 || (vowels ? !is_vowel(k.viseme) : k.viseme != Viseme::closed)) return;
+  auto spare = [&](std::size_t j) {
+    if (vowels && keys[j].viseme == Viseme::closed) return 0.0;
+    return std::max(0.0, keys[j].end - keys[j].start - min / 2);
+  };
+  double take_prev = 0, take_next = 0;
+  if (i > 0) take_prev = std::min(spare(i - 1), need / 2);
+  if (i + 1 < keys.size()) take_next = std::min(spare(i + 1), need - take_prev);
+  if (i > 0 && take_prev + take_next < need) take_prev = std::min(spare(i - 1), need - take_next);
+  if (i > 0) keys[i - 1].end -= take_prev;
+  k.start -= take_prev;
+  if (i + 1 < keys.size()) keys[i + 1].start += take_next;
+  k.end += take_next;
+}
+
+}  // namespace
+
 std::vector<MouthKey> build_mouth_track(std::span<const Phone> phones, double end,
                                         const LipSyncOptions& options) {
   std::vector<MouthKey> keys;
@@ -72,15 +99,19 @@ std::vector<MouthKey> build_mouth_track(std::span<const Phone> phones, double en
   merge_equal();
 
   // Short shapes other than closed lips are absorbed by a neighbour: the longer one that is not
-  // a closed shape, so /m b p/ always keep their closure.
+  // a closed shape, so /m b p/ always keep their closure; a short vowel only by a vowel, so the
+  // mouth opens on every vowel (it is widened below instead).
   const double min = options.min_duration;
+  auto absorbs = [](const MouthKey& neighbour, const MouthKey& k) {
+    return neighbour.viseme != Viseme::closed && (!is_vowel(k.viseme) || is_vowel(neighbour.viseme));
+  };
   for (bool changed = true; changed;) {
     changed = false;
     for (std::size_t i = 0; i < keys.size(); ++i) {
       auto& k = keys[i];
       if (k.viseme == Viseme::closed || k.end - k.start >= min || keys.size() == 1) continue;
-      const bool prev_ok = i > 0 && keys[i - 1].viseme != Viseme::closed;
-      const bool next_ok = i + 1 < keys.size() && keys[i + 1].viseme != Viseme::closed;
+      const bool prev_ok = i > 0 && absorbs(keys[i - 1], k);
+      const bool next_ok = i + 1 < keys.size() && absorbs(keys[i + 1], k);
       if (!prev_ok && !next_ok) continue;
       std::size_t into = prev_ok ? i - 1 : i + 1;
       if (prev_ok && next_ok &&
@@ -98,25 +129,15 @@ std::vector<MouthKey> build_mouth_track(std::span<const Phone> phones, double en
     if (changed) merge_equal();
   }
 
-  // Short closures widen into their neighbours, each neighbour keeping at least half the minimum.
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    auto& k = keys[i];
-    const double need = min - (k.end - k.start);
-    if (k.viseme != Viseme::closed || need <= 0) continue;
-    double take_prev = 0, take_next = 0;
-    if (i > 0) take_prev = std::clamp(keys[i - 1].end - keys[i - 1].start - min / 2, 0.0, need / 2);
-    if (i + 1 < keys.size())
-      take_next = std::clamp(keys[i + 1].end - keys[i + 1].start - min / 2, 0.0, need - take_prev);
-    if (i > 0 && take_prev + take_next < need)
-      take_prev = std::clamp(keys[i - 1].end - keys[i - 1].start - min / 2, 0.0, need - take_next);
-    if (i > 0) keys[i - 1].end -= take_prev;
-    k.start -= take_prev;
-    if (i + 1 < keys.size()) keys[i + 1].start += take_next;
-    k.end += take_next;
+  // Short closures, then short vowels, widen into their neighbours, each neighbour keeping at
+  // least half the minimum; a vowel takes nothing from a closure.
+  for (const bool vowels : {false, true}) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      widen(keys, i, min, vowels);
+    }
   }
   return keys;
 }
-
 MouthPose mouth_at(std::span<const MouthKey> track, double t, const LipSyncOptions& options) {
   if (track.empty()) return {};
   auto it = std::upper_bound(track.begin(), track.end(), t,
@@ -162,6 +183,48 @@ IdleMotion idle_motion(double t, std::uint32_t seed) {
   m.dy = 0.006 * std::sin(0.83 * t + 3 * s) + 0.003 * std::sin(1.91 * t + s);
   m.breath = std::sin(2 * 3.14159265358979 * t / 4.0);  // one breath every 4 s
   return m;
+}
+
+ExpressionTrack build_expressions(std::span<const SentenceEnd> sentences, double duration, std::uint32_t seed) {
+  ExpressionTrack track;
+  for (const auto& s : sentences) {
+    track.nods.push_back(s.end - 0.05);
+    if (s.kind == '?' || s.kind == '!') track.brows_up.emplace_back(s.start - 0.25, s.end + 0.3);
+  }
+  std::mt19937 rng(seed ^ 0x5ACCADEu);
+  std::uniform_real_distribution<double> gap(0.6, 2.4), where(-1.0, 1.0), chance(0, 1);
+  for (double t = gap(rng); t < duration; t += gap(rng)) {
+    // Two times in three the eyes come back to the camera; otherwise a glance aside.
+    if (chance(rng) < 0.66) {
+      track.saccades.push_back({t, 0, 0});
+    } else {
+      track.saccades.push_back({t, where(rng), 0.5 * where(rng)});
+    }
+  }
+  return track;
+}
+
+Expression expression_at(const ExpressionTrack& track, double t) {
+  constexpr double kNod = 0.45, kBrowRamp = 0.15, kSaccade = 0.04;
+  Expression e;
+  for (const double n : track.nods) {
+    if (t >= n && t < n + kNod) e.nod = std::max(e.nod, kNodDepth * std::sin(3.14159265358979 * (t - n) / kNod));
+  }
+  for (const auto& [a, b] : track.brows_up) {
+    if (t <= a || t >= b) continue;
+    e.brows = std::max(e.brows, std::min({1.0, (t - a) / kBrowRamp, (b - t) / kBrowRamp}));
+  }
+  auto it = std::upper_bound(track.saccades.begin(), track.saccades.end(), t,
+                             [](double v, const ExpressionTrack::Saccade& s) { return v < s.at; });
+  if (it != track.saccades.begin()) {
+    const auto& now = *(it - 1);
+    const double fx = it - 1 == track.saccades.begin() ? 0 : (it - 2)->x;
+    const double fy = it - 1 == track.saccades.begin() ? 0 : (it - 2)->y;
+    const double k = std::min(1.0, (t - now.at) / kSaccade);  // a saccade takes about 40 ms
+    e.gaze_x = fx + (now.x - fx) * k;
+    e.gaze_y = fy + (now.y - fy) * k;
+  }
+  return e;
 }
 
 }  // namespace reelgen::video::detail

@@ -142,8 +142,10 @@ core::Result<Narration> narrate(std::span<const NarrationScene> scenes,
           std::copy(pcm->begin(), pcm->end(), n.audio.begin() + static_cast<std::ptrdiff_t>(at));
         }
         for (std::size_t i = 0; i < piece.tokens.size(); ++i) {
-          n.words.push_back({std::move(piece.tokens[i].display), speech->tokens[i].start + offset,
-                             speech->tokens[i].end + offset, piece.tokens[i].sentence_end});
+          TimedWord word{std::move(piece.tokens[i].display), speech->tokens[i].start + offset,
+                         speech->tokens[i].end + offset, piece.tokens[i].sentence_end};
+          word.silent = piece.tokens[i].spoken.empty();
+          n.words.push_back(std::move(word));
         }
         for (auto p : speech->phones) {
           p.start += offset;

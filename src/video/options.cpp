@@ -152,6 +152,45 @@ void check_background(const std::string& prefix, const std::string& background, 
   }
 }
 
+// Portrait boxes: a positive size at a non-negative place (that they lie inside the image is
+// checked when it is read).
+void check_boxes(const std::string& prefix, const std::optional<ImageBox>& mouth, const std::optional<ImageBox>& eyes,
+                 const std::optional<ImageBox>& face, const AddError& add) {
+  for (const auto& [name, b] : {std::pair{"mouth_box", mouth}, {"eyes_box", eyes}, {"face_box", face}}) {
+    if (b && (b->width <= 0 || b->height <= 0 || b->x < 0 || b->y < 0)) {
+      add(prefix + name, "positive", "must have x, y >= 0 and width, height > 0 (image pixels)");
+    }
+  }
+}
+
+// One line of plain text: no controls (C0, DEL, C1) and no bidi overrides or isolates.
+void check_hook(const std::string& hook, const AddError& add) {
+  if (hook.empty()) return;
+  if (!core::is_valid_utf8(hook)) {
+    add("hook", "utf8", "must be valid UTF-8");
+    return;
+  }
+  if (core::utf8_length(hook) > kMaxHookChars) {
+    add("hook", "max_length", "must be at most " + std::to_string(kMaxHookChars) + " characters");
+  }
+  if (core::normalize_space(hook).empty()) add("hook", "blank", "must have text, or be left out");
+  for (std::size_t i = 0; i < hook.size(); ++i) {
+    const auto c = static_cast<unsigned char>(hook[i]);
+    const bool c0 = c < 0x20 || c == 0x7f;
+    const bool c1 = c == 0xc2 && i + 1 < hook.size() && static_cast<unsigned char>(hook[i + 1]) < 0xa0;
+    // U+202A..U+202E and U+2066..U+2069 (E2 80 AA..AE, E2 81 A6..A9).
+    const bool bidi = c == 0xe2 && i + 2 < hook.size() &&
+                      ((static_cast<unsigned char>(hook[i + 1]) == 0x80 &&
+                        static_cast<unsigned char>(hook[i + 2]) >= 0xaa && static_cast<unsigned char>(hook[i + 2]) <= 0xae) ||
+                       (static_cast<unsigned char>(hook[i + 1]) == 0x81 &&
+                        static_cast<unsigned char>(hook[i + 2]) >= 0xa6 && static_cast<unsigned char>(hook[i + 2]) <= 0xa9));
+    if (c0 || c1 || bidi) {
+      add("hook", "text", "must be one line of text, without control or bidirectional-override characters");
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 core::Result<void> validate(const RenderRequest& r) {
@@ -171,6 +210,7 @@ core::Result<void> validate(const RenderRequest& r) {
       check_script(prefix, s.script, false, add);
       check_speaker(prefix, s.language, s.avatar_id, s.portrait_path, s.voice_id, add);
       check_background(prefix, s.background, add);
+      check_boxes(prefix, s.mouth_box, s.eyes_box, s.face_box, add);
       if (core::is_valid_utf8(s.script)) total += core::utf8_length(s.script);
     }
     if (total > kMaxScriptChars) {
@@ -180,12 +220,14 @@ core::Result<void> validate(const RenderRequest& r) {
   } else {
     check_script("", r.script, true, add);
     check_speaker("", r.language, r.avatar_id, r.portrait_path, r.voice_id, add);
+    check_boxes("", r.mouth_box, r.eyes_box, r.face_box, add);
   }
   if (!(r.speed >= 0.5 && r.speed <= 2.0)) add("speed", "range", "must be between 0.5 and 2.0");
   if (!(r.pitch >= 0.5 && r.pitch <= 2.0)) add("pitch", "range", "must be between 0.5 and 2.0");
   if (r.fps < 15 || r.fps > 60) add("fps", "range", "must be between 15 and 60");
   if (!(r.music_volume >= 0 && r.music_volume <= 1)) add("music_volume", "range", "must be between 0 and 1");
   if (!scenes) check_background("", r.background, add);
+  check_hook(r.hook, add);
   if (!r.music_path.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(r.music_path, ec)) add("music_path", "readable", "no such file: " + r.music_path);

@@ -19,6 +19,7 @@
 
 #include "core/clock.hpp"
 #include "core/hash.hpp"
+#include "core/utf8.hpp"
 #include "video/audio.hpp"
 #include "video/avatar.hpp"
 #include "video/catalog.hpp"
@@ -27,6 +28,7 @@
 #include "video/engine.hpp"
 #include "video/field_prefix.hpp"
 #include "video/lip_sync.hpp"
+#include "video/loudness.hpp"
 #include "video/narration.hpp"
 #include "video/subtitles.hpp"
 #include "video/thumbnail.hpp"
@@ -138,6 +140,8 @@ std::vector<Scene> scenes_of(const RenderRequest& r) {
   s.background = r.background;
   s.portrait_path = r.portrait_path;
   s.mouth_box = r.mouth_box;
+  s.eyes_box = r.eyes_box;
+  s.face_box = r.face_box;
   return {std::move(s)};
 }
 
@@ -156,12 +160,47 @@ const VoiceInfo* voice_of(const Scene& scene) {
   return voice;
 }
 
-core::Result<std::unique_ptr<Avatar>> make_avatar(const Scene& scene, Rect box) {
-  if (scene.avatar_id == "portrait") return make_portrait_avatar(scene.portrait_path, scene.mouth_box, box);
+PortraitBoxes boxes_of(const Scene& scene) { return {scene.mouth_box, scene.eyes_box, scene.face_box}; }
+
+// A drawn avatar stands as framing_for() composes it; a portrait photo covers the whole frame.
+core::Result<std::unique_ptr<Avatar>> make_avatar(const Scene& scene, FrameSize size) {
+  if (scene.avatar_id == "portrait") {
+    return make_portrait_avatar(scene.portrait_path, boxes_of(scene), Rect{0, 0, size.width, size.height});
+  }
   const auto& styles = avatar_styles();
   return make_vector_avatar(*std::find_if(styles.begin(), styles.end(),
                                           [&](const AvatarStyle& s) { return s.id == scene.avatar_id; }),
-                            box);
+                            framing_for(size.width, size.height));
+}
+
+// The faces of every scene's avatar together: the subtitle band stays clear of all of them.
+core::Result<Rect> faces_of(const RenderRequest& request, const std::vector<Scene>& scenes, FrameSize size) {
+  Rect all;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < scenes.size(); ++i) {
+    if (!seen.insert(scenes[i].avatar_id + "\n" + scenes[i].portrait_path).second) continue;
+    auto avatar = make_avatar(scenes[i], size);
+    if (!avatar) return std::unexpected(with_field_prefix(avatar.error(), prefix_of(request, i)));
+    const Rect f = (*avatar)->face_box();
+    if (all.empty()) {
+      all = f;
+    } else {
+      const int x0 = std::min(all.x, f.x), y0 = std::min(all.y, f.y);
+      all = {x0, y0, std::max(all.x + all.w, f.x + f.w) - x0, std::max(all.y + all.h, f.y + f.h) - y0};
+    }
+  }
+  return all;
+}
+
+// Each sentence's last spoken word and its punctuation, for nods and raised brows.
+std::vector<SentenceEnd> sentence_ends(const std::vector<TimedWord>& words) {
+  std::vector<SentenceEnd> out;
+  for (const auto& w : words) {
+    if (!w.sentence_end || w.silent) continue;
+    const auto mark = w.text.find_last_of(".!?");
+    out.push_back({w.start, w.end, mark == std::string::npos ? '.' : w.text[mark]});
+  }
+  return out;
 }
 
 // One scene's picture: its background and avatar drawn into a base layer, and the compositor
@@ -185,8 +224,15 @@ void draw_draft_mark(cairo_t* cr, FrameSize size) {
   cairo_fill(cr);
 }
 
-core::Result<Stage> build_stage(const Scene& scene, FrameSize size, Rect subtitle_band,
-                                bool draft) {
+// What every stage draws besides its scene: where subtitles go, the hook line, the draft mark.
+struct Overlays {
+  Rect subtitle_band;
+  Rect hook_band;
+  std::string hook;
+  bool draft = false;
+};
+
+core::Result<Stage> build_stage(const Scene& scene, FrameSize size, const Overlays& overlays) {
   cairo_surface_t* base = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, size.width, size.height);
   {
     cairo_t* cr = cairo_create(base);
@@ -197,7 +243,7 @@ core::Result<Stage> build_stage(const Scene& scene, FrameSize size, Rect subtitl
       return std::unexpected(bg.error());
     }
   }
-  auto avatar = make_avatar(scene, avatar_box(size.width, size.height));
+  auto avatar = make_avatar(scene, size);
   if (!avatar) {
     cairo_surface_destroy(base);
     return std::unexpected(avatar.error());
@@ -205,13 +251,15 @@ core::Result<Stage> build_stage(const Scene& scene, FrameSize size, Rect subtitl
   {
     cairo_t* cr = cairo_create(base);
     (*avatar)->draw_static(cr);
-    if (draft) draw_draft_mark(cr, size);
+    draw_hook(cr, overlays.hook_band, overlays.hook);
+    if (overlays.draft) draw_draft_mark(cr, size);
     cairo_destroy(cr);
     cairo_surface_flush(base);
   }
   Stage stage;
   stage.avatar = std::move(*avatar);
-  stage.compositor = std::make_unique<Compositor>(size.width, size.height, base, *stage.avatar, subtitle_band);
+  stage.compositor =
+      std::make_unique<Compositor>(size.width, size.height, base, *stage.avatar, overlays.subtitle_band);
   return stage;
 }
 
@@ -233,12 +281,13 @@ core::Result<void> check_scene_images(const RenderRequest& request, const std::v
     }
     if (s.avatar_id != "portrait") continue;
     std::string key = "portrait\n" + s.portrait_path;
-    if (s.mouth_box) {
-      key += "\n" + std::to_string(s.mouth_box->x) + "," + std::to_string(s.mouth_box->y) + "," +
-             std::to_string(s.mouth_box->width) + "," + std::to_string(s.mouth_box->height);
+    for (const auto& b : {s.mouth_box, s.eyes_box, s.face_box}) {
+      key += b ? "\n" + std::to_string(b->x) + "," + std::to_string(b->y) + "," + std::to_string(b->width) + "," +
+                     std::to_string(b->height)
+               : "\n-";
     }
     if (seen.insert(key).second && i > 0) {
-      if (auto a = make_portrait_avatar(s.portrait_path, s.mouth_box, Rect{0, 0, 16, 16}); !a) {
+      if (auto a = make_portrait_avatar(s.portrait_path, boxes_of(s), Rect{0, 0, 16, 16}); !a) {
         return std::unexpected(with_field_prefix(a.error(), prefix));
       }
     }
@@ -293,11 +342,21 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
               audio.begin() + static_cast<std::ptrdiff_t>(lead_samples));
   narration->audio.clear();
   narration->audio.shrink_to_fit();
+  // Every scene's voice at one loudness, the whole at the platforms' -14 LUFS; again after the
+  // music is mixed in, since it adds loudness between phrases.
+  {
+    std::vector<std::size_t> scene_samples;
+    for (const double start : narration->scene_starts) {
+      scene_samples.push_back(lead_samples + static_cast<std::size_t>(start * kAudioRate));
+    }
+    normalize_loudness(audio, kAudioRate, scene_samples);
+  }
   if (!request.music_path.empty()) {
     auto music = load_audio(request.music_path, kAudioRate, "music_path");
     if (!music) return std::unexpected(music.error());
     if (cancelled()) return cancel_error();
     mix_music(audio, *music, kAudioRate, request.music_volume);
+    normalize_loudness(audio, kAudioRate, {});
   }
 
   std::vector<TimedWord> words = std::move(narration->words);
@@ -314,6 +373,7 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   // The same scripts blink and sway the same way in every render.
   const auto seed = static_cast<std::uint32_t>(core::fast_hash(all_scripts));
   const auto blinks = blink_times(duration, seed);
+  const auto expressions = build_expressions(sentence_ends(words), duration, seed);
   // The picture changes halfway through the silence between two scenes.
   std::vector<double> scene_switch;
   for (std::size_t i = 1; i < scenes.size(); ++i) {
@@ -324,15 +384,24 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   const Resolution resolution = request.draft ? Resolution::p360 : request.resolution;
   const Quality quality = request.draft ? Quality::low : request.quality;
   const FrameSize size = frame_size(resolution, request.aspect);
-  SubtitleRenderer subtitles(size.width, size.height, request.subtitles);
-  const Rect band = request.subtitles.enabled ? subtitles.band() : Rect{};
-  auto stage = build_stage(scenes.front(), size, band, request.draft);
+  auto faces = faces_of(request, scenes, size);
+  if (!faces) return std::unexpected(faces.error());
+  Overlays overlays;
+  overlays.hook = core::normalize_space(request.hook);
+  if (!overlays.hook.empty()) overlays.hook_band = hook_band(size.width, size.height, *faces);
+  overlays.draft = request.draft;
+  SubtitleRenderer subtitles(size.width, size.height, request.subtitles, *faces, overlays.hook_band);
+  overlays.subtitle_band = request.subtitles.enabled ? subtitles.band() : Rect{};
+  auto stage = build_stage(scenes.front(), size, overlays);
   if (!stage) return std::unexpected(with_field_prefix(stage.error(), prefix_of(request, 0)));
+  // The first scene's picture, before any caption, decides the highlight colour.
+  subtitles.choose_highlight(stage->compositor->frame());
   if (auto r = check_scene_images(request, scenes); !r) return std::unexpected(r.error());
   if (cancelled()) return cancel_error();
   CueOptions cue_options;
   cue_options.max_line_chars = subtitles.line_chars();
-  const auto cues = build_cues(words, cue_options);
+  auto cues = build_cues(words, cue_options);
+  for (auto& c : cues) c.end = std::min(c.end, duration);
 
   // Encoding. The pool outlives the encoder, which may still hold pooled frames when it closes.
   FramePool pool(size.width, size.height, kPoolFrames);
@@ -407,7 +476,7 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
       // The old stage goes first: only one scene's layers are in memory at a time.
       stage->compositor.reset();
       stage->avatar.reset();
-      auto next = build_stage(scenes[scene], size, band, request.draft);
+      auto next = build_stage(scenes[scene], size, overlays);
       if (!next) {
         draw_error = with_field_prefix(next.error(), prefix_of(request, scene));
         drawing_failed = true;
@@ -420,6 +489,7 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
     pose.mouth = mouth_at(track, t);
     pose.eyes_open = eye_openness(blinks, t);
     pose.motion = idle_motion(t, seed);
+    pose.expression = expression_at(expressions, t);
 
     // The cue on screen and its word being spoken.
     while (cue < cues.size() && cues[cue].end <= t) ++cue;

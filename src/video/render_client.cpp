@@ -244,22 +244,36 @@ core::Result<RenderSummary> render(const RenderRequest& request, const std::file
   return core::fail(ErrorCode::internal, describe_exit(status) + " before finishing the video");
 }
 
+namespace {
+
+// Runs reelgen-render with args and returns all it wrote; what names the result in errors.
+core::Result<std::string> child_output(std::vector<std::string> args, std::string_view what) {
+  auto child = Child::spawn(std::move(args));
+  if (!child) return std::unexpected(child.error());
+  child->send({});
+  std::string output;
+  while (child->read_some(output)) {
+  }
+  const int status = child->wait();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || output.empty()) {
+    return core::fail(ErrorCode::internal, describe_exit(status) + " without making the " + std::string(what));
+  }
+  return output;
+}
+
+}  // namespace
+
 core::Result<std::string> avatar_preview_png(std::string_view id, int size) {
   if (find_avatar(id) == nullptr)
     return core::fail(ErrorCode::not_found, "no avatar " + std::string(id));
   if (size < 32 || size > 1024)
     return std::unexpected(core::Error::invalid("size", "range", "size must be 32..1024"));
-  auto child = Child::spawn({"preview", std::string(id), std::to_string(size)});
-  if (!child) return std::unexpected(child.error());
-  child->send({});
-  std::string png;
-  while (child->read_some(png)) {
-  }
-  const int status = child->wait();
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || png.empty()) {
-    return core::fail(ErrorCode::internal, describe_exit(status) + " without drawing the preview");
-  }
-  return png;
+  return child_output({"preview", std::string(id), std::to_string(size)}, "preview");
+}
+
+core::Result<std::string> voice_preview_wav(std::string_view id) {
+  if (find_voice(id) == nullptr) return core::fail(ErrorCode::not_found, "no voice " + std::string(id));
+  return child_output({"voice-preview", std::string(id)}, "voice preview");
 }
 
 }  // namespace reelgen::video

@@ -69,6 +69,16 @@ int render_preview(const std::string& id, std::string_view size_text) {
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
+int render_voice_preview(const std::string& id) {
+  auto wav = video::engine::voice_preview_wav(id);
+  if (!wav) {
+    std::fprintf(stderr, "reelgen-render: %s\n", wav.error().message.c_str());
+    return 1;
+  }
+  std::fwrite(wav->data(), 1, wav->size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
 void on_signal(int) { g_cancel.store(true); }
 
 // Cancels when the parent goes away; true when it already has.
@@ -98,8 +108,10 @@ int main(int argc, char** argv) {
   }
   if (args.size() == 2 && args[0] == "video") return render_video(args[1]);
   if (args.size() == 3 && args[0] == "preview") return render_preview(args[1], args[2]);
+  if (args.size() == 2 && args[0] == "voice-preview") return render_voice_preview(args[1]);
   std::fprintf(stderr,
                "usage: reelgen-render video OUT < request.json\n"
-               "       reelgen-render preview AVATAR SIZE > avatar.png\n");
+               "       reelgen-render preview AVATAR SIZE > avatar.png\n"
+               "       reelgen-render voice-preview VOICE > voice.wav\n");
   return 2;
 }

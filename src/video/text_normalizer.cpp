@@ -1,5 +1,6 @@
 #include "video/text_normalizer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
@@ -85,6 +86,16 @@ bool is_url(std::string_view w) {
          (w.find('@') != std::string_view::npos && w.find('.') != std::string_view::npos);
 }
 
+// "#tips", "#MorningRoutine," "#2024goals" (a tag may carry the sentence's punctuation): shown,
+// never read. "#1" is a number, read as "number one".
+bool is_hashtag(std::string_view w) {
+  if (w.size() < 2 || w[0] != '#') return false;
+  return std::any_of(w.begin() + 1, w.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalpha(u) || u >= 0x80;
+  });
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -150,7 +161,7 @@ std::string speak_english(std::string_view core) {
     } else if (c == '-' || c == '/' || c == '_') {
       out += ' ';
     } else if (c == '#' && i == 0) {
-      out += "hashtag ";
+      out += "number ";
     } else if (is_ascii_word_char(static_cast<unsigned char>(c)) || c == '.') {
       out += c;
     }
@@ -201,7 +212,7 @@ std::vector<Token> normalize_text(std::string_view script, std::string_view lang
 
     Token token;
     token.display = std::string(word);
-    if (only_pictographs(word) || is_url(word)) {
+    if (only_pictographs(word) || is_url(word) || is_hashtag(word)) {
       tokens.push_back(std::move(token));  // shown, not read
       continue;
     }

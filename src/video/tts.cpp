@@ -5,7 +5,12 @@
 namespace reelgen::video::detail {
 
 TtsEngine& engine_for(const VoiceInfo& voice) {
-  return voice.engine == TtsEngineKind::flite ? flite_engine() : espeak_engine();
+  switch (voice.engine) {
+    case TtsEngineKind::rhvoice: return rhvoice_engine();
+    case TtsEngineKind::flite: return flite_engine();
+    case TtsEngineKind::espeak: return espeak_engine();
+  }
+  return espeak_engine();
 }
 
 void fill_token_gaps(std::vector<WordTiming>& tokens, double duration) {

@@ -41,6 +41,7 @@ class TtsEngine {
 };
 
 // The process-wide engine for a voice's kind.
+TtsEngine& rhvoice_engine();
 TtsEngine& flite_engine();
 TtsEngine& espeak_engine();
 TtsEngine& engine_for(const VoiceInfo& voice);

@@ -18,6 +18,7 @@ struct Capture {
   struct Event {
     espeak_EVENT_TYPE type;
     int text_position;  // 1-based, in characters
+    int length;         // in characters
     int audio_ms;
     std::string phoneme;
   };
@@ -34,7 +35,7 @@ int on_synth(short* wav, int count, espeak_EVENT* events) {
         e->type == espeakEVENT_MSG_TERMINATED) {
       std::string phoneme;
       if (e->type == espeakEVENT_PHONEME) phoneme.assign(e->id.string, strnlen(e->id.string, 8));
-      capture->events.push_back({e->type, e->text_position, e->audio_position, std::move(phoneme)});
+      capture->events.push_back({e->type, e->text_position, e->length, e->audio_position, std::move(phoneme)});
     }
   }
   return 0;
@@ -97,10 +98,16 @@ class EspeakEngine final : public TtsEngine {
       const auto& e = capture.events[i];
       const double at = e.audio_ms / 1000.0;
       if (e.type == espeakEVENT_WORD) {
+        // espeak-ng ends some clauses with an empty word event that points back into an earlier
+        // word (after "Größe, Übung und Geduld." it points at "Größe"); words are spoken in
+        // order, so only an event for a later word moves the mouth and the highlight on.
+        if (e.length <= 0) continue;
         const auto offset = static_cast<std::size_t>(std::max(e.text_position - 1, 0));
         auto it = std::upper_bound(word_offset.begin(), word_offset.end(), offset);
         const std::size_t word = it == word_offset.begin() ? 0 : static_cast<std::size_t>(it - word_offset.begin()) - 1;
-        current = static_cast<std::ptrdiff_t>(word_token[std::min(word, word_token.size() - 1)]);
+        const auto token = static_cast<std::ptrdiff_t>(word_token[std::min(word, word_token.size() - 1)]);
+        if (token < current) continue;
+        current = token;
         auto& t = speech.tokens[static_cast<std::size_t>(current)];
         if (t.start < 0) t.start = at;
         t.end = std::max(t.end, at);

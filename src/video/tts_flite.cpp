@@ -1,4 +1,4 @@
-// flite: the English voices kal, slt, rms and awb, with segment (phone) timings from the
+// flite: the English voices kal (kal16, 16 kHz), slt, rms and awb, with segment (phone) timings from the
 // utterance's Segment relation.
 
 #include <flite.h>
@@ -10,7 +10,7 @@
 #include "video/tts.hpp"
 
 extern "C" {
-cst_voice* register_cmu_us_kal(const char* voxdir);
+cst_voice* register_cmu_us_kal16(const char* voxdir);
 cst_voice* register_cmu_us_slt(const char* voxdir);
 cst_voice* register_cmu_us_rms(const char* voxdir);
 cst_voice* register_cmu_us_awb(const char* voxdir);
@@ -85,7 +85,7 @@ class FliteEngine final : public TtsEngine {
     }
     if (auto it = voices_.find(name); it != voices_.end()) return it->second;
     cst_voice* v = nullptr;
-    if (name == "cmu_us_kal") v = register_cmu_us_kal(nullptr);
+    if (name == "cmu_us_kal16") v = register_cmu_us_kal16(nullptr);
     if (name == "cmu_us_slt") v = register_cmu_us_slt(nullptr);
     if (name == "cmu_us_rms") v = register_cmu_us_rms(nullptr);
     if (name == "cmu_us_awb") v = register_cmu_us_awb(nullptr);

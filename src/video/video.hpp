@@ -26,6 +26,7 @@ enum class SubtitleStyle { outline, box };
 // Limits checked by validate(); named so docs, the CLI and the API agree.
 inline constexpr std::size_t kMaxScriptChars = 5000;  // per request, over all scenes together
 inline constexpr std::size_t kMaxScenes = 50;
+inline constexpr std::size_t kMaxHookChars = 80;  // the hook line, in code points
 // The silence between two scenes; the picture changes halfway through it.
 inline constexpr double kSceneGapSeconds = 0.3;
 // A script may hold pause marks, "[pause 0.5s]", "[pause 2s]" or "[pause 500ms]": that much
@@ -42,10 +43,11 @@ struct SubtitleOptions {
   bool highlight = true;  // the word being spoken in another colour, as in Reels captions
 };
 
-// A mouth rectangle in the portrait image's own pixels.
-struct MouthBox {
+// A rectangle in the portrait image's own pixels (x, y, width, height).
+struct ImageBox {
   int x = 0, y = 0, width = 0, height = 0;
 };
+using MouthBox = ImageBox;
 
 // One part of a video with its own speaker and setting. The fields mean what the RenderRequest
 // fields of the same names mean.
@@ -57,6 +59,8 @@ struct Scene {
   std::string background = "#223355";
   std::string portrait_path;
   std::optional<MouthBox> mouth_box;
+  std::optional<ImageBox> eyes_box;
+  std::optional<ImageBox> face_box;
 };
 
 struct RenderRequest {
@@ -78,7 +82,14 @@ struct RenderRequest {
   double music_volume = 0.3;          // 0..1, the music's gain between sentences
   std::string portrait_path;          // PNG/JPEG face for avatar "portrait"
   std::optional<MouthBox> mouth_box;  // portrait mouth; detected by a simple rule when absent
+  std::optional<ImageBox> eyes_box;   // portrait eyes (both); from the mouth box when absent
+  std::optional<ImageBox> face_box;   // portrait face for captions to avoid; from the mouth box
+                                      // when absent (see docs/video.md)
   SubtitleOptions subtitles;
+  // A line shown for the whole video in the top safe area ("3 habits for calmer mornings"), as
+  // Reels open with; empty for none. At most kMaxHookChars code points of text, no line breaks
+  // or other control characters. /api/v1/reels fills it from the caption's first line.
+  std::string hook;
   bool draft = false;                 // fastest settings (low quality) for previews and tests
   bool write_sidecars = true;         // thumbnail .jpg, .srt and .vtt beside the output
   bool allow_hardware = true;         // h264_nvenc when the GPU has an encoder

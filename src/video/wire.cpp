@@ -21,6 +21,8 @@ void speaker_fields(S& s, Visit&& v) {
   v("background", s.background);
   v("portrait_path", s.portrait_path);
   v("mouth_box", s.mouth_box);
+  v("eyes_box", s.eyes_box);
+  v("face_box", s.face_box);
 }
 
 template <typename R, typename Visit>
@@ -39,6 +41,7 @@ void request_fields(R& r, Visit&& v) {
   v("subtitle_position", r.subtitles.position);
   v("subtitle_style", r.subtitles.style);
   v("subtitle_highlight", r.subtitles.highlight);
+  v("hook", r.hook);
   v("draft", r.draft);
   v("write_sidecars", r.write_sidecars);
   v("allow_hardware", r.allow_hardware);

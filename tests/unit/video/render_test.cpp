@@ -8,7 +8,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include <boost/json.hpp>
 #include <cstdlib>
@@ -35,6 +37,28 @@ class Render : public ::testing::Test {
     return n;
   }
   fs::path dir_;
+};
+
+// Points REELGEN_RENDER_BIN elsewhere for one test and puts the old value back, so the tests
+// after it in the same process still find the real renderer.
+class RendererOverride {
+ public:
+  explicit RendererOverride(const fs::path& bin) {
+    if (const char* old = std::getenv("REELGEN_RENDER_BIN")) old_ = old;
+    ::setenv("REELGEN_RENDER_BIN", bin.c_str(), 1);
+  }
+  ~RendererOverride() {
+    if (old_) {
+      ::setenv("REELGEN_RENDER_BIN", old_->c_str(), 1);
+    } else {
+      ::unsetenv("REELGEN_RENDER_BIN");
+    }
+  }
+  RendererOverride(const RendererOverride&) = delete;
+  RendererOverride& operator=(const RendererOverride&) = delete;
+
+ private:
+  std::optional<std::string> old_;
 };
 
 struct SrtCue {
@@ -83,7 +107,7 @@ TEST_F(Render, TwoScenesMakeOneContinuousVideo) {
   EXPECT_TRUE(fs::exists(out));
   EXPECT_EQ(summary->words, 5u + 3u);
   EXPECT_EQ(summary->avatar_id, "ava");
-  EXPECT_EQ(summary->voice_id, "slt");  // Ava's voice
+  EXPECT_EQ(summary->voice_id, "rhv-slt");  // Ava's voice
   EXPECT_NEAR(summary->duration_s, summary->speech_s + 0.9, 1.0 / 30 + 1e-9);
   const auto cues = read_srt(fs::path(out).replace_extension(".srt"));
   ASSERT_EQ(cues.size(), summary->cues);
@@ -241,9 +265,10 @@ TEST_F(Render, ACrashedRendererLeavesNoPartialFile) {
                            "touch \"$(dirname \"$2\")/.$(basename \"$2\").partial-$$-0\"\n"
                            "kill -SEGV $$\n";
   fs::permissions(script, fs::perms::owner_all);
-  ::setenv("REELGEN_RENDER_BIN", script.c_str(), 1);
-  auto result = render(draft(), dir_ / "crash.mp4");
-  ::unsetenv("REELGEN_RENDER_BIN");
+  auto result = [&] {
+    RendererOverride crashing(script);
+    return render(draft(), dir_ / "crash.mp4");
+  }();
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, core::ErrorCode::internal);
   EXPECT_NE(result.error().message.find("signal 11"), std::string::npos) << result.error().message;
@@ -252,9 +277,10 @@ TEST_F(Render, ACrashedRendererLeavesNoPartialFile) {
 }
 
 TEST_F(Render, AMissingRendererIsAClearError) {
-  ::setenv("REELGEN_RENDER_BIN", (dir_ / "no-such-renderer").c_str(), 1);
-  auto result = render(draft(), dir_ / "none.mp4");
-  ::unsetenv("REELGEN_RENDER_BIN");
+  auto result = [&] {
+    RendererOverride missing(dir_ / "no-such-renderer");
+    return render(draft(), dir_ / "none.mp4");
+  }();
   ASSERT_FALSE(result.has_value());
   EXPECT_NE(result.error().message.find("cannot start the renderer"), std::string::npos)
       << result.error().message;
@@ -268,12 +294,14 @@ TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
   r.format = Format::webm;
   r.subtitles.style = SubtitleStyle::box;
   r.subtitles.highlight = false;
+  r.hook = "3 habits for calmer mornings ☀️";
   Scene s;
   s.script = "Hola [pause 1s] amigos.";
   s.language = "es";
   s.avatar_id = "portrait";
   s.portrait_path = "/tmp/face.jpg";
   s.mouth_box = MouthBox{10, 20, 30, 40};
+  s.eyes_box = ImageBox{1, 2, 3, 4};
   r.scenes = {s, Scene{}};
   const auto text = boost::json::serialize(wire::to_json(r));
   auto back = wire::request_from_json(boost::json::parse(text));
@@ -281,7 +309,10 @@ TEST(Wire, RequestsSummariesAndErrorsSurviveTheTrip) {
   EXPECT_EQ(boost::json::serialize(wire::to_json(*back)), text);
   EXPECT_EQ(back->scenes[0].mouth_box->height, 40);
   EXPECT_FALSE(back->scenes[1].mouth_box.has_value());
+  EXPECT_EQ(back->scenes[0].eyes_box->width, 3);
+  EXPECT_FALSE(back->scenes[0].face_box.has_value());
   EXPECT_EQ(back->subtitles.style, SubtitleStyle::box);
+  EXPECT_EQ(back->hook, r.hook);
 
   RenderSummary summary;
   summary.output = "/tmp/a.mp4";

@@ -38,6 +38,19 @@ TEST(TextNormalizer, EmojiAndUrlsAreShownNotRead) {
   EXPECT_EQ(spoken("Visit https://example.com now 🚀 great🔥"), "Visit now great");
 }
 
+TEST(TextNormalizer, HashtagsUrlsAndEmojiAreNeverSpoken) {
+  EXPECT_EQ(spoken("Three calm mornings ☀️ #MorningRoutine #selfcare, www.calm.day and me@calm.day 🙌"),
+            "Three calm mornings and");
+  EXPECT_EQ(spoken("Tips #2024goals #tips."), "Tips");
+  EXPECT_EQ(spoken("Mañana #café", "es"), "Mañana");
+  // A number sign before digits is a number, not a tag.
+  EXPECT_EQ(spoken("We are #1 today"), "We are number one today");
+  const auto tokens = normalize_text("Go #tips", "en");
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[1].display, "#tips");
+  EXPECT_EQ(tokens[1].spoken, "");
+}
+
 TEST(TextNormalizer, MapsSpokenWordsBackToTokens) {
   std::vector<std::size_t> map;
   const auto text = spoken_text(normalize_text("I am 21 today", "en"), map);

@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
 #include "video/catalog.hpp"
+#include "video/loudness.hpp"
 #include "video/video.hpp"
 
 namespace reelgen::video {
@@ -41,6 +46,48 @@ TEST(Validate, NamesEveryBrokenField) {
       EXPECT_NE(f.message.find("es"), std::string::npos);
     }
   }
+}
+
+TEST(Validate, HookIsOneShortLineOfText) {
+  RenderRequest r;
+  r.script = "Hello.";
+  r.hook = "3 habits for calmer mornings ☀️";
+  EXPECT_TRUE(validate(r).has_value());
+  r.hook = std::string(kMaxHookChars, 'a');
+  EXPECT_TRUE(validate(r).has_value());
+  r.hook += "a";
+  EXPECT_TRUE(has_field(validate(r).error(), "hook", "max_length"));
+  for (const char* bad : {"two\nlines", "tab\there", "nul\x01", "\u202Eevil", "iso\u2066late", "c1 \u0085"}) {
+    r.hook = bad;
+    EXPECT_TRUE(has_field(validate(r).error(), "hook", "text")) << bad;
+  }
+  r.hook = "   ";
+  EXPECT_TRUE(has_field(validate(r).error(), "hook", "blank"));
+  r.hook = "\xff";
+  EXPECT_TRUE(has_field(validate(r).error(), "hook", "utf8"));
+  // Joiners and variation selectors are part of emoji, not controls.
+  r.hook = "Family time 👨‍👩‍👧 ❤️";
+  EXPECT_TRUE(validate(r).has_value());
+}
+
+TEST(Validate, PortraitBoxesArePositive) {
+  RenderRequest r;
+  r.script = "Hello.";
+  r.mouth_box = MouthBox{10, 20, 30, 10};
+  r.eyes_box = ImageBox{5, 5, 50, 10};
+  r.face_box = ImageBox{0, 0, 60, 80};
+  EXPECT_TRUE(validate(r).has_value());
+  r.eyes_box = ImageBox{5, 5, 0, 10};
+  r.face_box = ImageBox{-1, 0, 60, 80};
+  const auto e = validate(r).error();
+  EXPECT_TRUE(has_field(e, "eyes_box", "positive"));
+  EXPECT_TRUE(has_field(e, "face_box", "positive"));
+  r = RenderRequest{};
+  Scene s;
+  s.script = "Hi.";
+  s.face_box = ImageBox{0, 0, 0, 0};
+  r.scenes = {s};
+  EXPECT_TRUE(has_field(validate(r).error(), "scenes[0].face_box", "positive"));
 }
 
 TEST(Validate, ScriptLimitAndVoiceLanguage) {
@@ -137,6 +184,41 @@ TEST(Catalog, HasAvatarsVoicesAndPreviews) {
     EXPECT_EQ(png->substr(1, 3), "PNG");
   }
   for (const char* lang : {"en", "es", "fr", "de", "it", "pt"}) EXPECT_NE(default_voice_for(lang), nullptr);
+}
+
+TEST(Catalog, RhvoiceIsTheEnglishDefaultAndTheAvatarsVoice) {
+  EXPECT_EQ(default_voice_for("en")->id, "rhv-slt");
+  for (const char* id : {"rhv-slt", "rhv-clb", "rhv-bdl", "rhv-alan"}) {
+    ASSERT_NE(find_voice(id), nullptr) << id;
+    EXPECT_EQ(find_voice(id)->engine, TtsEngineKind::rhvoice);
+  }
+  EXPECT_EQ(find_voice("kal")->engine_voice, "cmu_us_kal16");
+  for (const auto& a : catalog().avatars) EXPECT_EQ(find_voice(a.default_voice)->engine, TtsEngineKind::rhvoice) << a.id;
+  for (const auto& v : catalog().voices) {
+    EXPECT_NE(v.engine_voice, "Lyubov") << "not licensed for commercial use";
+    EXPECT_NE(v.engine_voice, "Evgeniy-Eng") << "not licensed for commercial use";
+  }
+}
+
+// Every voice's preview, spoken by the renderer process: a WAV of a sentence at -14 LUFS.
+TEST(Catalog, EveryVoiceHasASpokenPreview) {
+  for (const auto& v : catalog().voices) {
+    EXPECT_EQ(v.preview_url, "/api/v1/voices/" + v.id + "/preview.wav");
+    auto wav = voice_preview_wav(v.id);
+    ASSERT_TRUE(wav.has_value()) << v.id << ": " << wav.error().message;
+    ASSERT_GT(wav->size(), 44u);
+    ASSERT_EQ(wav->substr(0, 4), "RIFF") << v.id;
+    ASSERT_EQ(wav->substr(8, 8), "WAVEfmt ") << v.id;
+    std::vector<float> samples((wav->size() - 44) / 2);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      std::int16_t s = 0;
+      std::memcpy(&s, wav->data() + 44 + 2 * i, 2);
+      samples[i] = s / 32768.0f;
+    }
+    EXPECT_GT(samples.size(), 24000u) << v.id << ": at least a second";
+    EXPECT_NEAR(detail::measure_loudness(samples, 24000).integrated_lufs, -14, 1.0) << v.id;
+  }
+  EXPECT_EQ(voice_preview_wav("nobody").error().code, core::ErrorCode::not_found);
 }
 
 TEST(Options, ParsesNamesAndSizes) {
