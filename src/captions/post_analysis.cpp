@@ -775,7 +775,8 @@ void score_intent(PostAnalysis& out, const std::string& spaced, const PostLangua
   auto add = [&](Intent intent, double w) { score[static_cast<int>(intent)] += w; };
   if (out.has(FactKind::date)) add(Intent::event, 1.0);
   if (out.has(FactKind::time)) add(Intent::event, 1.0);
-  if (out.has(FactKind::price)) add(Intent::promotion, 2.5);
+  // Money in a recap was raised or spent, not offered.
+  if (out.has(FactKind::price) && !out.past) add(Intent::promotion, 2.5);
   if (out.has(FactKind::discount)) add(Intent::promotion, 3.0);
   if (!out.sentences.empty() && out.sentences.back().ends_with('?')) add(Intent::question, 3.0);
   if (out.first_person) add(Intent::moment, 1.0);
