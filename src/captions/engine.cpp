@@ -372,6 +372,16 @@ Engine::Decoration Engine::decorate(const CaptionRequest& req, const Reading& r)
   HashtagSources sources{r.words,      r.post,    req.content_description,
                          r.subject,    niche,     t_.niches.reach_hashtags(lang),
                          req.keywords, t_.banned, req.generic_hashtags};
+  sources.stopword = [&language](std::string_view word) {
+    return language.stopwords().contains(word);
+  };
+  if (language.english()) {
+    sources.collocation = [this](std::string_view phrase) {
+      std::string lemma = lower_ascii(phrase);
+      std::replace(lemma.begin(), lemma.end(), ' ', '_');
+      return t_.lexicon->is_noun(lemma) || t_.niches.is_trigger(lemma, 0);
+    };
+  }
   sources.topic_word = [this, lang](std::string_view word) {
     return t_.niches.is_trigger(word, lang) ||
            (word.size() > 3 && word.back() == 's' &&

@@ -153,7 +153,33 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
   // Three words at most: a longer phrase ("fitness new year promo") is no tag anyone follows.
   const bool english = words.language == 0;
   const bool short_enough = std::count(subject.begin(), subject.end(), ' ') <= 2;
-  if (whole(subject) && short_enough &&
+  // A name among common words ("barista Theo") is neither the name's tag nor the thing's; in
+  // languages that put the head first, a phrase that stops before more of itself ("pan de masa"
+  // of "pan de masa madre") is cut short.
+  bool capital = false, lower = false;
+  for (std::size_t i = 0; i < subject.size(); ++i) {
+    if (i == 0 || subject[i - 1] == ' ') {
+      capital = capital || std::isupper(static_cast<unsigned char>(subject[i]));
+      lower = lower || std::islower(static_cast<unsigned char>(subject[i]));
+    }
+  }
+  const bool mixed = english && capital && lower && !one_word && subject.find(' ') != 0 &&
+                     !std::isupper(static_cast<unsigned char>(subject[0]));
+  bool cut_short = false;
+  if (!english && !one_word && sources.stopword) {
+    const std::string lower_subject = lower_latin(subject);
+    const std::size_t at = description.find(lower_subject);
+    if (at != std::string::npos) {
+      const std::size_t next = at + lower_subject.size();
+      if (next < description.size() && description[next] == ' ') {
+        const std::size_t end = description.find_first_of(" ,.!?:;", next + 1);
+        const std::string_view word =
+            std::string_view(description).substr(next + 1, end - next - 1);
+        cut_short = !word.empty() && !sources.stopword(word);
+      }
+    }
+  }
+  if (whole(subject) && short_enough && !mixed && !cut_short &&
       (!one_word || subject.size() >= kSpecificWordBytes ||
        (sources.topic_word && sources.topic_word(lower_latin(subject))))) {
     add(subject);
@@ -174,12 +200,14 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
     }
   }
   // Collocations the description uses ("latte art", "half marathon") are whole entities too.
-  // A gerund that opens a phrase is its verb ("holding tryouts"), not part of an entity.
+  // Collocations the lexicon knows ("latte art", "half marathon") are entities too; a pair of
+  // nouns it does not know ("window bar") is no tag anyone follows.
   for (const NounPhrase& p : words.noun_phrases) {
-    const std::string_view first_word = std::string_view(p.head).substr(0, p.head.find(' '));
-    if (p.compound && p.head.find(' ') != std::string::npos && !first_word.ends_with("ing") &&
-        std::count(p.head.begin(), p.head.end(), ' ') < 2 && whole(p.head))
+    if (!p.compound || p.head.find(' ') == std::string::npos || !sources.collocation) continue;
+    if (std::count(p.head.begin(), p.head.end(), ' ') < 2 && sources.collocation(p.head) &&
+        whole(p.head)) {
       add(p.head);
+    }
   }
   // The niche's tags for the words the description uses, those for its first words first (what
   // a post is about comes first: a listing's "kitchen" is a detail), three at most.

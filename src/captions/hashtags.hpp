@@ -39,6 +39,10 @@ struct HashtagSources {
   bool generic = false;
   // Whether a lower-case word names a niche's topic (a trigger of some niche).
   std::function<bool(std::string_view)> topic_word;
+  // Whether a phrase ("latte art") is a collocation the lexicon knows (English).
+  std::function<bool(std::string_view)> collocation;
+  // Whether a lower-case word is a function word of the language.
+  std::function<bool(std::string_view)> stopword;
   // For a language that writes compound nouns (German): whether a lower-case word is one the
   // language knows, to write dative plurals as the plural ("bergen" -> "berge").
   std::function<bool(std::string_view)> known_word;
