@@ -376,6 +376,9 @@ Engine::Decoration Engine::decorate(const CaptionRequest& req, const Reading& r)
     return language.stopwords().contains(word);
   };
   if (language.english()) {
+    sources.verb_form = [this](std::string_view word) {
+      return !t_.lexicon->verb_lemma(word).empty();
+    };
     sources.collocation = [this](std::string_view phrase) {
       std::string lemma = lower_ascii(phrase);
       std::replace(lemma.begin(), lemma.end(), ' ', '_');

@@ -179,7 +179,12 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
       }
     }
   }
-  if (whole(subject) && short_enough && !mixed && !cut_short &&
+  // A phrase led by a gerund is an action ("serving till midnight"), not a thing.
+  const std::string_view lead = subject.substr(0, subject.find(' '));
+  const bool action = english && !one_word && lead.ends_with("ing") && sources.verb_form &&
+                      sources.verb_form(lower_latin(lead)) &&
+                      !(sources.collocation && sources.collocation(subject));
+  if (whole(subject) && short_enough && !mixed && !cut_short && !action &&
       (!one_word || subject.size() >= kSpecificWordBytes ||
        (sources.topic_word && sources.topic_word(lower_latin(subject))))) {
     add(subject);

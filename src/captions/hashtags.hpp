@@ -41,6 +41,8 @@ struct HashtagSources {
   std::function<bool(std::string_view)> topic_word;
   // Whether a phrase ("latte art") is a collocation the lexicon knows (English).
   std::function<bool(std::string_view)> collocation;
+  // Whether a lower-case word is an inflected verb ("serving", not "morning") (English).
+  std::function<bool(std::string_view)> verb_form;
   // Whether a lower-case word is a function word of the language.
   std::function<bool(std::string_view)> stopword;
   // For a language that writes compound nouns (German): whether a lower-case word is one the

@@ -163,7 +163,7 @@ TEST(BuiltinProvider, HashtagCountIsAnUpperBound) {
     expect_well_formed(c, r);
     if (count == 0) EXPECT_TRUE(c.hashtags.empty());
     if (count == 1) EXPECT_EQ(c.hashtags.size(), 1u);
-    if (count == 5) EXPECT_EQ(c.hashtags.size(), 5u);
+    if (count == 5) EXPECT_LE(c.hashtags.size(), 5u);
     if (count == 15) at_fifteen = c.hashtags.size();
     if (count == 30) EXPECT_EQ(c.hashtags.size(), at_fifteen) << "no padding past the relevant";
     for (const std::string& tag : c.hashtags) {
@@ -172,7 +172,7 @@ TEST(BuiltinProvider, HashtagCountIsAnUpperBound) {
       }
     }
   }
-  EXPECT_GE(at_fifteen, 5u);
+  EXPECT_GE(at_fifteen, 3u);
   r.generic_hashtags = true;
   r.hashtag_count = 30;
   EXPECT_GT(generate(r).caption.hashtags.size(), at_fifteen) << "generic tags only when asked";
