@@ -96,6 +96,9 @@ App::App(core::Config config, const core::Clock& clock)
   add_caption_routes(router_, *services_);
   add_operations_routes(router_, *services_);
   add_video_routes(router_, *services_);
+  add_reel_routes(router_, *services_);
+  add_upload_routes(router_, *services_);
+  add_catalog_routes(router_, *services_);
   services_->metrics = std::make_unique<monitor::HttpMetrics>(router_.patterns(), clock);
 }
 
@@ -151,6 +154,21 @@ core::Result<void> App::open_store() {
   workers.lease = v.lease;
   workers.max_attempts = v.max_attempts;
   workers.retention = std::chrono::duration_cast<std::chrono::milliseconds>(v.retention);
+  jobs::VideoServiceConfig rules;
+  rules.videos_dir = services_->videos_dir;
+  rules.uploads_dir = services_->uploads_dir;
+  rules.max_active_per_key = v.max_active_per_key;
+  rules.daily_quota = v.daily_quota;
+  rules.max_attempts = v.max_attempts;
+  rules.allow_private_callbacks = services_->config.webhooks.allow_private;
+  services_->videos = std::make_unique<jobs::VideoService>(
+      services_->store->jobs(), std::move(rules), services_->clock, [s = services_.get()] {
+        if (s->workers) s->workers->wake();
+      });
+  // Uploads are kept as long as videos.
+  workers.sweep_also = [videos = services_->videos.get()](std::int64_t cutoff_ms) {
+    videos->expire_uploads(cutoff_ms);
+  };
   services_->workers = std::make_unique<jobs::WorkerPool>(
       services_->store->jobs(), *services_->runner, workers, services_->clock);
   auto secret = webhook_secret(services_->config);

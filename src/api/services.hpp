@@ -20,6 +20,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "jobs/video_job.hpp"
+#include "jobs/video_service.hpp"
 #include "jobs/webhooks.hpp"
 #include "jobs/worker_pool.hpp"
 #include "monitor/http_metrics.hpp"
@@ -58,6 +59,7 @@ struct Services {
   std::filesystem::path uploads_dir;  // <uploads_dir>/<key id>/<upload id>.<png|jpg>
   std::unique_ptr<jobs::VideoRunner> runner;
   std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<jobs::VideoService> videos;  // the rules of video jobs and uploads
   std::unique_ptr<jobs::WebhookSender> webhooks;
 
   std::unique_ptr<monitor::HttpMetrics> metrics;
@@ -86,5 +88,8 @@ http::Handler bind_handler(Services& s) {
 void add_caption_routes(http::Router& router, Services& services);
 void add_operations_routes(http::Router& router, Services& services);
 void add_video_routes(http::Router& router, Services& services);
+void add_reel_routes(http::Router& router, Services& services);
+void add_upload_routes(http::Router& router, Services& services);
+void add_catalog_routes(http::Router& router, Services& services);
 
 }  // namespace reelgen::api

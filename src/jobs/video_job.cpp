@@ -239,16 +239,28 @@ core::Result<std::string> VideoRunner::run(const store::Job& job, ProgressSink& 
   return boost::json::serialize(result);
 }
 
-void VideoRunner::remove_outputs(const store::Job& job) {
+void remove_job_files(const std::filesystem::path& dir, std::string_view job_id) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir_, ec)) return;
-  // Every file named after the job: the video, its sidecars and any temporary file.
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+  if (!std::filesystem::is_directory(dir, ec)) return;
+  const std::string id(job_id);
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with(job.id + ".") || name.starts_with("." + job.id)) {
+    if (name.starts_with(id + ".") || name.starts_with("." + id)) {
       std::filesystem::remove(entry.path(), ec);
     }
   }
 }
+
+video::Format format_of(const store::Job& job) {
+  auto result = core::parse_json(job.result);
+  if (result && result->is_object()) {
+    if (const auto* f = result->get_object().if_contains("format"); f && f->is_string()) {
+      return f->get_string() == "webm" ? video::Format::webm : video::Format::mp4;
+    }
+  }
+  return video::Format::mp4;
+}
+
+void VideoRunner::remove_outputs(const store::Job& job) { remove_job_files(dir_, job.id); }
 
 }  // namespace reelgen::jobs

@@ -131,7 +131,9 @@ void WorkerPool::expire_old_jobs() {
     return;
   }
   last_sweep_ = now;
-  auto expired = jobs_.expire_before(now_ms() - config_.retention.count(), now_ms());
+  const std::int64_t cutoff = now_ms() - config_.retention.count();
+  if (config_.sweep_also) config_.sweep_also(cutoff);
+  auto expired = jobs_.expire_before(cutoff, now_ms());
   if (!expired) {
     core::log_error("job expiry failed", {{"error", expired.error().message.c_str()}});
     return;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -47,6 +48,8 @@ struct WorkerConfig {
   std::string owner = "worker";              // prefix of lease owner names
   std::chrono::milliseconds retention{0};    // finished jobs older than this expire (0: never)
   std::chrono::milliseconds sweep_interval{60'000};  // how often expiry runs
+  // Also called by each expiry sweep with its cutoff (unix ms), e.g. to delete old uploads.
+  std::function<void(std::int64_t cutoff_ms)> sweep_also;
 };
 
 struct WorkerStats {

@@ -174,6 +174,40 @@ class Videos(ServerTestCase):
         status, headers, body = self.server.request("GET", "/api/v1/videos?status=nope", key=self.server.key)
         self.assertProblem(status, headers, body, 422)
 
+    def test_a_cursor_stays_valid_after_its_video_is_deleted(self):
+        # Issue 10, row 6: the cursor named a job by id, so deleting it ended the listing early.
+        ids = []
+        for i in range(3):
+            status, _, doc = self.server.json("POST", "/api/v1/videos", dict(SHORT, title=f"page {i}"))
+            self.assertEqual(status, 202, doc)
+            ids.append(doc["video_id"])
+        status, _, page = self.server.json("GET", "/api/v1/videos?limit=1")
+        self.assertEqual([v["video_id"] for v in page["videos"]], [ids[2]])
+        self.assertEqual(self.server.json("DELETE", f"/api/v1/videos/{ids[2]}")[0], 202)  # cancelled
+        self.assertEqual(self.server.request("DELETE", f"/api/v1/videos/{ids[2]}", key=self.server.key)[0], 204)
+        status, _, rest = self.server.json("GET", f"/api/v1/videos?limit=1&cursor={page['next_cursor']}")
+        self.assertEqual(status, 200, rest)
+        self.assertEqual([v["video_id"] for v in rest["videos"]], [ids[1]])
+        self.assertIsNotNone(rest["next_cursor"])
+        for bad in ("garbage", ids[0], "00"):
+            status, headers, body = self.server.request("GET", f"/api/v1/videos?cursor={bad}", key=self.server.key)
+            doc = self.assertProblem(status, headers, body, 422)
+            self.assertEqual(doc["errors"][0]["field"], "cursor")
+        for video_id in ids[:2]:
+            wait_for(self.server, video_id, {"completed"})
+
+    def test_a_new_video_shows_when_it_was_updated(self):
+        # Issue 10, row 10: every 202 said "updated_at": "1970-01-01T00:00:00.000Z".
+        status, _, doc = self.server.json("POST", "/api/v1/videos", dict(SHORT, title="timestamps"))
+        self.assertEqual(status, 202, doc)
+        self.assertEqual(doc["updated_at"], doc["created_at"])
+        self.assertFalse(doc["updated_at"].startswith("1970"))
+        status, _, batch = self.server.json("POST", "/api/v1/videos/batch", {"videos": [SHORT]})
+        self.assertEqual(status, 202, batch)
+        self.assertFalse(batch["results"][0]["video"]["updated_at"].startswith("1970"))
+        wait_for(self.server, doc["video_id"], {"completed"})
+        wait_for(self.server, batch["results"][0]["video"]["video_id"], {"completed"})
+
     def test_idempotency_key(self):
         headers = {"Idempotency-Key": "order-42"}
         body = dict(SHORT, title="idempotent")
@@ -508,6 +542,43 @@ class Uploads(ServerTestCase):
         self.assertEqual(status, 202, video)
         self.assertEqual(wait_for(self.server, video["video_id"], {"completed", "failed"})["status"], "completed")
 
+    def test_uploads_can_be_read_listed_and_deleted(self):
+        # Issue 10, row 9: the Location of an upload answered 404 and its file was never removed.
+        status, headers, body = self.upload(png(40, 30))
+        self.assertEqual(status, 201, body)
+        location = headers["location"]
+        upload_id = json.loads(body)["upload_id"]
+        status, _, doc = self.server.json("GET", location)
+        self.assertEqual(status, 200, doc)
+        self.assertEqual((doc["upload_id"], doc["width"], doc["height"]), (upload_id, 40, 30))
+        status, _, listing = self.server.json("GET", "/api/v1/uploads")
+        self.assertIn(upload_id, [u["upload_id"] for u in listing["uploads"]])
+        other = self.server.cli("keys", "create", "--name", "nosy").stdout.strip().splitlines()[-1]
+        status, headers, body = self.server.request("GET", location, key=other)
+        self.assertProblem(status, headers, body, 404)
+        status, headers, body = self.server.request("DELETE", location, key=other)
+        self.assertProblem(status, headers, body, 404)
+        status, _, _ = self.server.request("DELETE", location, key=self.server.key)
+        self.assertEqual(status, 204)
+        files = [f for _, _, names in os.walk(os.path.join(self.server.data_dir, "uploads")) for f in names]
+        self.assertFalse([f for f in files if f.startswith(upload_id)])
+        status, headers, body = self.server.request("GET", location, key=self.server.key)
+        self.assertProblem(status, headers, body, 404)
+
+    def test_a_truncated_jpeg_is_refused_at_upload(self):
+        # Issue 10, row 8: accepted with 201, then the job failed with "at most 4096x4096".
+        with tempfile.TemporaryDirectory() as d:
+            face = os.path.join(d, "f.jpg")
+            subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1",
+                            face], check=True)
+            data = open(face, "rb").read()
+        status, headers, body = self.upload(data[: len(data) // 2], content_type="image/jpeg")
+        doc = self.assertProblem(status, headers, body, 422)
+        self.assertEqual(doc["errors"][0]["field"], "body")
+        self.assertIn("truncated", doc["detail"])
+        status, headers, body = self.upload(png(20, 20)[:-12])
+        self.assertIn("truncated", self.assertProblem(status, headers, body, 422)["detail"])
+
     def test_bad_uploads(self):
         status, headers, body = self.upload(b"GIF89a not supported")
         self.assertProblem(status, headers, body, 415)
@@ -521,6 +592,13 @@ class Uploads(ServerTestCase):
         status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key,
                                                     body=dict(SHORT, background="upload:upl_missing"))
         self.assertProblem(status, headers, body, 422)
+
+
+def reel_updated_at(server):
+    status, _, reel = server.json("POST", "/api/v1/reels", {"video": SHORT, "caption": {"content_description": "Dawn over the hills"}})
+    assert status == 202, reel
+    wait_for(server, reel["reel_id"], {"completed"})
+    return reel["video"]["updated_at"]
 
 
 class Reels(ServerTestCase):
@@ -543,6 +621,7 @@ class Reels(ServerTestCase):
         self.assertIn("file", done["video"]["urls"])
 
     def test_each_part_is_validated(self):
+        self.assertFalse(reel_updated_at(self.server).startswith("1970"))  # issue 10, row 10
         status, headers, raw = self.server.request("POST", "/api/v1/reels", key=self.server.key, body={
             "video": {"script": ""}, "caption": {"content_description": "Sunset over the ocean"}})
         doc = self.assertProblem(status, headers, raw, 422)

@@ -119,20 +119,20 @@ class SqliteJobs final : public JobStore {
   }
 
   core::Result<std::vector<Job>> list(const JobFilter& f) override {
-    // Newest first (rowid breaks ties within a millisecond); the cursor is the last id of the
-    // previous page.
+    // Newest first (the id breaks ties within a millisecond); the cursor is the (created, id) of
+    // the last job of the previous page, so it stays valid when that job is deleted.
     Reader connection(*this);
-    Statement s(connection,
-                (std::string("SELECT ") + kListColumns +
-                 " FROM jobs WHERE key_id = ?1"
-                 " AND (?2 = '' OR status = ?2)"
-                 " AND (?3 = 0 OR created_ms > ?3)"
-                 " AND (?4 = 0 OR created_ms < ?4)"
-                 " AND (?5 = '' OR (created_ms, rowid) < (SELECT created_ms, rowid FROM "
-                 "jobs WHERE id = ?5))"
-                 " ORDER BY created_ms DESC, rowid DESC LIMIT ?6"));
+    Statement s(connection, (std::string("SELECT ") + kListColumns +
+                             " FROM jobs WHERE key_id = ?1"
+                             " AND (?2 = '' OR status = ?2)"
+                             " AND (?3 = 0 OR created_ms > ?3)"
+                             " AND (?4 = 0 OR created_ms < ?4)"
+                             " AND (?5 = '' OR (created_ms, id) < (?7, ?5))"
+                             " ORDER BY created_ms DESC, id DESC LIMIT ?6"));
     s.bind_all(f.key_id, f.status ? to_string(*f.status) : std::string_view(),
-               f.created_after_ms.value_or(0), f.created_before_ms.value_or(0), f.cursor, f.limit);
+               f.created_after_ms.value_or(0), f.created_before_ms.value_or(0),
+               f.cursor ? std::string_view(f.cursor->id) : std::string_view(), f.limit,
+               f.cursor ? f.cursor->created_ms : 0);
     std::vector<Job> jobs;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) jobs.push_back(read_job(s));

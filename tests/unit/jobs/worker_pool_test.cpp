@@ -195,6 +195,8 @@ TEST_F(WorkerPoolTest, ExpiresFinishedJobsAndRemovesTheirFiles) {
   };
   config.retention = 10'000ms;
   config.sweep_interval = 1ms;
+  std::atomic<std::int64_t> last_cutoff{0};
+  config.sweep_also = [&](std::int64_t cutoff_ms) { last_cutoff.store(cutoff_ms); };
   submit("j1");
   start();
   wait_for("j1", JobStatus::completed);
@@ -204,6 +206,8 @@ TEST_F(WorkerPoolTest, ExpiresFinishedJobsAndRemovesTheirFiles) {
   wait_for("j1", JobStatus::expired);
   EXPECT_GT(runner.removals.load(), removals_before);
   EXPECT_EQ(pool->stats().expired.load(), 1u);
+  // The same sweep passes its cutoff on (uploads expire with it).
+  EXPECT_GE(last_cutoff.load(), now_ms() - 10'000 - 1'000);
 }
 
 TEST_F(WorkerPoolTest, StoppingHandsARunningJobBackAtOnce) {
