@@ -242,6 +242,11 @@ http::Response App::handle(http::Request& request) {
   return res;
 }
 
+bool App::blocking(const http::Request& request) const {
+  const http::RouteMatch match = router_.match(request.method, request.path());
+  return match.handler != nullptr && match.dispatch == http::Dispatch::blocking;
+}
+
 http::Response App::dispatch(http::Request& request, http::Context& ctx) {
   Services& s = *services_;
   const http::RouteMatch match = router_.match(request.method, request.path());

@@ -215,12 +215,12 @@ http::Response optimize(Services& s, http::Request&, http::Context& ctx) {
 
 void add_operations_routes(http::Router& router, Services& s) {
   router.add("GET", "/health", bind_handler<health>(s));
-  router.add("GET", "/health/live", bind_handler<live>(s));
+  router.add("GET", "/health/live", bind_handler<live>(s), http::Dispatch::io_thread);
   router.add("GET", "/health/ready", bind_handler<ready>(s));
-  router.add("GET", "/metrics", bind_handler<metrics>(s));
-  router.add("GET", "/performance/status", bind_handler<status>(s));
-  router.add("GET", "/performance/cache", bind_handler<cache_status>(s));
-  router.add("GET", "/performance/ai", bind_handler<ai_status>(s));
+  router.add("GET", "/metrics", bind_handler<metrics>(s), http::Dispatch::io_thread);
+  router.add("GET", "/performance/status", bind_handler<status>(s), http::Dispatch::io_thread);
+  router.add("GET", "/performance/cache", bind_handler<cache_status>(s), http::Dispatch::io_thread);
+  router.add("GET", "/performance/ai", bind_handler<ai_status>(s), http::Dispatch::io_thread);
   router.add("POST", "/performance/optimize", bind_handler<optimize>(s));
 }
 

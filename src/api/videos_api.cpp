@@ -220,7 +220,9 @@ class JobEvents final : public http::EventStream {
     auto job = s_.store->jobs().get(id_, key_id_);
     if (!job || !*job) {
       done = true;
-      return "event: error\ndata: {\"detail\":\"the video is gone\"}\n\n";
+      const std::string detail = job ? "the video is gone" : job.error().message;
+      return "event: error\ndata: " +
+             boost::json::serialize(boost::json::object{{"detail", detail}}) + "\n\n";
     }
     const Job& j = **job;
     const std::string state = std::string(store::to_string(j.status)) + "|" + j.stage + "|" +

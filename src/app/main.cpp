@@ -45,7 +45,9 @@ int serve(core::Config config) {
     first_key = created->secret;
   }
 
-  http::Server server(config.server, [&app](http::Request& r) { return app.handle(r); });
+  http::Server server(config.server,
+                      {[&app](http::Request& r) { return app.handle(r); },
+                       [&app](const http::Request& r) { return app.blocking(r); }});
   if (auto r = server.listen(); !r) return fail(r.error());
   app.attach(server.stats());
   config.server.port = server.port();

@@ -101,6 +101,8 @@ Result<Config> load_config(const EnvLookup& env) {
            read_millis(env, "IDLE_TIMEOUT_MS", s.idle_timeout),
            read_millis(env, "WRITE_TIMEOUT_MS", s.write_timeout),
            read_unsigned(env, "MAX_CONNECTIONS", s.max_connections, 1'000'000),
+           read_unsigned(env, "BLOCKING_THREADS", s.blocking_threads, 1024),
+           read_unsigned(env, "BLOCKING_QUEUE", s.blocking_queue, 1'000'000),
            read_millis(env, "SHUTDOWN_GRACE_MS", s.shutdown_grace),
            read_bool(env, "ACCESS_LOG", s.access_log),
            read_bool(env, "OPEN_HEALTH", s.open_health),
@@ -140,6 +142,9 @@ Result<void> validate(const Config& c) {
   if (c.server.max_connections == 0) {
     return fail(ErrorCode::invalid_argument, "max connections must be at least 1");
   }
+  if (c.server.blocking_threads < 1) {
+    return fail(ErrorCode::invalid_argument, "BLOCKING_THREADS must be at least 1");
+  }
   if (c.rate_limit.burst < 1) {
     return fail(ErrorCode::invalid_argument, "rate limit burst must be at least 1");
   }
@@ -167,6 +172,8 @@ boost::json::object describe(const Config& c) {
       {"idle_timeout_ms", s.idle_timeout.count()},
       {"write_timeout_ms", s.write_timeout.count()},
       {"max_connections", s.max_connections},
+      {"blocking_threads", s.blocking_threads},
+      {"blocking_queue", s.blocking_queue},
       {"shutdown_grace_ms", s.shutdown_grace.count()},
       {"access_log", s.access_log},
       {"open_health", s.open_health},

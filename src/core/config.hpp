@@ -30,10 +30,15 @@ struct ServerConfig {
   Millis idle_timeout{60'000};           // IDLE_TIMEOUT_MS: keep-alive wait for the next request
   Millis write_timeout{30'000};          // WRITE_TIMEOUT_MS: time for the client to read a response
   std::size_t max_connections = 10'000;  // MAX_CONNECTIONS; beyond it new connections get 503
-  Millis shutdown_grace{10'000};         // SHUTDOWN_GRACE_MS: in-flight requests finish within it
-  bool access_log = true;                // ACCESS_LOG: one JSON line per request
-  bool open_health = true;               // OPEN_HEALTH: /health* without a key
-  bool open_metrics = true;  // OPEN_METRICS: /metrics and GET /performance/* without a key
+  // BLOCKING_THREADS: threads for handlers that touch the store, the disk or child processes;
+  // the I/O threads hand such requests over and await them.
+  int blocking_threads = 16;
+  // BLOCKING_QUEUE: requests that may wait for a blocking thread; beyond it, 503 + Retry-After.
+  std::size_t blocking_queue = 256;
+  Millis shutdown_grace{10'000};  // SHUTDOWN_GRACE_MS: in-flight requests finish within it
+  bool access_log = true;         // ACCESS_LOG: one JSON line per request
+  bool open_health = true;        // OPEN_HEALTH: /health* without a key
+  bool open_metrics = true;       // OPEN_METRICS: /metrics and GET /performance/* without a key
 };
 
 struct CacheConfig {

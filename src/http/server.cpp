@@ -111,6 +111,9 @@ struct Server::Impl {
   RequestHandler handler;
   ServerStats stats;
   std::vector<std::unique_ptr<IoThread>> threads;
+  // Declared after threads: destroyed (joined) first, while the io_contexts its completions
+  // are posted to still exist.
+  std::unique_ptr<asio::thread_pool> blocking_pool;
   std::atomic<bool> stopping{false};
   std::uint16_t port = 0;
   asio::io_context control{1};
@@ -125,6 +128,14 @@ struct Server::Impl {
   Task<bool> write_response(Stream& stream, const Response& response, unsigned version,
                             bool keep_alive, bool head);
   Task<> write_problem(Stream& stream, ErrorCode code, std::string message, unsigned version);
+  // Runs fn on the blocking pool and resumes the calling coroutine on its own I/O thread once it
+  // returned. fn passes its results through what it captures (values are not returned through
+  // co_await: GCC 12 mishandles class-type results of awaited calls). REQUIRES: fn does not
+  // throw.
+  Task<> run_blocking(std::function<void()> fn);
+  // Sets response to the application's: on this thread, or on the blocking pool when the request
+  // is marked blocking (503 when the pool is full).
+  Task<> respond(Request& request, Response& response);
   void begin_stop();
   // Polls until every connection has finished or the deadline passes, then stops the threads.
   void drain(std::chrono::steady_clock::time_point deadline);
@@ -148,6 +159,44 @@ Task<> Server::Impl::accept_loop(IoThread& io) {
     socket.set_option(tcp::no_delay(true), ec);
     asio::co_spawn(io.ioc, session(io, std::move(socket), over), asio::detached);
   }
+}
+
+Task<> Server::Impl::run_blocking(std::function<void()> fn) {
+  // The coroutine waits on a timer that never expires by itself; the pool thread, once fn
+  // returned, cancels it from this I/O thread (timers are not thread-safe).
+  const Executor io = co_await asio::this_coro::executor;
+  asio::basic_waitable_timer<std::chrono::steady_clock,
+                             asio::wait_traits<std::chrono::steady_clock>, Executor>
+      done(io, std::chrono::steady_clock::time_point::max());
+  asio::post(*blocking_pool, [&fn, &done, io, work = asio::make_work_guard(io)] {
+    fn();
+    asio::post(io, [&done] { done.cancel(); });
+  });
+  co_await done.async_wait(nothrow);
+}
+
+Task<> Server::Impl::respond(Request& request, Response& response) {
+  if (!handler.blocking || !handler.blocking(request)) {
+    response = handler.handle(request);
+    co_return;
+  }
+  const auto capacity = static_cast<std::int64_t>(config.blocking_threads) +
+                        static_cast<std::int64_t>(config.blocking_queue);
+  if (stats.blocking_in_flight.fetch_add(1) >= capacity) {
+    stats.blocking_in_flight.fetch_sub(1);
+    stats.blocking_rejected.fetch_add(1);
+    const std::string request_id = core::new_request_id();
+    response = problem_response(
+        core::Error::make(ErrorCode::unavailable,
+                          "the server is busy: every blocking thread is taken and " +
+                              std::to_string(config.blocking_queue) + " requests are waiting"),
+        request_id);
+    response.set_header("X-Request-Id", request_id);
+    response.set_header("Retry-After", "1");
+    co_return;
+  }
+  co_await run_blocking([this, &request, &response] { response = handler.handle(request); });
+  stats.blocking_in_flight.fetch_sub(1);
 }
 
 Task<> Server::Impl::write_problem(Stream& stream, ErrorCode code, std::string message,
@@ -192,8 +241,10 @@ Task<> Server::Impl::send_stream(Stream& stream, const Response& response, unsig
                              asio::wait_traits<std::chrono::steady_clock>, Executor>
       timer(stream.get_executor());
   bool done = false;
+  std::string chunk;
   while (!ec && !done && !stopping.load()) {
-    const std::string chunk = response.stream->poll(done);
+    // A poll may read the store: it runs on the blocking pool.
+    co_await run_blocking([&] { chunk = response.stream->poll(done); });
     if (!chunk.empty()) {
       stream.expires_after(config.write_timeout);
       std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(chunk), nothrow);
@@ -299,7 +350,8 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
     const unsigned version = msg.version();
     const bool head = msg.method() == bhttp::verb::head;
     Request request = to_request(std::move(msg), remote);
-    Response response = handler(request);
+    Response response;
+    co_await respond(request, response);
     const bool keep_alive = request.keep_alive && !stopping.load();
     if (response.stream && !head) {
       co_await send_stream(stream, response, version);
@@ -348,6 +400,8 @@ Server::Server(core::ServerConfig config, RequestHandler handler)
   int n = impl_->config.threads;
   if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i) impl_->threads.push_back(std::make_unique<IoThread>());
+  impl_->blocking_pool =
+      std::make_unique<asio::thread_pool>(std::max(1, impl_->config.blocking_threads));
 }
 
 Server::~Server() = default;

@@ -169,3 +169,48 @@ class ConnectionLimit(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BlockingPool(ServerTestCase):
+    """Handlers that touch the store run on the blocking pool, never on an I/O thread."""
+
+    args = ["--threads", "1"]
+    env = {"BLOCKING_THREADS": "1", "BLOCKING_QUEUE": "0", "JOB_WORKERS": "0"}
+
+    def test_a_stuck_handler_does_not_delay_liveness_and_a_full_pool_is_503(self):
+        import os
+        import sqlite3
+        import threading
+
+        # Another process holds the database's write lock: a submission waits in SQLite's busy
+        # timeout (5 s) on the only blocking thread.
+        lock = sqlite3.connect(os.path.join(self.server.data_dir, "reelgen.db"), isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        outcome = {}
+
+        def submit():
+            outcome["submit"] = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                                    body={"script": "Held up by a lock.", "test": True}, timeout=30)
+
+        stuck = threading.Thread(target=submit)
+        stuck.start()
+        try:
+            time.sleep(0.5)  # the submission reaches the pool
+            started = time.monotonic()
+            status, _, _ = self.server.request("GET", "/health/live")
+            self.assertEqual(status, 200)
+            self.assertLess(time.monotonic() - started, 1.0)  # on the I/O thread, not behind the lock
+            status, headers, body = self.server.request("GET", "/api/v1/videos", key=self.server.key)
+            self.assertProblem(status, headers, body, 503)
+            self.assertEqual(headers.get("retry-after"), "1")
+            stuck.join(timeout=20)
+            status, headers, body = outcome["submit"]
+            doc = self.assertProblem(status, headers, body, 503)  # a bounded wait, then 503
+            self.assertIn("busy", doc["detail"])
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+            stuck.join(timeout=20)
+        status, _, _ = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                           body={"script": "Now it goes through.", "test": True})
+        self.assertEqual(status, 202)

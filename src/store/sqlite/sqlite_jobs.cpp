@@ -320,10 +320,7 @@ class SqliteJobs final : public JobStore {
     return sqlite3_column_int(s.get(), 0);
   }
 
-  core::Error failure(std::string_view what) const {
-    return core::Error::make(ErrorCode::internal,
-                             "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db_));
-  }
+  core::Error failure(std::string_view what) const { return sqlite_failure(db_, what); }
 
   // Reads (status polls, listings) run on a connection of the calling thread's own: in WAL mode
   // readers do not block each other or the writer, and the shared mutex stays uncontended.

@@ -198,8 +198,7 @@ class SqliteStore final : public Store, public KeyStore {
         .count();
   }
   core::Result<void> failure(std::string_view what) const {
-    return core::fail(ErrorCode::internal,
-                      "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db_));
+    return std::unexpected(sqlite_failure(db_, what));
   }
   core::Result<void> exec(const char* sql) {
     char* message = nullptr;
