@@ -223,7 +223,8 @@ http::Response App::handle(http::Request& request) {
   ctx.request_id =
       valid_request_id(incoming_id) ? std::string(incoming_id) : core::new_request_id();
   metrics.begin_request();
-  http::Response res = dispatch(request, ctx);
+  http::Response res = http::answer_exceptions(ctx.request_id, "App::handle",
+                                               [&] { return dispatch(request, ctx); });
   res.set_header("X-Request-Id", ctx.request_id);
   const auto elapsed = std::chrono::steady_clock::now() - ctx.started;
   metrics.record(ctx.route, res.status, elapsed);

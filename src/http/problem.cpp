@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/log.hpp"
+
 namespace reelgen::http {
 
 int status_of(core::ErrorCode code) {
@@ -108,6 +110,25 @@ Response problem_response(const core::Error& error, std::string_view request_id)
   r.content_type = "application/problem+json";
   r.body = boost::json::serialize(doc);
   return r;
+}
+
+Response answer_exceptions(std::string_view request_id, std::string_view what,
+                           const std::function<Response()>& fn) {
+  std::string reason;
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    reason = e.what();
+  } catch (...) {
+    reason = "an exception that is not a std::exception";
+  }
+  core::log_error("unhandled exception",
+                  {{"where", what}, {"request_id", request_id}, {"error", reason}});
+  return problem_response(
+      core::Error::make(core::ErrorCode::internal,
+                        "the server failed while answering; the failure is logged with this "
+                        "request's id"),
+      request_id);
 }
 
 }  // namespace reelgen::http

@@ -59,6 +59,42 @@ struct IoThread {
   std::thread thread;
 };
 
+// A session's place in its thread's list and in the open-connection count, for as long as the
+// session lives, however it ends (return, exception or destruction of its coroutine).
+class SessionRegistration {
+ public:
+  SessionRegistration(IoThread& io, ServerStats& stats, SessionSlot& slot)
+      : io_(io), stats_(stats), position_((io.sessions.push_front(&slot), io.sessions.begin())) {
+    stats_.connections_accepted.fetch_add(1);
+    stats_.connections_open.fetch_add(1);
+  }
+  ~SessionRegistration() {
+    io_.sessions.erase(position_);
+    stats_.connections_open.fetch_sub(1);
+  }
+  SessionRegistration(const SessionRegistration&) = delete;
+  SessionRegistration& operator=(const SessionRegistration&) = delete;
+
+ private:
+  IoThread& io_;
+  ServerStats& stats_;
+  std::list<SessionSlot*>::iterator position_;
+};
+
+// The completion of a spawned coroutine: an exception that escaped it is logged, not dropped.
+auto log_failure(std::string_view what) {
+  return [what](const std::exception_ptr& failure) {
+    if (!failure) return;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      core::log_error("coroutine failed", {{"where", what}, {"error", e.what()}});
+    } catch (...) {
+      core::log_error("coroutine failed", {{"where", what}, {"error", "unknown exception"}});
+    }
+  };
+}
+
 Request to_request(bhttp::request<bhttp::string_body>&& msg, std::string remote) {
   Request req;
   req.method = std::string(msg.method_string());
@@ -129,9 +165,7 @@ struct Server::Impl {
                             bool keep_alive, bool head);
   Task<> write_problem(Stream& stream, ErrorCode code, std::string message, unsigned version);
   // Runs fn on the blocking pool and resumes the calling coroutine on its own I/O thread once it
-  // returned. fn passes its results through what it captures (values are not returned through
-  // co_await: GCC 12 mishandles class-type results of awaited calls). REQUIRES: fn does not
-  // throw.
+  // returned. fn passes its results through what it captures. REQUIRES: fn does not throw.
   Task<> run_blocking(std::function<void()> fn);
   // Sets response to the application's: on this thread, or on the blocking pool when the request
   // is marked blocking (503 when the pool is full).
@@ -157,7 +191,7 @@ Task<> Server::Impl::accept_loop(IoThread& io) {
     const bool over =
         stats.connections_open.load() >= static_cast<std::int64_t>(config.max_connections);
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(io.ioc, session(io, std::move(socket), over), asio::detached);
+    asio::co_spawn(io.ioc, session(io, std::move(socket), over), log_failure("session"));
   }
 }
 
@@ -169,7 +203,12 @@ Task<> Server::Impl::run_blocking(std::function<void()> fn) {
                              asio::wait_traits<std::chrono::steady_clock>, Executor>
       done(io, std::chrono::steady_clock::time_point::max());
   asio::post(*blocking_pool, [&fn, &done, io, work = asio::make_work_guard(io)] {
-    fn();
+    try {
+      fn();
+    } catch (...) {
+      // fn promised not to throw; a pool thread must not die of it either way.
+      log_failure("blocking call")(std::current_exception());
+    }
     asio::post(io, [&done] { done.cancel(); });
   });
   co_await done.async_wait(nothrow);
@@ -244,7 +283,15 @@ Task<> Server::Impl::send_stream(Stream& stream, const Response& response, unsig
   std::string chunk;
   while (!ec && !done && !stopping.load()) {
     // A poll may read the store: it runs on the blocking pool.
-    co_await run_blocking([&] { chunk = response.stream->poll(done); });
+    co_await run_blocking([&] {
+      try {
+        chunk = response.stream->poll(done);
+      } catch (...) {
+        chunk.clear();
+        done = true;
+        log_failure("event stream")(std::current_exception());
+      }
+    });
     if (!chunk.empty()) {
       stream.expires_after(config.write_timeout);
       std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(chunk), nothrow);
@@ -272,11 +319,8 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
     stream.socket().shutdown(Socket::shutdown_both, ignored);
     co_return;
   }
-  stats.connections_accepted.fetch_add(1);
-  stats.connections_open.fetch_add(1);
   SessionSlot slot{&stream, true};
-  io.sessions.push_front(&slot);
-  const auto registered = io.sessions.begin();
+  const SessionRegistration registration(io, stats, slot);
 
   beast::flat_buffer buffer;  // unbounded: the parser enforces the header and body limits
   bool first = true;
@@ -363,8 +407,6 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
 
   boost::system::error_code ignored;
   stream.socket().shutdown(Socket::shutdown_send, ignored);
-  io.sessions.erase(registered);
-  stats.connections_open.fetch_sub(1);
 }
 
 void Server::Impl::drain(std::chrono::steady_clock::time_point deadline) {
@@ -454,7 +496,7 @@ void Server::run(bool handle_signals) {
     });
   }
   for (auto& io : impl_->threads) {
-    asio::co_spawn(io->ioc, impl_->accept_loop(*io), asio::detached);
+    asio::co_spawn(io->ioc, impl_->accept_loop(*io), log_failure("accept loop"));
     io->thread = std::thread([io = io.get()] { io->ioc.run(); });
   }
   std::thread control_thread([this] { impl_->control.run(); });
