@@ -56,8 +56,14 @@ struct Error {
   }
 };
 
+// std::expected that must not be ignored: a dropped Result is a dropped error.
 template <typename T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  Result() = default;
+  Result(std::expected<T, Error> e) : std::expected<T, Error>(std::move(e)) {}  // NOLINT: implicit
+};
 
 inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
   return std::unexpected(Error::make(code, std::move(message)));

@@ -334,6 +334,16 @@ void WebhookSender::loop() {
   }
 }
 
+void WebhookSender::record(const store::Job& job, std::string_view status, int attempt,
+                           std::int64_t next_ms, std::string_view error) {
+  // Unrecorded, a delivered webhook stays pending and is sent again (receivers deduplicate by
+  // Reelgen-Delivery); a failed one is retried. Either way the operator must hear of it.
+  if (auto written = jobs_.record_webhook(job.id, status, attempt, next_ms, error); !written) {
+    core::log_error("webhook state could not be recorded",
+                    {{"video_id", job.id}, {"status", status}, {"error", written.error().message}});
+  }
+}
+
 void WebhookSender::deliver(const store::Job& job) {
   const int attempt = job.webhook_attempts + 1;
   std::string error;
@@ -351,18 +361,18 @@ void WebhookSender::deliver(const store::Job& job) {
         {"Reelgen-Signature", "v1=" + webhook_signature(config_.secret, timestamp, body)}};
     auto status = post_json(*url, body, headers, config_.timeout, config_.allow_private);
     if (status && *status >= 200 && *status < 300) {
-      jobs_.record_webhook(job.id, "delivered", attempt, 0, "");
+      record(job, "delivered", attempt, 0, "");
       return;
     }
     error = status ? "the receiver answered " + std::to_string(*status) : status.error().message;
   }
   if (attempt >= config_.max_attempts) {
-    jobs_.record_webhook(job.id, "failed", attempt, 0, error);
+    record(job, "failed", attempt, 0, error);
     core::log_warn("webhook failed for good", {{"video_id", job.id}, {"error", error}});
     return;
   }
   const auto delay = config_.backoff.count() * (std::int64_t{1} << std::min(attempt - 1, 10));
-  jobs_.record_webhook(job.id, "pending", attempt, now_ms() + delay, error);
+  record(job, "pending", attempt, now_ms() + delay, error);
 }
 
 }  // namespace reelgen::jobs

@@ -68,6 +68,9 @@ class WebhookSender {
  private:
   void loop();
   void deliver(const store::Job& job);
+  // Records a delivery attempt; a failed write is logged.
+  void record(const store::Job& job, std::string_view status, int attempt, std::int64_t next_ms,
+              std::string_view error);
   std::int64_t now_ms() const;
 
   store::JobStore& jobs_;

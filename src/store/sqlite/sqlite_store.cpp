@@ -125,7 +125,9 @@ class SqliteStore final : public Store, public KeyStore {
         if (s.step() != SQLITE_DONE) r = failure("record migration");
       }
       if (!r) {
-        exec("ROLLBACK");
+        // The migration's error is the one to report; a failed rollback is rolled back by
+        // SQLite when the connection closes.
+        static_cast<void>(exec("ROLLBACK"));
         return r;
       }
       if (auto c = exec("COMMIT"); !c) return c;
