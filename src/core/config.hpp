@@ -25,10 +25,14 @@ struct ServerConfig {
   std::size_t body_limit = 1 << 20;          // BODY_LIMIT bytes; larger bodies get 413
   std::size_t upload_body_limit = 20 << 20;  // UPLOAD_LIMIT bytes, under upload_path_prefix
   std::string upload_path_prefix = "/api/v1/uploads";
-  Millis header_timeout{10'000};         // HEADER_TIMEOUT_MS: time to send a whole header block
-  Millis body_timeout{30'000};           // BODY_TIMEOUT_MS: time to send the body
-  Millis idle_timeout{60'000};           // IDLE_TIMEOUT_MS: keep-alive wait for the next request
-  Millis write_timeout{30'000};          // WRITE_TIMEOUT_MS: time for the client to read a response
+  Millis header_timeout{10'000};  // HEADER_TIMEOUT_MS: time to send a whole header block
+  Millis body_timeout{30'000};    // BODY_TIMEOUT_MS: time to send the body
+  Millis idle_timeout{60'000};    // IDLE_TIMEOUT_MS: keep-alive wait for the next request
+  Millis write_timeout{30'000};   // WRITE_TIMEOUT_MS: time for the client to read a response
+  // After an error answer (413, 501, 400 for a bad coding), what the client still sends is read
+  // and discarded, at most LINGER_BYTES for LINGER_TIMEOUT_MS, before the connection is closed.
+  std::size_t linger_bytes = 64ull << 20;
+  Millis linger_timeout{5'000};
   std::size_t max_connections = 10'000;  // MAX_CONNECTIONS; beyond it new connections get 503
   // BLOCKING_THREADS: threads for handlers that touch the store, the disk or child processes;
   // the I/O threads hand such requests over and await them.

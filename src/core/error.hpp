@@ -23,6 +23,8 @@ enum class ErrorCode {
   unsupported_media_type,  // (415)
   rate_limited,            // (429)
   header_too_large,        // (431)
+  request_timeout,         // the client did not send its request in time (408)
+  not_implemented,         // a protocol feature the server does not support (501)
   unavailable,             // not ready, shutting down, overloaded (503)
   internal,                // our fault (500)
 };

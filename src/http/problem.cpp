@@ -33,6 +33,10 @@ int status_of(core::ErrorCode code) {
       return 429;
     case ErrorCode::header_too_large:
       return 431;
+    case ErrorCode::request_timeout:
+      return 408;
+    case ErrorCode::not_implemented:
+      return 501;
     case ErrorCode::unavailable:
       return 503;
     case ErrorCode::internal:
@@ -83,6 +87,8 @@ std::string_view reason_of(int status) {
       return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
     case 503:
       return "Service Unavailable";
     default:

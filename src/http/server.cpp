@@ -81,6 +81,34 @@ class SessionRegistration {
   std::list<SessionSlot*>::iterator position_;
 };
 
+// A deadline for reading a request. Unlike the stream's own timeout, which closes the socket, it
+// only cancels the pending read, so that a 408 can still be written.
+class ReadDeadline {
+ public:
+  explicit ReadDeadline(Stream& stream) : stream_(stream), timer_(stream.get_executor()) {}
+  void arm(std::chrono::milliseconds timeout) {
+    expired_ = false;
+    stream_.expires_never();
+    timer_.expires_after(timeout);
+    // On destruction the wait ends with operation_aborted and touches nothing.
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      expired_ = true;
+      boost::system::error_code ignored;
+      stream_.socket().cancel(ignored);
+    });
+  }
+  void disarm() { timer_.cancel(); }
+  bool expired() const { return expired_; }
+
+ private:
+  Stream& stream_;
+  asio::basic_waitable_timer<std::chrono::steady_clock,
+                             asio::wait_traits<std::chrono::steady_clock>, Executor>
+      timer_;
+  bool expired_ = false;
+};
+
 // The completion of a spawned coroutine: an exception that escaped it is logged, not dropped.
 auto log_failure(std::string_view what) {
   return [what](const std::exception_ptr& failure) {
@@ -107,6 +135,39 @@ Request to_request(bhttp::request<bhttp::string_body>&& msg, std::string remote)
   }
   req.body = std::move(msg.body());
   return req;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Transfer-Encoding, when present, must be exactly one "chunked" (the only coding we decode, and
+// it must come last and once): 501 for any other coding, 400 for a repeated or empty one.
+std::optional<core::Error> check_transfer_encoding(std::string_view header) {
+  if (header.empty()) return std::nullopt;
+  int chunked = 0;
+  while (true) {
+    const auto comma = header.find(',');
+    const std::string_view coding = trim(header.substr(0, comma));
+    if (iequals(coding, "chunked")) {
+      ++chunked;
+    } else if (coding.empty()) {
+      return core::Error::make(ErrorCode::malformed, "Transfer-Encoding has an empty coding");
+    } else {
+      return core::Error::make(
+          ErrorCode::not_implemented,
+          "Transfer-Encoding '" + std::string(coding) + "' is not supported; only chunked is");
+    }
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  if (chunked > 1) {
+    return core::Error::make(ErrorCode::malformed,
+                             "Transfer-Encoding names chunked more than once");
+  }
+  return std::nullopt;
 }
 
 // The status line and headers; the body is written after it with scatter/gather I/O.
@@ -163,7 +224,20 @@ struct Server::Impl {
   // Returns false when the client could not be written to.
   Task<bool> write_response(Stream& stream, const Response& response, unsigned version,
                             bool keep_alive, bool head);
-  Task<> write_problem(Stream& stream, ErrorCode code, std::string message, unsigned version);
+  // What is known of a request the server answers itself, for its access-log line.
+  struct RequestLine {
+    std::string method, target, remote;
+  };
+  // Answers a request the application never sees (limits, timeouts, protocol errors), closes
+  // the connection after it and writes the request's access-log line.
+  // (line is a copy: GCC 12 destroys temporaries bound to a coroutine's reference parameters
+  // too early.)
+  Task<> write_problem(Stream& stream, ErrorCode code, std::string message, unsigned version,
+                       RequestLine line);
+  // Before closing after an error: stops sending, then reads and discards what the client is
+  // still sending (up to linger_bytes, for linger_timeout), so that closing does not reset the
+  // connection and destroy the response before the client reads it (as nginx's lingering close).
+  Task<> linger(Stream& stream, beast::flat_buffer& buffer);
   // Runs fn on the blocking pool and resumes the calling coroutine on its own I/O thread once it
   // returned. fn passes its results through what it captures. REQUIRES: fn does not throw.
   Task<> run_blocking(std::function<void()> fn);
@@ -239,11 +313,35 @@ Task<> Server::Impl::respond(Request& request, Response& response) {
 }
 
 Task<> Server::Impl::write_problem(Stream& stream, ErrorCode code, std::string message,
-                                   unsigned version) {
+                                   unsigned version, RequestLine line) {
   const std::string request_id = core::new_request_id();
   Response r = problem_response(core::Error::make(code, std::move(message)), request_id);
   r.set_header("X-Request-Id", request_id);
   co_await write_response(stream, r, version, false, false);
+  if (config.access_log && core::log_enabled(core::LogLevel::info)) {
+    const auto query = line.target.find('?');
+    core::log_info("request", {{"request_id", request_id},
+                               {"method", line.method},
+                               {"path", line.target.substr(0, query)},
+                               {"status", r.status},
+                               {"bytes", r.content_length()},
+                               {"remote", line.remote}});
+  }
+}
+
+Task<> Server::Impl::linger(Stream& stream, beast::flat_buffer& buffer) {
+  boost::system::error_code ec;
+  stream.socket().shutdown(Socket::shutdown_send, ec);
+  const auto deadline = std::chrono::steady_clock::now() + config.linger_timeout;
+  std::size_t discarded = 0;
+  buffer.consume(buffer.size());
+  while (!ec && discarded < config.linger_bytes && std::chrono::steady_clock::now() < deadline) {
+    stream.expires_at(deadline);
+    std::size_t n = 0;
+    std::tie(ec, n) = co_await stream.async_read_some(buffer.prepare(64 * 1024), nothrow);
+    discarded += n;
+    buffer.consume(buffer.size());
+  }
 }
 
 Task<bool> Server::Impl::write_response(Stream& stream, const Response& response, unsigned version,
@@ -313,8 +411,11 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
   Stream stream(std::move(socket));
   if (over_capacity) {
     stats.connections_rejected.fetch_add(1);
+    RequestLine line;
+    line.remote = remote;
     co_await write_problem(stream, ErrorCode::unavailable,
-                           "the server has reached its maximum number of open connections", 11);
+                           "the server has reached its maximum number of open connections", 11,
+                           std::move(line));
     boost::system::error_code ignored;
     stream.socket().shutdown(Socket::shutdown_both, ignored);
     co_return;
@@ -323,6 +424,7 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
   const SessionRegistration registration(io, stats, slot);
 
   beast::flat_buffer buffer;  // unbounded: the parser enforces the header and body limits
+  ReadDeadline deadline(stream);
   bool first = true;
   while (!stopping.load()) {
     // Wait for the first byte of the next request: the idle keep-alive timeout applies.
@@ -341,51 +443,83 @@ Task<> Server::Impl::session(IoThread& io, Socket socket, bool over_capacity) {
 
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
-    parser.body_limit(std::max(config.body_limit, config.upload_body_limit));
-    stream.expires_after(config.header_timeout);
+    parser.body_limit(boost::none);  // set once the header names the route
+    deadline.arm(config.header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
-    std::size_t body_limit = config.body_limit;
+    deadline.disarm();
+    if (hec && deadline.expired()) hec = beast::error::timeout;
+    // The limit of the route the header names: uploads may be larger than other bodies.
+    const std::size_t body_limit =
+        parser.is_header_done() && parser.get().target().starts_with(config.upload_path_prefix)
+            ? config.upload_body_limit
+            : config.body_limit;
     if (!hec) {
-      // Uploads may be larger than other bodies; the header says where the body goes.
-      if (parser.get().target().starts_with(config.upload_path_prefix)) {
-        body_limit = config.upload_body_limit;
-      }
       parser.body_limit(body_limit);
       if (parser.content_length() && *parser.content_length() > body_limit) {
         hec = bhttp::error::body_limit;
       }
     }
-    if (!hec && parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
+    // A transfer coding other than one final "chunked" would leave the body to be read as the
+    // next request (smuggling): refuse it and close (RFC 9112 sections 6.1 and 6.3).
+    std::optional<core::Error> refused;
+    if (!hec) refused = check_transfer_encoding(parser.get()[bhttp::field::transfer_encoding]);
+    if (!hec && !refused && parser.get()[bhttp::field::expect] == "100-continue" &&
+        !parser.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       stream.expires_after(config.write_timeout);
       co_await asio::async_write(stream, asio::buffer(kContinue), nothrow);
     }
     boost::system::error_code ec = hec;
-    if (!ec && !parser.is_done()) {
-      stream.expires_after(config.body_timeout);
+    if (!ec && !refused && !parser.is_done()) {
+      deadline.arm(config.body_timeout);
       auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
+      deadline.disarm();
       ec = bec;
+      if (ec && deadline.expired()) ec = beast::error::timeout;
     }
-    if (ec) {
+    if (ec || refused) {
       const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
-      if (ec == bhttp::error::header_limit) {
+      RequestLine line;
+      if (parser.is_header_done()) {
+        line.method = std::string(parser.get().method_string());
+        line.target = std::string(parser.get().target());
+      }
+      line.remote = remote;
+      if (refused) {
+        stats.bad_requests.fetch_add(1);
+        co_await write_problem(stream, refused->code, refused->message, version, line);
+        co_await linger(stream, buffer);
+      } else if (ec == bhttp::error::header_limit) {
         stats.header_too_large.fetch_add(1);
         co_await write_problem(
             stream, ErrorCode::header_too_large,
             "the request header block exceeds " + std::to_string(config.header_limit) + " bytes",
-            version);
+            version, line);
       } else if (ec == bhttp::error::body_limit) {
         stats.body_too_large.fetch_add(1);
         co_await write_problem(stream, ErrorCode::payload_too_large,
-                               "the request body exceeds " + std::to_string(body_limit) + " bytes",
-                               version);
+                               "the request body exceeds this route's limit of " +
+                                   std::to_string(body_limit) + " bytes",
+                               version, line);
+        // A client that sends the whole body before reading would otherwise be reset and never
+        // see the 413.
+        co_await linger(stream, buffer);
       } else if (ec == beast::error::timeout) {
         stats.timeouts.fetch_add(1);
+        // (Built before the co_await: GCC 12 miscompiles conditional temporaries inside one.)
+        std::string message = "the request header did not arrive within " +
+                              std::to_string(config.header_timeout.count()) + " ms";
+        if (parser.is_header_done()) {
+          message = "the request body did not arrive within " +
+                    std::to_string(config.body_timeout.count()) + " ms";
+        }
+        co_await write_problem(stream, ErrorCode::request_timeout, std::move(message), version,
+                               line);
       } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
                  ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
         stats.bad_requests.fetch_add(1);
         co_await write_problem(stream, ErrorCode::malformed,
-                               "the request is not valid HTTP/1.1: " + ec.message(), version);
+                               "the request is not valid HTTP/1.1: " + ec.message(), version, line);
       }
       break;
     }

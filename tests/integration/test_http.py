@@ -93,6 +93,62 @@ class HttpBehaviour(ServerTestCase):
             status, headers, body = Reader(sock).response()
             self.assertProblem(status, headers, body, 413)
 
+    def test_unknown_transfer_codings_are_refused_not_smuggled(self):
+        # Issue 10, row 2: the coding was ignored and the body ran as the next request.
+        smuggled = b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-Id: smuggled-%d\r\n\r\n"
+        for i, (coding, expected) in enumerate(((b"gzip", 501), (b"identity", 501), (b"xchunked", 501),
+                                                (b"chunked, chunked", 400), (b"gzip, chunked", 501))):
+            with self.subTest(coding=coding), self.server.connect() as sock:
+                sock.sendall(b"POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding + b"\r\n\r\n"
+                             + smuggled % i)
+                reader = Reader(sock)
+                status, headers, body = reader.response()
+                self.assertProblem(status, headers, body, expected)
+                self.assertEqual(headers.get("connection"), "close")
+                self.assertTrue(closed_by_peer(sock))
+                self.assertNotIn(b"HTTP/1.1", reader.buf)  # no second response
+        time.sleep(0.2)
+        self.assertFalse([l for l in self.server.output if "smuggled-" in l])
+
+    def test_a_client_that_writes_the_whole_body_first_still_reads_the_413(self):
+        # Issue 10, row 5: http.client sends all of the body before reading; it got EPIPE.
+        import http.client
+        conn = http.client.HTTPConnection(self.server.host, self.server.port, timeout=10)
+        try:
+            conn.request("POST", "/api/v14/generate", body=b"x" * 3_000_000,
+                         headers={"Content-Type": "application/json"})
+            res = conn.getresponse()
+            body = res.read()
+            self.assertProblem(res.status, {k.lower(): v for k, v in res.getheaders()}, body, 413)
+        finally:
+            conn.close()
+
+    def test_a_413_names_the_limit_of_its_route_and_is_logged(self):
+        # Issue 10, row 14: an upload over its 20 MiB limit was told about the 1 MiB API limit.
+        with self.server.connect() as sock:
+            sock.sendall(b"POST /api/v1/uploads?probe=upload-413 HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Length: 22000000\r\n\r\n")
+            status, headers, body = Reader(sock).response()
+            doc = self.assertProblem(status, headers, body, 413)
+            self.assertIn("20971520", doc["detail"])
+        deadline = time.monotonic() + 5
+        lines = []
+        while not lines and time.monotonic() < deadline:
+            lines = [json.loads(l) for l in list(self.server.output) if doc["instance"] in l]
+            time.sleep(0.05)
+        self.assertEqual(len(lines), 1)
+        self.assertEqual((lines[0]["status"], lines[0]["path"], lines[0]["method"]), (413, "/api/v1/uploads", "POST"))
+
+    def test_header_and_body_timeouts_answer_408(self):
+        # Issue 10, row 14: both closed the connection without a word.
+        for request in (b"GET /health HTTP/1.1\r\nHost: x\r\n",
+                        b"POST /api/v14/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"):
+            with self.subTest(request=request), self.server.connect() as sock:
+                sock.sendall(request)
+                status, headers, body = Reader(sock).response()
+                self.assertProblem(status, headers, body, 408)
+                self.assertTrue(closed_by_peer(sock))
+
     def test_malformed_request_line_is_400(self):
         with self.server.connect() as sock:
             sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
