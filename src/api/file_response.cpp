@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -30,8 +31,9 @@ std::optional<std::uintmax_t> parse_number(std::string_view s) {
   return n;
 }
 
-// One range of "bytes=a-b", "bytes=a-" or "bytes=-n". nullopt: unsatisfiable or not understood;
-// several ranges are answered with the whole file (allowed by RFC 9110).
+// One range of "bytes=a-b", "bytes=a-" or "bytes=-n", written to out only when satisfiable.
+// An invalid range (last < first) or several ranges are ignored: the whole file is sent (RFC 9110
+// section 14.2).
 enum class RangeKind { none, satisfiable, unsatisfiable };
 RangeKind parse_range(std::string_view header, std::uintmax_t size, ByteRange& out) {
   if (header.empty() || !header.starts_with("bytes=")) return RangeKind::none;
@@ -48,11 +50,36 @@ RangeKind parse_range(std::string_view header, std::uintmax_t size, ByteRange& o
     out.last = size - 1;
     return RangeKind::satisfiable;
   }
+  if (last && *last < *first) return RangeKind::none;  // invalid, not unsatisfiable
   if (*first >= size) return RangeKind::unsatisfiable;
   out.first = *first;
   out.last = last ? std::min(*last, size - 1) : size - 1;
-  if (out.last < out.first) return RangeKind::none;
   return RangeKind::satisfiable;
+}
+
+// If-None-Match holds "*" or a list of entity tags; the weak comparison of RFC 9110 section
+// 8.8.3.2 (W/ prefixes ignored) is the one for GET and HEAD.
+bool none_match_fails(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") as Unix seconds; nullopt when it is not one.
+std::optional<std::int64_t> parse_http_date(std::string_view text) {
+  std::tm tm{};
+  const std::string copy(text);
+  const char* end = ::strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<std::int64_t>(::timegm(&tm));
 }
 
 std::string hex(std::uintmax_t v) {
@@ -87,7 +114,16 @@ http::Response file_response(const http::Request& request, const http::Context& 
   res.set_header("Last-Modified", core::http_date(modified));
   res.set_header("Accept-Ranges", "bytes");
   res.set_header("Cache-Control", "private, max-age=3600");
-  if (request.header("If-None-Match") == etag) {
+  // Conditional GET (RFC 9110 section 13.2.2): If-None-Match decides when present, otherwise
+  // If-Modified-Since, at the one-second resolution of Last-Modified.
+  const std::string_view none_match = request.header("If-None-Match");
+  bool not_modified = false;
+  if (!none_match.empty()) {
+    not_modified = none_match_fails(none_match, etag);
+  } else if (auto since = parse_http_date(request.header("If-Modified-Since"))) {
+    not_modified = info.st_mtim.tv_sec <= *since;
+  }
+  if (not_modified && (request.method == "GET" || request.method == "HEAD")) {
     res.status = 304;
     return res;
   }

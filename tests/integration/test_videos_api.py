@@ -135,6 +135,36 @@ class Videos(ServerTestCase):
         self.assertEqual(int(headers["content-length"]), size)
         self.assertEqual(body, b"")
 
+    def test_an_invalid_range_is_ignored(self):
+        # Issue 10, row 1: "bytes=5-2" gave 200 with Content-Length 18446744073709551614.
+        _, _, full = self.server.request("GET", self.path("/file"), key=self.server.key)
+        for spec in ("bytes=5-2", "bytes=100-99", "bytes=abc", "bytes=1-2,4-5"):
+            with self.subTest(range=spec):
+                status, headers, body = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                            headers={"Range": spec})
+                self.assertEqual(status, 200)
+                self.assertEqual(int(headers["content-length"]), len(full))
+                self.assertEqual(body, full)
+
+    def test_weak_star_and_date_conditions_give_304(self):
+        # Issue 10, row 17: only an exact strong If-None-Match was honoured.
+        _, headers, _ = self.server.request("GET", self.path("/file"), key=self.server.key)
+        etag, modified = headers["etag"], headers["last-modified"]
+        for condition in ({"If-None-Match": "W/" + etag}, {"If-None-Match": "*"},
+                          {"If-None-Match": '"other", ' + etag}, {"If-Modified-Since": modified},
+                          {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}):
+            with self.subTest(condition=condition):
+                status, _, body = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                      headers=condition)
+                self.assertEqual(status, 304)
+                self.assertEqual(body, b"")
+        for condition in ({"If-None-Match": '"other"'}, {"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"},
+                          {"If-None-Match": '"other"', "If-Modified-Since": modified},
+                          {"If-Modified-Since": "yesterday"}):
+            with self.subTest(condition=condition):
+                status, _, _ = self.server.request("GET", self.path("/file"), key=self.server.key, headers=condition)
+                self.assertEqual(status, 200)
+
     def test_thumbnail_and_subtitles(self):
         status, headers, body = self.server.request("GET", self.path("/thumbnail"), key=self.server.key)
         self.assertEqual(status, 200)
