@@ -43,7 +43,12 @@ bool is_public(const sockaddr* addr) {
       return false;
     }
     if ((a.s6_addr[0] & 0xFE) == 0xFC) return false;  // unique local fc00::/7
-    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+    // An IPv4 address inside: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d) or NAT64
+    // (64:ff9b::a.b.c.d) is as public as the address it carries.
+    static constexpr unsigned char kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+    static constexpr unsigned char kZero[12] = {};
+    if (IN6_IS_ADDR_V4MAPPED(&a) || std::memcmp(a.s6_addr, kZero, 12) == 0 ||
+        std::memcmp(a.s6_addr, kNat64, 12) == 0) {
       sockaddr_in v4{};
       v4.sin_family = AF_INET;
       std::memcpy(&v4.sin_addr, &a.s6_addr[12], 4);
@@ -197,49 +202,6 @@ bool is_public_address(const std::string& ip_literal) {
     return is_public(reinterpret_cast<const sockaddr*>(&v6));
   }
   return false;
-}
-
-core::Result<CallbackUrl> parse_callback_url(std::string_view url) {
-  auto bad = [](std::string message) {
-    return std::unexpected(core::Error::invalid("callback_url", "url", std::move(message)));
-  };
-  if (url.size() > 2048) return bad("must be at most 2048 characters");
-  CallbackUrl out;
-  if (url.starts_with("https://")) {
-    out.tls = true;
-    url.remove_prefix(8);
-  } else if (url.starts_with("http://")) {
-    url.remove_prefix(7);
-  } else {
-    return bad("must start with http:// or https://");
-  }
-  const auto slash = url.find_first_of("/?");
-  std::string_view authority = url.substr(0, slash);
-  out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-  if (out.target.front() == '?') out.target.insert(0, "/");
-  if (authority.find('@') != std::string_view::npos) return bad("must not contain credentials");
-  if (authority.starts_with("[")) {  // IPv6 literal
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return bad("has an unterminated IPv6 address");
-    out.host = std::string(authority.substr(1, close - 1));
-    authority.remove_prefix(close + 1);
-    if (!authority.empty() && authority.front() != ':') return bad("is not a valid URL");
-    if (!authority.empty()) out.port = std::string(authority.substr(1));
-  } else {
-    const auto colon = authority.rfind(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) out.port = std::string(authority.substr(colon + 1));
-  }
-  if (out.host.empty()) return bad("has no host");
-  if (out.port.empty()) out.port = out.tls ? "443" : "80";
-  for (const char c : out.port) {
-    if (c < '0' || c > '9') return bad("has an invalid port");
-  }
-  for (const char c : out.target) {
-    if (static_cast<unsigned char>(c) <= ' ')
-      return bad("must not contain spaces or control characters");
-  }
-  return out;
 }
 
 std::string webhook_signature(std::string_view secret, std::int64_t timestamp,

@@ -39,6 +39,12 @@ struct CallbackUrl {
 // http:// or https:// URL without credentials, at most 2,048 characters.
 core::Result<CallbackUrl> parse_callback_url(std::string_view url);
 
+// A URL host by the WHATWG rules: percent-decoded, mapped by IDNA (UTS 46), IPv4 in any of its
+// number forms (2130706433, 0x7f.1, 017700000001, 127.1) written as a dotted quad, IPv6 in
+// canonical form without brackets, a domain in lower case without a trailing dot.
+// invalid_argument (field callback_url) for anything else.
+core::Result<std::string> parse_url_host(std::string_view raw);
+
 // False for loopback, private, link-local, shared, multicast and unspecified IPv4/IPv6 literals.
 bool is_public_address(const std::string& ip_literal);
 

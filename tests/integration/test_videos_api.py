@@ -501,6 +501,21 @@ class WebhookAddresses(ServerTestCase):
             doc = self.assertProblem(status, headers, body, 422)
             self.assertEqual(doc["errors"][0]["field"], "callback_url", url)
 
+    def test_every_spelling_of_a_local_host_is_refused_at_submission(self):
+        # Issue 10, row 4: these were accepted (202) and only refused at delivery.
+        for url in ("http://2130706433/", "http://0x7f.1/", "http://017700000001/", "http://127.1/",
+                    "http://[::127.0.0.1]/", "http://LOCALHOST/", "http://localhost./", "http://%31%32%37.0.0.1/",
+                    "http://\u2460\u2461\u2466.0.0.1/", "http://exa mple.com/", "http://example.com:99999/",
+                    "HTTP://0177.0.0.1/", "http://[::ffff:7f00:1]/", "http://0x7f000001/"):
+            with self.subTest(url=url):
+                status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                                            body=dict(SHORT, callback_url=url))
+                doc = self.assertProblem(status, headers, body, 422)
+                self.assertEqual(doc["errors"][0]["field"], "callback_url")
+        status, _, doc = self.server.json("POST", "/api/v1/videos",
+                                          dict(SHORT, callback_url="https://hooks.example.com/reelgen"))
+        self.assertEqual(status, 202, doc)
+
 
 def png(width, height, rgb=(200, 80, 40)):
     """A solid-colour PNG made with the standard library."""
