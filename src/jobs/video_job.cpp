@@ -53,6 +53,18 @@ double job_progress(std::string_view stage, double percent) {
   return percent;
 }
 
+bool is_hex_colour(std::string_view text) {
+  return text.size() == 7 && text[0] == '#' &&
+         text.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string_view::npos;
+}
+
+// "#rrggbb" or "gradient:#rrggbb:#rrggbb".
+bool is_background_colour(std::string_view text) {
+  if (is_hex_colour(text)) return true;
+  return text.size() == 24 && text.starts_with("gradient:") && is_hex_colour(text.substr(9, 7)) &&
+         text[16] == ':' && is_hex_colour(text.substr(17, 7));
+}
+
 }  // namespace
 
 std::optional<std::filesystem::path> find_upload(const std::filesystem::path& dir,
@@ -90,9 +102,11 @@ void read_scene_fields(core::ObjectReader& in, bool script_required, Target& t,
       } else {
         in.add_error("background", "upload", "names no upload of this key");
       }
-    } else if (!v->starts_with("#") && !v->starts_with("gradient:")) {
+    } else if (!is_background_colour(*v)) {
+      // The renderer's own rule, checked here so that the job is not accepted only to fail.
       in.add_error("background", "format",
-                   "must be \"#rrggbb\", \"gradient:#rrggbb:#rrggbb\" or \"upload:ID\"");
+                   "must be \"#rrggbb\", \"gradient:#rrggbb:#rrggbb\" or \"upload:ID\" (r, g and b "
+                   "hexadecimal digits)");
     } else {
       t.background = std::move(*v);
     }

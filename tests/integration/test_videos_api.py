@@ -262,6 +262,13 @@ class Videos(ServerTestCase):
             ({"script": "hi", "subtitles": {"position": "left"}}, "subtitles.position", "enum"),
             ({"script": "hi", "subtitles": "yes"}, "subtitles", "type"),
             ({"script": "hi", "background": "blue"}, "background", "format"),
+            # Issue 10, row 7: accepted (202), then the job failed in the renderer.
+            ({"script": "hi", "background": "#12345g"}, "background", "format"),
+            ({"script": "hi", "background": "#1234567"}, "background", "format"),
+            ({"script": "hi", "background": "gradient:#000000"}, "background", "format"),
+            ({"script": "hi", "background": "gradient:#00000g:#ffffff"}, "background", "format"),
+            ({"script": "hi", "background": "gradient:#000000-#ffffff"}, "background", "format"),
+            ({"scenes": [{"script": "hi", "background": "#zzzzzz"}]}, "scenes[0].background", "format"),
             ({"script": "hi", "priority": 11}, "priority", "maximum"),
             ({"script": "hi", "webhook": "http://example.test/"}, "webhook", "unknown_field"),
         ]
