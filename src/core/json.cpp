@@ -57,6 +57,10 @@ std::optional<std::string> ObjectReader::text(std::string_view name, bool requir
     add_error(name, "type", "must be a string");
     return std::nullopt;
   }
+  if (auto bad = forbidden_code_point(value->get_string())) {
+    add_error(name, "characters", forbidden_message(*bad));
+    return std::nullopt;
+  }
   std::string normalized = normalize_space(value->get_string());
   const std::size_t length = utf8_length(normalized);
   if (length < min_chars) {

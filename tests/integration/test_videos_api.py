@@ -269,6 +269,10 @@ class Videos(ServerTestCase):
             ({"script": "hi", "background": "gradient:#00000g:#ffffff"}, "background", "format"),
             ({"script": "hi", "background": "gradient:#000000-#ffffff"}, "background", "format"),
             ({"scenes": [{"script": "hi", "background": "#zzzzzz"}]}, "scenes[0].background", "format"),
+            # Issue 10, row 12: control and bidi characters in every text field.
+            ({"script": "hi \u202e there"}, "script", "characters"),
+            ({"script": "hi", "title": "a\u0007b"}, "title", "characters"),
+            ({"scenes": [{"script": "x\u2068y"}]}, "scenes[0].script", "characters"),
             ({"script": "hi", "priority": 11}, "priority", "maximum"),
             ({"script": "hi", "webhook": "http://example.test/"}, "webhook", "unknown_field"),
         ]

@@ -157,3 +157,43 @@ TEST(Time, FormatsIso8601AndHttpDates) {
 
 }  // namespace
 }  // namespace reelgen::core
+
+namespace reelgen::core {
+namespace {
+
+TEST(Utf8, FindsControlsAndBidiFormattingButNotEmojiSequences) {
+  EXPECT_EQ(forbidden_code_point(std::string("a\0b", 3)), U'\0');
+  EXPECT_EQ(forbidden_code_point("\x1b[31mred"), U'\x1b');
+  EXPECT_EQ(forbidden_code_point("del\x7f"), U'\x7f');
+  EXPECT_EQ(forbidden_code_point("c1 \xC2\x85 next line"), U'\x85');
+  EXPECT_EQ(forbidden_code_point("\xE2\x80\xAE"
+                                 "evil"),
+            U'\u202E');                                          // RIGHT-TO-LEFT OVERRIDE
+  EXPECT_EQ(forbidden_code_point("x\xE2\x81\xA6y"), U'\u2066');  // LEFT-TO-RIGHT ISOLATE
+  EXPECT_EQ(forbidden_code_point("x\xE2\x81\xA9y"), U'\u2069');
+  for (const char* fine :
+       {"tab\tand\nnewline\r",
+        "Gr\xC3\xB6\xC3\x9F"
+        "e",
+        "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB",  // woman technologist (ZWJ)
+        "\xE2\x9D\xA4\xEF\xB8\x8F",                      // heart with VS16
+        "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"}) {           // Hebrew letters
+    EXPECT_FALSE(forbidden_code_point(fine)) << fine;
+  }
+  EXPECT_EQ(forbidden_message(U'\u202E'),
+            "must not contain control or bidirectional formatting characters (U+202E)");
+}
+
+TEST(ObjectReader, TextRefusesForbiddenCharactersNamingTheField) {
+  auto doc = boost::json::parse(R"({"title":"a\u202eb","name":"ok"})").as_object();
+  std::vector<FieldError> errors;
+  ObjectReader in(doc, "video", errors);
+  EXPECT_FALSE(in.text("title", false, 0, 100));
+  EXPECT_TRUE(in.text("name", false, 0, 100));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "video.title");
+  EXPECT_EQ(errors[0].rule, "characters");
+}
+
+}  // namespace
+}  // namespace reelgen::core
