@@ -6,6 +6,7 @@
 #include "api/caption_dto.hpp"
 #include "api/services.hpp"
 #include "core/hash.hpp"
+#include "core/json.hpp"
 #include "core/log.hpp"
 #include "http/problem.hpp"
 
@@ -88,7 +89,7 @@ http::Response problem(const http::Context& ctx, const core::Error& error) {
 }
 
 http::Response json(int status, const boost::json::value& body) {
-  return http::json_response(status, boost::json::serialize(body));
+  return http::json_response(status, core::to_json(body));
 }
 
 App::App(core::Config config, const core::Clock& clock)

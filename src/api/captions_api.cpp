@@ -103,7 +103,7 @@ http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
     boost::json::object entry{{"index", i},
                               {"status", http::status_of(error.code)},
                               {"problem", item_problem(error, item_id)}};
-    results += boost::json::serialize(entry);
+    results += core::to_json(entry);
   }
   results += "]";
   char head[256];

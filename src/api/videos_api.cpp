@@ -221,8 +221,8 @@ class JobEvents final : public http::EventStream {
     if (!job || !*job) {
       done = true;
       const std::string detail = job ? "the video is gone" : job.error().message;
-      return "event: error\ndata: " +
-             boost::json::serialize(boost::json::object{{"detail", detail}}) + "\n\n";
+      return "event: error\ndata: " + core::to_json(boost::json::object{{"detail", detail}}) +
+             "\n\n";
     }
     const Job& j = **job;
     const std::string state = std::string(store::to_string(j.status)) + "|" + j.stage + "|" +
@@ -246,7 +246,7 @@ class JobEvents final : public http::EventStream {
  private:
   std::string event(std::string_view name, const Job& job) {
     return "event: " + std::string(name) + "\nid: " + std::to_string(++sequence_) +
-           "\ndata: " + boost::json::serialize(video_json(s_, job)) + "\n\n";
+           "\ndata: " + core::to_json(video_json(s_, job)) + "\n\n";
   }
 
   Services& s_;

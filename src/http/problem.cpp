@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/json.hpp"
 #include "core/log.hpp"
 
 namespace reelgen::http {
@@ -114,7 +115,7 @@ Response problem_response(const core::Error& error, std::string_view request_id)
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = boost::json::serialize(doc);
+  r.body = core::to_json(doc);
   return r;
 }
 

@@ -250,7 +250,7 @@ core::Result<std::string> VideoRunner::run(const store::Job& job, ProgressSink& 
                              {"avatar_id", summary->avatar_id},
                              {"format", request->format == video::Format::webm ? "webm" : "mp4"},
                              {"render_seconds", summary->elapsed_s}};
-  return boost::json::serialize(result);
+  return core::to_json(result);
 }
 
 void remove_job_files(const std::filesystem::path& dir, std::string_view job_id) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/hash.hpp"
+#include "core/json.hpp"
 #include "jobs/image_info.hpp"
 #include "jobs/webhooks.hpp"
 #include "video/catalog.hpp"
@@ -201,7 +202,7 @@ std::vector<core::Result<Job>> VideoService::submit_batch(std::string_view key_i
       results.push_back(std::unexpected(core::Error::invalid(prefix, "type", "must be an object")));
       continue;
     }
-    auto job = queue(key_id, item.get_object(), boost::json::serialize(item), "");
+    auto job = queue(key_id, item.get_object(), core::to_json(item), "");
     if (!job) job = std::unexpected(prefixed(job.error(), prefix));
     results.push_back(std::move(job));
   }
@@ -214,7 +215,7 @@ core::Result<Job> VideoService::submit_reel(std::string_view key_id,
                                             std::string_view idempotency_key) {
   boost::json::object payload = video;
   payload["reel"] = caption;
-  auto job = queue(key_id, payload, boost::json::serialize(payload), idempotency_key);
+  auto job = queue(key_id, payload, core::to_json(payload), idempotency_key);
   if (!job) return std::unexpected(prefixed(job.error(), "video"));
   return job;
 }

@@ -278,7 +278,7 @@ std::string WebhookSender::payload(const store::Job& job) {
   if (auto result = core::parse_json(job.result); result && result->is_object()) {
     doc["result"] = *result;
   }
-  return boost::json::serialize(doc);
+  return core::to_json(doc);
 }
 
 void WebhookSender::loop() {

@@ -201,6 +201,8 @@ class HttpBehaviour(ServerTestCase):
         self.assertEqual(entry["status"], 200)
         for field in ("bytes", "duration_ms", "key_id", "ts"):
             self.assertIn(field, entry)
+        # Issue 10, row 11: durations were logged as 2.88401E-1.
+        self.assertRegex(lines[0], r'"duration_ms":[0-9]+(\.[0-9]+)?[,}]')
 
 
 class ConnectionLimit(ServerTestCase):

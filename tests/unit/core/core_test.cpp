@@ -197,3 +197,30 @@ TEST(ObjectReader, TextRefusesForbiddenCharactersNamingTheField) {
 
 }  // namespace
 }  // namespace reelgen::core
+
+namespace reelgen::core {
+namespace {
+
+TEST(Json, NumbersArePlainIntegersAndDecimals) {
+  const auto doc =
+      boost::json::value{{"a", 6000.0}, {"b", 99.9},   {"c", 100.0},
+                         {"d", 0.25},   {"e", -1.5},   {"f", 1.503406555},
+                         {"g", 42},     {"h", "x\"y"}, {"i", boost::json::array{1.0, 2.5}},
+                         {"j", nullptr}};
+  const std::string text = to_json(doc);
+  EXPECT_EQ(text.find('E'), std::string::npos) << text;
+  EXPECT_NE(text.find("\"a\":6000"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"b\":99.9"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"c\":100,"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"f\":1.503406555"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"h\":\"x\\\"y\""), std::string::npos) << text;
+  EXPECT_NE(text.find("[1,2.5]"), std::string::npos) << text;
+  // The text reads back as the same numbers.
+  const auto back = boost::json::parse(text).as_object();
+  EXPECT_DOUBLE_EQ(back.at("b").to_number<double>(), 99.9);
+  EXPECT_DOUBLE_EQ(back.at("f").to_number<double>(), 1.503406555);
+  EXPECT_EQ(to_json(boost::json::value(std::nan(""))), "null");
+}
+
+}  // namespace
+}  // namespace reelgen::core
