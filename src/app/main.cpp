@@ -204,7 +204,13 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   add_video_commands(cli, exit_code);
   add_eval_command(cli, exit_code);
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (or the help); its own codes (105, 106, ...) are not ours: a bad
+    // command line is invalid input, 2, as the README says.
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
 
   if (serve_cmd->parsed()) return serve(config);
   if (create_cmd->parsed()) return keys_create(config.data_dir, key_name, key_scope, key_rate);
