@@ -1,6 +1,12 @@
 #include "api/app.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "api/caption_dto.hpp"
@@ -138,6 +144,40 @@ core::Result<std::string> webhook_secret(const core::Config& config) {
   return secret;
 }
 
+// This process's instance id: INSTANCE_ID, or the id kept in the first DATA_DIR/instances/<n>
+// that no running process holds locked (a lock ends with its process, however it dies). The
+// same slot, and so the same id, is taken again by the next run.
+core::Result<std::string> claim_instance_id(const core::Config& config, core::UniqueFd& lock) {
+  if (!config.instance_id.empty()) return config.instance_id;
+  const auto dir = std::filesystem::path(config.data_dir) / "instances";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  for (int slot = 0; slot < 1024; ++slot) {
+    const auto path = dir / std::to_string(slot);
+    core::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (fd.get() < 0) {
+      return core::fail(ErrorCode::unavailable,
+                        "cannot open " + path.string() + ": " + std::strerror(errno));
+    }
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // a running process has it
+    char buf[64] = {};
+    const auto n = ::pread(fd.get(), buf, sizeof buf - 1, 0);
+    std::string id(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+    if (id.empty()) {
+      id = "inst_" + core::random_token(10);
+      const std::string line = id + "\n";
+      if (::pwrite(fd.get(), line.data(), line.size(), 0) != static_cast<ssize_t>(line.size())) {
+        return core::fail(ErrorCode::unavailable, "cannot write " + path.string());
+      }
+    }
+    lock = std::move(fd);
+    return id;
+  }
+  return core::fail(ErrorCode::unavailable,
+                    "every instance slot in " + dir.string() + " is in use");
+}
+
 }  // namespace
 
 core::Result<void> App::open_store() {
@@ -150,7 +190,11 @@ core::Result<void> App::open_store() {
   services_->runner =
       std::make_unique<jobs::VideoRunner>(services_->videos_dir, services_->uploads_dir);
   const auto& v = services_->config.video;
+  auto instance = claim_instance_id(services_->config, services_->instance_lock);
+  if (!instance) return std::unexpected(instance.error());
+  services_->instance_id = *instance;
   jobs::WorkerConfig workers;
+  workers.owner = *instance;
   workers.workers = v.workers;
   workers.lease = v.lease;
   workers.max_attempts = v.max_attempts;

@@ -16,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/thread_pool.hpp"
+#include "core/unique_fd.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -61,6 +62,8 @@ struct Services {
   std::unique_ptr<jobs::WorkerPool> workers;
   std::unique_ptr<jobs::VideoService> videos;  // the rules of video jobs and uploads
   std::unique_ptr<jobs::WebhookSender> webhooks;
+  std::string instance_id;       // the owner of this process's job leases
+  core::UniqueFd instance_lock;  // held while the instance id is in use
 
   std::unique_ptr<monitor::HttpMetrics> metrics;
   std::atomic<const http::ServerStats*> server_stats{nullptr};

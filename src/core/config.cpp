@@ -90,6 +90,7 @@ Result<Config> load_config(const EnvLookup& env) {
   read_string(env, "LOG_LEVEL", c.log_level);
   read_string(env, "CACHE_WARMUP_FILE", c.cache.warmup_file);
   read_string(env, "WEBHOOK_SECRET", c.webhooks.secret);
+  read_string(env, "INSTANCE_ID", c.instance_id);
   for (Result<void> r : {
            read_unsigned(env, "PORT", s.port, 65535),
            read_unsigned(env, "REELGEN_THREADS", s.threads, 256),
@@ -199,6 +200,7 @@ boost::json::object describe(const Config& c) {
       {"webhook_max_attempts", c.webhooks.max_attempts},
       {"webhook_backoff_ms", c.webhooks.backoff.count()},
       {"data_dir", c.data_dir},
+      {"instance_id", c.instance_id},
       {"log_level", c.log_level},
   };
 }

@@ -80,6 +80,9 @@ struct Config {
   RateLimitConfig rate_limit;
   VideoConfig video;
   std::string data_dir = "./var";  // DATA_DIR: SQLite database and generated files
+  // INSTANCE_ID: this process's stable name in job leases (e.g. the pod name). Empty: one kept
+  // in DATA_DIR/instances/, the first not held by a running process.
+  std::string instance_id;
   std::string log_level = "info";  // LOG_LEVEL: debug | info | warn | error | off
 };
 

@@ -71,6 +71,16 @@ WorkerPool::WorkerPool(store::JobStore& jobs, Runner& runner, WorkerConfig confi
 WorkerPool::~WorkerPool() { stop(); }
 
 void WorkerPool::start() {
+  // A previous run of this instance that died (kill -9, a crash) left its jobs leased; they are
+  // taken back now instead of after their leases expire.
+  if (auto released = jobs_.release_leases(config_.owner, now_ms()); !released) {
+    core::log_error("could not take back this instance's jobs",
+                    {{"instance", config_.owner}, {"error", released.error().message}});
+  } else if (*released > 0) {
+    stats_.reclaimed.fetch_add(static_cast<std::uint64_t>(*released));
+    core::log_warn("took back jobs left by a previous run",
+                   {{"instance", config_.owner}, {"jobs", *released}});
+  }
   for (int i = 0; i < config_.workers; ++i) {
     threads_.emplace_back([this, i] { work(i); });
   }
@@ -100,9 +110,8 @@ std::int64_t WorkerPool::now_ms() const {
 }
 
 void WorkerPool::work(int index) {
-  // A random part keeps the owners of different processes (and restarts) apart.
-  const std::string owner =
-      config_.owner + "-" + core::random_token(6) + "-" + std::to_string(index);
+  // Stable across restarts: a new run of this instance knows its predecessor's leases.
+  const std::string owner = config_.owner + "-" + std::to_string(index);
   while (!stopping_.load()) {
     std::uint64_t generation;
     {

@@ -138,6 +138,9 @@ class JobStore {
   virtual core::Result<void> remove(std::string_view id, std::string_view key_id) = 0;
   virtual core::Result<void> mark_cancelled(std::string_view id, std::string_view owner,
                                             std::int64_t now_ms) = 0;
+  // Hands back at once every processing job leased to an owner named "<instance>-…" (a process
+  // that died with them): they become queued, claimable now. Returns how many.
+  virtual core::Result<int> release_leases(std::string_view instance, std::int64_t now_ms) = 0;
   // Jobs with a final status finished before cutoff become expired; returns their ids.
   virtual core::Result<std::vector<std::string>> expire_before(std::int64_t cutoff_ms,
                                                                std::int64_t now_ms) = 0;

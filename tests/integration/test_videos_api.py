@@ -777,7 +777,9 @@ class Quotas(ServerTestCase):
 
 class Recovery(unittest.TestCase):
     def test_a_job_survives_kill_9_during_its_render(self):
-        env = {"JOB_WORKERS": "1", "JOB_LEASE_MS": "2000"}
+        # Issue 10, row 13: with a long lease the dead server's job showed "processing" until the
+        # lease ran out; the restarted instance now takes it back at once.
+        env = {"JOB_WORKERS": "1", "JOB_LEASE_MS": "120000"}
         first = Server(env=env)
         data_dir, key = first.data_dir, first.key
         try:
@@ -800,9 +802,18 @@ class Recovery(unittest.TestCase):
             while alive(renderers[0]) and time.monotonic() < deadline:
                 time.sleep(0.05)
             self.assertFalse(alive(renderers[0]), "the renderer outlived the server")
+            restarted = time.monotonic()
             second = Server(env=env, data_dir=data_dir)
             second.key = key
             try:
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    _, _, doc = second.json("GET", f"/api/v1/videos/{video_id}", key=key)
+                    if doc["attempts"] == 2 or doc["status"] == "completed":
+                        break
+                    time.sleep(0.05)
+                self.assertEqual(doc["attempts"], 2, doc)
+                self.assertLess(time.monotonic() - restarted, 20)  # far below the 120 s lease
                 done = wait_for(second, video_id, {"completed", "failed"}, key=key)
                 self.assertEqual(done["status"], "completed", done)
                 self.assertEqual(done["attempts"], 2)

@@ -191,6 +191,18 @@ class SqliteJobs final : public JobStore {
     return finish(id, owner, "cancelled", "cancelled by request", "", now_ms, -1);
   }
 
+  core::Result<int> release_leases(std::string_view instance, std::int64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    Statement s(
+        cache_,
+        "UPDATE jobs SET status = 'queued', lease_owner = '', lease_expires_ms = 0,"
+        " not_before_ms = 0, stage = 'interrupted', progress = 0, updated_ms = ?2"
+        " WHERE status = 'processing' AND substr(lease_owner, 1, length(?1) + 1) = ?1 || '-'");
+    s.bind_all(instance, now_ms);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("release leases"));
+    return sqlite3_changes(db_);
+  }
+
   core::Result<void> retry_later(std::string_view id, std::string_view owner,
                                  std::string_view error, std::int64_t not_before_ms,
                                  std::int64_t now_ms) override {

@@ -281,6 +281,9 @@ class FlakyJobs final : public store::JobStore {
                                     std::int64_t n) override {
     return real_.mark_cancelled(id, o, n);
   }
+  core::Result<int> release_leases(std::string_view i, std::int64_t n) override {
+    return real_.release_leases(i, n);
+  }
   core::Result<std::vector<std::string>> expire_before(std::int64_t c, std::int64_t n) override {
     return real_.expire_before(c, n);
   }

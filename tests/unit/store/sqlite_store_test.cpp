@@ -219,6 +219,26 @@ TEST_F(JobStoreTest, ListsNewestFirstWithCursorAndFilters) {
   EXPECT_EQ(jobs().count_created_since("k", 1003).value(), 1);
 }
 
+TEST_F(JobStoreTest, ReleasesTheLeasesOfOneInstanceOnly) {
+  ASSERT_TRUE(jobs().create(make("j1_mine")));
+  ASSERT_TRUE(jobs().create(make("j2_theirs")));
+  ASSERT_TRUE(jobs().create(make("j3_prefix")));
+  ASSERT_EQ(jobs().claim("inst_a-0", 1000, 60'000).value()->id, "j1_mine");
+  ASSERT_EQ(jobs().claim("inst_b-0", 1000, 60'000).value()->id, "j2_theirs");
+  ASSERT_EQ(jobs().claim("inst_ab-0", 1000, 60'000).value()->id, "j3_prefix");
+  EXPECT_EQ(jobs().release_leases("inst_a", 2000).value(), 1);
+  auto mine = jobs().get("j1_mine", "").value().value();
+  EXPECT_EQ(mine.status, JobStatus::queued);
+  EXPECT_EQ(mine.lease_owner, "");
+  EXPECT_EQ(jobs().get("j2_theirs", "").value()->status, JobStatus::processing);
+  EXPECT_EQ(jobs().get("j3_prefix", "").value()->status, JobStatus::processing);
+  // Claimable at once, long before its lease would have expired.
+  auto again = jobs().claim("inst_a-0", 2001, 60'000).value();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, "j1_mine");
+  EXPECT_EQ(again->attempts, 2);
+}
+
 TEST_F(JobStoreTest, ExpiresFinishedJobsPastTheCutoff) {
   ASSERT_TRUE(jobs().create(make("j1")));
   ASSERT_TRUE(jobs().claim("w", 1000, 5000).value());
