@@ -9,6 +9,7 @@
 
 #include "core/hash.hpp"
 #include "core/json.hpp"
+#include "jobs/cursor.hpp"
 #include "jobs/image_info.hpp"
 #include "jobs/webhooks.hpp"
 #include "video/catalog.hpp"
@@ -21,30 +22,6 @@ using store::Job;
 using store::JobStatus;
 
 constexpr std::int64_t kDayMs = 86'400'000;
-
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
-std::optional<std::string> unhex(std::string_view text) {
-  if (text.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 2);
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    unsigned value = 0;
-    const auto [ptr, ec] = std::from_chars(text.data() + i, text.data() + i + 2, value, 16);
-    if (ec != std::errc() || ptr != text.data() + i + 2) return std::nullopt;
-    out += static_cast<char>(value);
-  }
-  return out;
-}
 
 // Our ids: a prefix ("vid_", "upl_") and base62; anything else could walk out of a directory.
 bool valid_id(std::string_view id, std::string_view prefix) {
@@ -228,10 +205,6 @@ core::Result<Job> VideoService::get(std::string_view key_id, std::string_view id
   return std::move(**job);
 }
 
-std::string VideoService::cursor_after(const Job& job) {
-  return hex(std::to_string(job.created_ms) + "." + job.id);
-}
-
 core::Result<VideoPage> VideoService::list(std::string_view key_id, const VideoQuery& query) {
   store::JobFilter filter;
   filter.key_id = std::string(key_id);
@@ -239,19 +212,11 @@ core::Result<VideoPage> VideoService::list(std::string_view key_id, const VideoQ
   filter.created_after_ms = query.created_after_ms;
   filter.created_before_ms = query.created_before_ms;
   if (!query.cursor.empty()) {
-    // (created, id) of the last job shown: valid even after that job is deleted.
-    const auto text = unhex(query.cursor);
-    const auto dot = text ? text->find('.') : std::string::npos;
-    std::int64_t created = -1;
-    if (dot != std::string::npos) {
-      const auto [ptr, ec] = std::from_chars(text->data(), text->data() + dot, created);
-      if (ec != std::errc() || ptr != text->data() + dot) created = -1;
-    }
-    if (created < 0 || !valid_id(std::string_view(*text).substr(dot + 1), "vid_")) {
+    filter.cursor = parse_cursor(query.cursor);
+    if (!filter.cursor) {
       return std::unexpected(core::Error::invalid(
           "cursor", "format", "must be a next_cursor returned by an earlier page"));
     }
-    filter.cursor = store::JobCursor{created, text->substr(dot + 1)};
   }
   filter.limit = query.limit + 1;  // one more tells whether another page exists
   auto jobs = jobs_.list(filter);

@@ -112,9 +112,6 @@ class VideoService {
   // A 256-pixel PNG preview of an avatar, drawn once by the renderer and kept.
   [[nodiscard]] core::Result<std::string> avatar_preview(std::string_view avatar_id);
 
-  // The cursor of the page that follows job (exposed for tests).
-  static std::string cursor_after(const store::Job& job);
-
  private:
   std::int64_t now_ms() const;
   core::Result<void> check_quotas(std::string_view key_id);
