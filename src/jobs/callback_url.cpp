@@ -161,7 +161,11 @@ core::Result<std::string> parse_url_host(std::string_view raw) {
     if (!ipv4) return std::unexpected(bad_url("has an invalid IPv4 address"));
     return *ipv4;
   }
-  if (ascii->ends_with('.')) ascii->pop_back();  // "localhost." is localhost
+  // Only the last label may be empty: "localhost." is localhost, "a..b" and "a.." are no hosts.
+  if (ascii->starts_with('.') || ascii->find("..") != std::string::npos) {
+    return std::unexpected(bad_url("has an empty label in its host name"));
+  }
+  if (ascii->ends_with('.')) ascii->pop_back();
   if (ascii->empty()) return std::unexpected(bad_url("has no host"));
   return *ascii;
 }

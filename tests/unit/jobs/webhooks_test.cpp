@@ -56,7 +56,8 @@ TEST(CallbackUrl, HostsFollowTheWhatwgRules) {
 TEST(CallbackUrl, RefusesHostsAndPortsBrowsersWouldRefuse) {
   for (const char* bad : {"http://exa mple.com/", "http://example.com:99999/", "http://1.2.3.4.5/",
                           "http://256.0.0.1/", "http://0x100000000/", "http://ex%zzample.com/",
-                          "http://example.com:0/", "http://[::1/", "http://a<b.com/"}) {
+                          "http://example.com:0/", "http://[::1/", "http://a<b.com/",
+                          "http://a.b../", "http://.a/", "http://a..b/"}) {
     auto r = parse_callback_url(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().fields.at(0).field, "callback_url");
