@@ -223,6 +223,8 @@ core::Result<void> App::open_store() {
   hooks.allow_private = services_->config.webhooks.allow_private;
   hooks.max_attempts = services_->config.webhooks.max_attempts;
   hooks.backoff = services_->config.webhooks.backoff;
+  hooks.timeout = services_->config.webhooks.timeout;
+  hooks.concurrency = services_->config.webhooks.concurrency;
   services_->webhooks =
       std::make_unique<jobs::WebhookSender>(services_->store->jobs(), hooks, services_->clock);
   services_->store_ready.store(true);

@@ -124,6 +124,8 @@ Result<Config> load_config(const EnvLookup& env) {
            read_bool(env, "WEBHOOK_ALLOW_PRIVATE", c.webhooks.allow_private),
            read_unsigned(env, "WEBHOOK_MAX_ATTEMPTS", c.webhooks.max_attempts, 100),
            read_millis(env, "WEBHOOK_BACKOFF_MS", c.webhooks.backoff),
+           read_millis(env, "WEBHOOK_TIMEOUT_MS", c.webhooks.timeout),
+           read_unsigned(env, "WEBHOOK_CONCURRENCY", c.webhooks.concurrency, 256),
        }) {
     if (!r) return std::unexpected(r.error());
   }
@@ -199,6 +201,8 @@ boost::json::object describe(const Config& c) {
       {"webhook_allow_private", c.webhooks.allow_private},
       {"webhook_max_attempts", c.webhooks.max_attempts},
       {"webhook_backoff_ms", c.webhooks.backoff.count()},
+      {"webhook_timeout_ms", c.webhooks.timeout.count()},
+      {"webhook_concurrency", c.webhooks.concurrency},
       {"data_dir", c.data_dir},
       {"instance_id", c.instance_id},
       {"log_level", c.log_level},

@@ -71,6 +71,8 @@ struct WebhookSettings {
   bool allow_private = false;  // WEBHOOK_ALLOW_PRIVATE: deliver to loopback/private addresses
   int max_attempts = 6;        // WEBHOOK_MAX_ATTEMPTS
   Millis backoff{5'000};       // WEBHOOK_BACKOFF_MS: first retry delay, doubling
+  Millis timeout{10'000};      // WEBHOOK_TIMEOUT_MS: one delivery: connect, send, response
+  int concurrency = 4;         // WEBHOOK_CONCURRENCY: deliveries in flight at once
 };
 
 struct Config {

@@ -1,14 +1,19 @@
 #include "jobs/video_service.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
 
 #include "core/hash.hpp"
 #include "core/json.hpp"
+#include "core/unique_fd.hpp"
 #include "jobs/cursor.hpp"
 #include "jobs/image_info.hpp"
 #include "jobs/webhooks.hpp"
@@ -43,6 +48,21 @@ std::int64_t modified_ms(const std::filesystem::path& path) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::file_clock::to_sys(time).time_since_epoch())
       .count();
+}
+
+// Writes bytes to a new file and syncs it; the error says why it could not (ENOSPC: the disk is
+// full), where a stream would only say that it failed.
+std::error_code write_file(const std::filesystem::path& path, std::string_view bytes) {
+  core::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (fd.get() < 0) return {errno, std::generic_category()};
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return {n < 0 ? errno : EIO, std::generic_category()};
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd.get()) != 0) return {errno, std::generic_category()};
+  return {};
 }
 
 core::Error no_upload(std::string_view id) {
@@ -275,12 +295,7 @@ core::Result<Upload> VideoService::create_upload(std::string_view key_id, std::s
   const auto temp = dir / ("." + id + ".partial");
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) ec = std::make_error_code(std::errc::io_error);
-  }
+  if (!ec) ec = write_file(temp, bytes);
   if (!ec) std::filesystem::rename(temp, path, ec);
   if (ec) {
     std::error_code ignored;

@@ -248,6 +248,7 @@ WebhookSender::WebhookSender(store::JobStore& jobs, WebhookConfig config, const 
 WebhookSender::~WebhookSender() { stop(); }
 
 void WebhookSender::start() {
+  deliveries_ = std::make_unique<core::ThreadPool>(std::max(1, config_.concurrency));
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -255,6 +256,7 @@ void WebhookSender::stop() {
   stopping_.store(true);
   wake();
   if (thread_.joinable()) thread_.join();
+  deliveries_.reset();  // lets deliveries in flight finish (each within the timeout)
 }
 
 void WebhookSender::wake() {
@@ -285,9 +287,27 @@ void WebhookSender::loop() {
   while (!stopping_.load()) {
     auto due = jobs_.due_webhooks(now_ms(), 16);
     if (due) {
-      for (const auto& job : *due) {
+      for (auto& job : *due) {
         if (stopping_.load()) return;
-        deliver(job);
+        {
+          // A job stays due until its attempt is recorded: one delivery of it at a time, and
+          // no more than concurrency in all.
+          std::lock_guard lock(mutex_);
+          if (in_flight_.contains(job.id) ||
+              static_cast<int>(in_flight_.size()) >= std::max(1, config_.concurrency)) {
+            continue;
+          }
+          in_flight_.insert(job.id);
+        }
+        deliveries_->submit([this, job = std::move(job)] {
+          deliver(job);
+          {
+            std::lock_guard lock(mutex_);
+            in_flight_.erase(job.id);
+            woken_ = true;
+          }
+          wake_.notify_all();
+        });
       }
     }
     std::unique_lock lock(mutex_);

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -16,6 +17,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/thread_pool.hpp"
 #include "store/store.hpp"
 
 namespace reelgen::jobs {
@@ -25,7 +27,10 @@ struct WebhookConfig {
   bool allow_private = false;                 // WEBHOOK_ALLOW_PRIVATE: loopback, 10/8, …
   int max_attempts = 6;                       // then the delivery is "failed"
   std::chrono::milliseconds backoff{5'000};   // first retry delay; doubles per attempt
-  std::chrono::milliseconds timeout{10'000};  // connect + send + response
+  std::chrono::milliseconds timeout{10'000};  // WEBHOOK_TIMEOUT_MS: connect + send + response
+  // WEBHOOK_CONCURRENCY: deliveries in flight at once, so a receiver that hangs until the
+  // timeout holds up only its own.
+  int concurrency = 4;
   std::chrono::milliseconds poll_interval{500};
 };
 
@@ -86,6 +91,8 @@ class WebhookSender {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool woken_ = false;
+  std::set<std::string> in_flight_;  // job ids being delivered; guarded by mutex_
+  std::unique_ptr<core::ThreadPool> deliveries_;
   std::thread thread_;
 };
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -825,6 +826,115 @@ class Recovery(unittest.TestCase):
                 second.close()
         finally:
             first.close()
+
+
+
+class FaultDrills(unittest.TestCase):
+    def test_a_crashing_renderer_is_retried_then_fails_with_the_reason_and_no_files(self):
+        server = Server(env={"JOB_WORKERS": "1", "JOB_MAX_ATTEMPTS": "2"})
+        try:
+            status, _, doc = server.json("POST", "/api/v1/videos", {"script": LONG_SCRIPT, "quality": "low"})
+            self.assertEqual(status, 202, doc)
+            video_id = doc["video_id"]
+            for attempt in (1, 2):
+                deadline = time.monotonic() + 60
+                renderers = []
+                while not renderers and time.monotonic() < deadline:
+                    _, _, doc = server.json("GET", f"/api/v1/videos/{video_id}")
+                    if doc["status"] == "processing" and doc["attempts"] == attempt and doc["progress"] > 2:
+                        renderers = renderers_of(server.proc.pid)
+                    time.sleep(0.05)
+                self.assertEqual(len(renderers), 1, doc)
+                os.kill(renderers[0], signal.SIGSEGV)
+            done = wait_for(server, video_id, {"failed", "completed"})
+            self.assertEqual(done["status"], "failed", done)
+            self.assertEqual(done["attempts"], 2)
+            # "killed by signal 11"; under AddressSanitizer its handler turns the crash into exit 1.
+            self.assertRegex(done["error"], r"renderer (was killed by signal 11|exited with status 1)")
+            leftovers = [f for f in os.listdir(os.path.join(server.data_dir, "videos")) if video_id in f]
+            self.assertEqual(leftovers, [], "a crashed render left files")
+            self.assertEqual(server.json("GET", "/health/live")[0], 200)  # the server itself is fine
+        finally:
+            server.close()
+
+
+    def test_a_full_disk_is_503_and_recovers_when_space_returns(self):
+        import sqlite3
+        mount = tempfile.mkdtemp(prefix="reelgen-full-")
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount],
+                          capture_output=True).returncode != 0:
+            os.rmdir(mount)
+            self.skipTest("mounting a tmpfs needs root")
+        server = None
+        try:
+            data_dir = os.path.join(mount, "data")
+            os.mkdir(data_dir)
+            first = Server(env={"JOB_WORKERS": "0"}, data_dir=data_dir)
+            first.close_keep = True
+            key = first.cli("keys", "create", "--name", "drill").stdout.strip().splitlines()[-1]
+            first.key = key
+            server = first
+            with open(os.path.join(mount, "fill"), "wb") as fill:
+                try:
+                    while True:
+                        fill.write(b"\0" * 65536)
+                        fill.flush()
+                except OSError:
+                    pass
+            status, headers, body = server.request("POST", "/api/v1/uploads", body=png(64, 64), key=key,
+                                                   headers={"Content-Type": "image/png"})
+            self.assertEqual(status, 503, body)
+            self.assertIn("space", json.loads(body)["detail"])
+            self.assertEqual(server.request("GET", "/health/live")[0], 200)
+            os.remove(os.path.join(mount, "fill"))
+            status, _, body = server.request("POST", "/api/v1/uploads", body=png(64, 64), key=key,
+                                             headers={"Content-Type": "image/png"})
+            self.assertEqual(status, 201, body)
+            status, _, doc = server.json("POST", "/api/v1/videos", SHORT, key=key)
+            self.assertEqual(status, 202, doc)
+            check = sqlite3.connect(os.path.join(data_dir, "reelgen.db"))
+            self.assertEqual(check.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+            check.close()
+        finally:
+            if server is not None:
+                server.stop()
+                server._drain.join(timeout=2)
+            subprocess.run(["umount", "-l", mount], capture_output=True)
+            shutil.rmtree(mount, ignore_errors=True)
+
+
+    def test_a_hanging_receiver_times_out_and_holds_up_no_other_delivery(self):
+        import socket as sockets
+        hanging = sockets.socket()
+        hanging.bind(("127.0.0.1", 0))
+        hanging.listen(16)  # accepts connections, never answers
+        good = Receiver()
+        server = Server(env={"JOB_WORKERS": "1", "WEBHOOK_ALLOW_PRIVATE": "true", "WEBHOOK_TIMEOUT_MS": "4000",
+                             "WEBHOOK_BACKOFF_MS": "60000"})
+        try:
+            stuck_url = f"http://127.0.0.1:{hanging.getsockname()[1]}/hook"
+            _, _, stuck = server.json("POST", "/api/v1/videos", dict(SHORT, callback_url=stuck_url))
+            wait_for(server, stuck["video_id"], {"completed"})
+            time.sleep(0.5)  # its delivery is now waiting on the hanging receiver
+            _, _, other = server.json("POST", "/api/v1/videos", dict(SHORT, callback_url=good.url))
+            wait_for(server, other["video_id"], {"completed"})
+            finished = time.monotonic()
+            while not good.deliveries and time.monotonic() - finished < 10:
+                time.sleep(0.05)
+            self.assertTrue(good.deliveries)
+            self.assertLess(time.monotonic() - finished, 2.5)  # not behind the 4 s timeout
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                _, _, doc = server.json("GET", f"/api/v1/videos/{stuck['video_id']}")
+                if doc["webhook"]["attempts"] >= 1:
+                    break
+                time.sleep(0.1)
+            self.assertEqual((doc["webhook"]["status"], doc["webhook"]["attempts"]), ("pending", 1), doc)
+            self.assertTrue(doc["webhook"]["last_error"])  # timed out; retried later
+        finally:
+            server.close()
+            good.close()
+            hanging.close()
 
 
 if __name__ == "__main__":
