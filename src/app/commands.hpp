@@ -5,5 +5,6 @@
 #include <CLI/CLI.hpp>
 
 void add_video_commands(CLI::App& cli, int& exit_code);
-// `reelgen eval FILE`: caption quality report over JSON-lines descriptions (src/app/eval_command.cpp).
+// `reelgen eval FILE`: caption quality report over JSON-lines descriptions
+// (src/app/eval_command.cpp).
 void add_eval_command(CLI::App& cli, int& exit_code);

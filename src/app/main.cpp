@@ -2,14 +2,13 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-
 #include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include "api/app.hpp"
-#include "app/commands.hpp"
 #include "api/caption_dto.hpp"
+#include "app/commands.hpp"
 #include "captions/provider.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -25,7 +24,9 @@ int fail(const core::Error& error) {
   for (const auto& f : error.fields) {
     std::fprintf(stderr, "  %s: %s (%s)\n", f.field.c_str(), f.message.c_str(), f.rule.c_str());
   }
-  return error.code == core::ErrorCode::invalid_argument || error.code == core::ErrorCode::malformed ? 2 : 1;
+  return error.code == core::ErrorCode::invalid_argument || error.code == core::ErrorCode::malformed
+             ? 2
+             : 1;
 }
 
 int serve(core::Config config) {
@@ -45,9 +46,8 @@ int serve(core::Config config) {
     first_key = created->secret;
   }
 
-  http::Server server(config.server,
-                      {[&app](http::Request& r) { return app.handle(r); },
-                       [&app](const http::Request& r) { return app.blocking(r); }});
+  http::Server server(config.server, {[&app](http::Request& r) { return app.handle(r); },
+                                      [&app](const http::Request& r) { return app.blocking(r); }});
   if (auto r = server.listen(); !r) return fail(r.error());
   app.attach(server.stats());
   config.server.port = server.port();
@@ -97,7 +97,8 @@ int keys_list(const std::string& data_dir) {
   if (!keys) return fail(keys.error());
   std::printf("%-20s %-24s %-6s %-12s %s\n", "ID", "NAME", "SCOPE", "RATE/MIN", "STATUS");
   for (const auto& k : *keys) {
-    const std::string rate = k.rate_per_minute ? std::to_string(static_cast<long>(*k.rate_per_minute)) : "default";
+    const std::string rate =
+        k.rate_per_minute ? std::to_string(static_cast<long>(*k.rate_per_minute)) : "default";
     std::printf("%-20s %-24s %-6s %-12s %s\n", k.id.c_str(), k.name.c_str(),
                 std::string(store::to_string(k.scope)).c_str(), rate.c_str(),
                 k.active() ? "active" : "revoked");
@@ -152,30 +153,47 @@ int main(int argc, char** argv) {
   cli.set_version_flag("--version", std::string("reelgen ") + REELGEN_VERSION);
 
   auto* serve_cmd = cli.add_subcommand("serve", "Start the HTTP API server");
-  serve_cmd->add_option("--host", config.server.host, "Address to listen on (env HOST)")->capture_default_str();
-  serve_cmd->add_option("--port", config.server.port, "Port, 0 for any free port (env PORT)")->capture_default_str();
-  serve_cmd->add_option("--threads", config.server.threads, "I/O threads, 0 = one per core (env REELGEN_THREADS)")->capture_default_str();
-  serve_cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")->capture_default_str();
-  serve_cmd->add_option("--cache-warmup", config.cache.warmup_file, "JSON lines of requests to pre-compute (env CACHE_WARMUP_FILE)");
-  serve_cmd->add_option("--log-level", config.log_level, "debug, info, warn, error or off (env LOG_LEVEL)")->capture_default_str();
+  serve_cmd->add_option("--host", config.server.host, "Address to listen on (env HOST)")
+      ->capture_default_str();
+  serve_cmd->add_option("--port", config.server.port, "Port, 0 for any free port (env PORT)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--threads", config.server.threads,
+                   "I/O threads, 0 = one per core (env REELGEN_THREADS)")
+      ->capture_default_str();
+  serve_cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")
+      ->capture_default_str();
+  serve_cmd->add_option("--cache-warmup", config.cache.warmup_file,
+                        "JSON lines of requests to pre-compute (env CACHE_WARMUP_FILE)");
+  serve_cmd
+      ->add_option("--log-level", config.log_level,
+                   "debug, info, warn, error or off (env LOG_LEVEL)")
+      ->capture_default_str();
 
   auto* keys_cmd = cli.add_subcommand("keys", "Manage API keys");
   keys_cmd->require_subcommand(1);
   std::string key_name, key_scope = "user", key_id;
   double key_rate = -1;
-  auto* create_cmd = keys_cmd->add_subcommand("create", "Create a key; prints it once as the last line");
+  auto* create_cmd =
+      keys_cmd->add_subcommand("create", "Create a key; prints it once as the last line");
   create_cmd->add_option("--name", key_name, "A name for people")->required();
-  create_cmd->add_option("--scope", key_scope, "user or admin")->check(CLI::IsMember({"user", "admin"}))->capture_default_str();
-  create_cmd->add_option("--rate-limit", key_rate, "Requests per minute for this key (0 = unlimited)")->check(CLI::NonNegativeNumber);
+  create_cmd->add_option("--scope", key_scope, "user or admin")
+      ->check(CLI::IsMember({"user", "admin"}))
+      ->capture_default_str();
+  create_cmd
+      ->add_option("--rate-limit", key_rate, "Requests per minute for this key (0 = unlimited)")
+      ->check(CLI::NonNegativeNumber);
   auto* list_cmd = keys_cmd->add_subcommand("list", "List keys (never their secrets)");
   auto* revoke_cmd = keys_cmd->add_subcommand("revoke", "Revoke a key by id");
   revoke_cmd->add_option("id", key_id, "Key id, as shown by 'keys list'")->required();
   for (auto* cmd : {create_cmd, list_cmd, revoke_cmd}) {
-    cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")->capture_default_str();
+    cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")
+        ->capture_default_str();
   }
 
   auto* caption_cmd = cli.add_subcommand("caption", "Write a caption offline, no server needed");
-  std::string description, style = "casual", level = "balanced", content_type = "post", language = "en";
+  std::string description, style = "casual", level = "balanced", content_type = "post",
+                           language = "en";
   std::string audience, brand_voice, length = "medium", emoji = "auto";
   bool no_cta = false;
   std::vector<std::string> keywords;
@@ -183,23 +201,33 @@ int main(int argc, char** argv) {
   std::int64_t seed = 0;
   bool as_json = false;
   caption_cmd->add_option("description", description, "What the post shows")->required();
-  caption_cmd->add_option("--style", style, "casual, professional, inspirational, playful, educational, promotional, luxury, storytelling, call_to_action")->capture_default_str();
-  caption_cmd->add_option("--hashtags", hashtags, "Number of hashtags, 0-30")->capture_default_str();
-  caption_cmd->add_option("--level", level, "ultra_fast, balanced or quality")->capture_default_str();
-  caption_cmd->add_option("--content-type", content_type, "post, story, reel or carousel")->capture_default_str();
+  caption_cmd
+      ->add_option("--style", style,
+                   "casual, professional, inspirational, playful, educational, promotional, "
+                   "luxury, storytelling, call_to_action")
+      ->capture_default_str();
+  caption_cmd->add_option("--hashtags", hashtags, "Number of hashtags, 0-30")
+      ->capture_default_str();
+  caption_cmd->add_option("--level", level, "ultra_fast, balanced or quality")
+      ->capture_default_str();
+  caption_cmd->add_option("--content-type", content_type, "post, story, reel or carousel")
+      ->capture_default_str();
   caption_cmd->add_option("--language", language, "Language code")->capture_default_str();
   caption_cmd->add_option("--audience", audience, "Who the post is for");
   caption_cmd->add_option("--brand-voice", brand_voice, "Adjectives for the brand's voice");
   caption_cmd->add_option("--keyword", keywords, "A word that must appear (repeatable)");
   caption_cmd->add_option("--variants", variants, "Number of captions, 1-5")->capture_default_str();
   caption_cmd->add_option("--seed", seed, "Same seed, same caption")->capture_default_str();
-  caption_cmd->add_option("--length", length, "short (<= 80 characters), medium or long")->capture_default_str();
+  caption_cmd->add_option("--length", length, "short (<= 80 characters), medium or long")
+      ->capture_default_str();
   caption_cmd->add_option("--emoji", emoji, "auto, none, few or many")->capture_default_str();
   caption_cmd->add_flag("--no-cta", no_cta, "Leave out the call to action");
   caption_cmd->add_flag("--json", as_json, "Print the API's JSON instead of text");
 
   auto* migrate_cmd = cli.add_subcommand("migrate", "Create or upgrade the database schema");
-  migrate_cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")->capture_default_str();
+  migrate_cmd
+      ->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")
+      ->capture_default_str();
 
   int exit_code = 0;
   add_video_commands(cli, exit_code);
@@ -225,12 +253,18 @@ int main(int argc, char** argv) {
   if (caption_cmd->parsed()) {
     boost::json::array kw;
     for (const auto& k : keywords) kw.emplace_back(k);
-    boost::json::object body{{"content_description", description}, {"style", style},
-                             {"hashtag_count", hashtags},          {"optimization_level", level},
-                             {"content_type", content_type},       {"language", language},
-                             {"variants", variants},               {"seed", seed},
-                             {"keywords", std::move(kw)},          {"length", length},
-                             {"emoji", emoji},                     {"cta", !no_cta}};
+    boost::json::object body{{"content_description", description},
+                             {"style", style},
+                             {"hashtag_count", hashtags},
+                             {"optimization_level", level},
+                             {"content_type", content_type},
+                             {"language", language},
+                             {"variants", variants},
+                             {"seed", seed},
+                             {"keywords", std::move(kw)},
+                             {"length", length},
+                             {"emoji", emoji},
+                             {"cta", !no_cta}};
     if (!audience.empty()) body["audience"] = audience;
     if (!brand_voice.empty()) body["brand_voice"] = brand_voice;
     return caption(boost::json::serialize(body), as_json);
