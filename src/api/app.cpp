@@ -292,7 +292,12 @@ http::Response App::handle(http::Request& request) {
 
 bool App::blocking(const http::Request& request) const {
   const http::RouteMatch match = router_.match(request.method, request.path());
-  return match.handler != nullptr && match.dispatch == http::Dispatch::blocking;
+  if (match.handler == nullptr) return false;
+  if (match.dispatch == http::Dispatch::blocking) return true;
+  // An I/O-thread route still reads the store when its key is not in the authenticator's memory.
+  const Services& s = *services_;
+  return access_for(s.config, match.pattern, request.method) != Access::open &&
+         s.store_ready.load() && !s.auth->knows(presented_secret(request));
 }
 
 http::Response App::dispatch(http::Request& request, http::Context& ctx) {
