@@ -321,10 +321,12 @@ Task<bool> Server::Impl::write_response(Stream& stream, const Response& response
   stream.expires_after(config.write_timeout);
   auto [ec, n] = co_await asio::async_write(stream, buffers, nothrow);
   if (ec || head || !response.file) co_return !ec;
-  // A file goes out a chunk at a time; the write timeout applies to each chunk.
-  std::vector<char> chunk(64 * 1024);
+  // A file goes out a chunk at a time, each read on the blocking pool (a cold disk can stall);
+  // the write timeout applies to each chunk.
+  std::vector<char> chunk(256 * 1024);
   for (std::uint64_t sent = 0; sent < response.file->length();) {
-    const long got = response.file->read(sent, chunk);
+    long got = 0;
+    co_await run_blocking([&] { got = response.file->read(sent, chunk); });
     if (got <= 0) co_return false;  // the file shrank or failed: the length can no longer be met
     stream.expires_after(config.write_timeout);
     std::tie(ec, n) = co_await asio::async_write(
