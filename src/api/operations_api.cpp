@@ -95,6 +95,11 @@ http::Response metrics(Services& s, http::Request&, http::Context&) {
                static_cast<double>(server->bad_requests.load()));
     out.sample("reelgen_http_rejected_total", "reason=\"timeout\"",
                static_cast<double>(server->timeouts.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"blocking_pool_full\"",
+               static_cast<double>(server->blocking_rejected.load()));
+    out.metric("reelgen_http_blocking_in_flight", "gauge",
+               "Requests running on or waiting for the blocking pool.", "",
+               static_cast<double>(server->blocking_in_flight.load()));
   }
   const auto usage = monitor::read_process_usage();
   out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", "",

@@ -267,6 +267,9 @@ class BlockingPool(ServerTestCase):
             status, headers, body = self.server.request("GET", "/api/v1/videos", key=self.server.key)
             self.assertProblem(status, headers, body, 503)
             self.assertEqual(headers.get("retry-after"), "1")
+            _, _, metrics = self.server.request("GET", "/metrics")
+            self.assertIn(b'reelgen_http_rejected_total{reason="blocking_pool_full"} 1', metrics)
+            self.assertIn(b"reelgen_http_blocking_in_flight 1", metrics)  # the stuck submission
             stuck.join(timeout=20)
             status, headers, body = outcome["submit"]
             doc = self.assertProblem(status, headers, body, 503)  # a bounded wait, then 503
