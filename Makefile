@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/src/app/reelgen
 DATA_DIR ?= ./var
 
-.PHONY: run test build deps configure bench asan tsan clean format
+.PHONY: run test build deps configure bench asan tsan fuzz ci clean format
 
 deps:
 	@scripts/install-deps
@@ -30,6 +30,12 @@ asan:
 
 tsan:
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/sanitizers/tsan.supp halt_on_error=1" $(MAKE) test PRESET=tsan
+
+# libFuzzer targets (clang-16, libc++), each run FUZZ_SECONDS (60) from its seed corpus.
+fuzz: deps
+	@test -f build/fuzz/build.ninja || cmake --preset fuzz
+	cmake --build --preset fuzz
+	scripts/run-fuzz
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'bench/*.cpp')

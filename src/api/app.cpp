@@ -1,11 +1,18 @@
 #include "api/app.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "api/caption_dto.hpp"
 #include "api/services.hpp"
 #include "core/hash.hpp"
+#include "core/json.hpp"
 #include "core/log.hpp"
 #include "http/problem.hpp"
 
@@ -88,7 +95,7 @@ http::Response problem(const http::Context& ctx, const core::Error& error) {
 }
 
 http::Response json(int status, const boost::json::value& body) {
-  return http::json_response(status, boost::json::serialize(body));
+  return http::json_response(status, core::to_json(body));
 }
 
 App::App(core::Config config, const core::Clock& clock)
@@ -96,6 +103,9 @@ App::App(core::Config config, const core::Clock& clock)
   add_caption_routes(router_, *services_);
   add_operations_routes(router_, *services_);
   add_video_routes(router_, *services_);
+  add_reel_routes(router_, *services_);
+  add_upload_routes(router_, *services_);
+  add_catalog_routes(router_, *services_);
   services_->metrics = std::make_unique<monitor::HttpMetrics>(router_.patterns(), clock);
 }
 
@@ -134,6 +144,40 @@ core::Result<std::string> webhook_secret(const core::Config& config) {
   return secret;
 }
 
+// This process's instance id: INSTANCE_ID, or the id kept in the first DATA_DIR/instances/<n>
+// that no running process holds locked (a lock ends with its process, however it dies). The
+// same slot, and so the same id, is taken again by the next run.
+core::Result<std::string> claim_instance_id(const core::Config& config, core::UniqueFd& lock) {
+  if (!config.instance_id.empty()) return config.instance_id;
+  const auto dir = std::filesystem::path(config.data_dir) / "instances";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  for (int slot = 0; slot < 1024; ++slot) {
+    const auto path = dir / std::to_string(slot);
+    core::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (fd.get() < 0) {
+      return core::fail(ErrorCode::unavailable,
+                        "cannot open " + path.string() + ": " + std::strerror(errno));
+    }
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // a running process has it
+    char buf[64] = {};
+    const auto n = ::pread(fd.get(), buf, sizeof buf - 1, 0);
+    std::string id(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+    if (id.empty()) {
+      id = "inst_" + core::random_token(10);
+      const std::string line = id + "\n";
+      if (::pwrite(fd.get(), line.data(), line.size(), 0) != static_cast<ssize_t>(line.size())) {
+        return core::fail(ErrorCode::unavailable, "cannot write " + path.string());
+      }
+    }
+    lock = std::move(fd);
+    return id;
+  }
+  return core::fail(ErrorCode::unavailable,
+                    "every instance slot in " + dir.string() + " is in use");
+}
+
 }  // namespace
 
 core::Result<void> App::open_store() {
@@ -146,11 +190,30 @@ core::Result<void> App::open_store() {
   services_->runner =
       std::make_unique<jobs::VideoRunner>(services_->videos_dir, services_->uploads_dir);
   const auto& v = services_->config.video;
+  auto instance = claim_instance_id(services_->config, services_->instance_lock);
+  if (!instance) return std::unexpected(instance.error());
+  services_->instance_id = *instance;
   jobs::WorkerConfig workers;
+  workers.owner = *instance;
   workers.workers = v.workers;
   workers.lease = v.lease;
   workers.max_attempts = v.max_attempts;
   workers.retention = std::chrono::duration_cast<std::chrono::milliseconds>(v.retention);
+  jobs::VideoServiceConfig rules;
+  rules.videos_dir = services_->videos_dir;
+  rules.uploads_dir = services_->uploads_dir;
+  rules.max_active_per_key = v.max_active_per_key;
+  rules.daily_quota = v.daily_quota;
+  rules.max_attempts = v.max_attempts;
+  rules.allow_private_callbacks = services_->config.webhooks.allow_private;
+  services_->videos = std::make_unique<jobs::VideoService>(
+      services_->store->jobs(), std::move(rules), services_->clock, [s = services_.get()] {
+        if (s->workers) s->workers->wake();
+      });
+  // Uploads are kept as long as videos.
+  workers.sweep_also = [videos = services_->videos.get()](std::int64_t cutoff_ms) {
+    videos->expire_uploads(cutoff_ms);
+  };
   services_->workers = std::make_unique<jobs::WorkerPool>(
       services_->store->jobs(), *services_->runner, workers, services_->clock);
   auto secret = webhook_secret(services_->config);
@@ -160,6 +223,8 @@ core::Result<void> App::open_store() {
   hooks.allow_private = services_->config.webhooks.allow_private;
   hooks.max_attempts = services_->config.webhooks.max_attempts;
   hooks.backoff = services_->config.webhooks.backoff;
+  hooks.timeout = services_->config.webhooks.timeout;
+  hooks.concurrency = services_->config.webhooks.concurrency;
   services_->webhooks =
       std::make_unique<jobs::WebhookSender>(services_->store->jobs(), hooks, services_->clock);
   services_->store_ready.store(true);
@@ -205,7 +270,8 @@ http::Response App::handle(http::Request& request) {
   ctx.request_id =
       valid_request_id(incoming_id) ? std::string(incoming_id) : core::new_request_id();
   metrics.begin_request();
-  http::Response res = dispatch(request, ctx);
+  http::Response res = http::answer_exceptions(ctx.request_id, "App::handle",
+                                               [&] { return dispatch(request, ctx); });
   res.set_header("X-Request-Id", ctx.request_id);
   const auto elapsed = std::chrono::steady_clock::now() - ctx.started;
   metrics.record(ctx.route, res.status, elapsed);
@@ -222,6 +288,16 @@ http::Response App::handle(http::Request& request) {
                     {"remote", request.remote_address}});
   }
   return res;
+}
+
+bool App::blocking(const http::Request& request) const {
+  const http::RouteMatch match = router_.match(request.method, request.path());
+  if (match.handler == nullptr) return false;
+  if (match.dispatch == http::Dispatch::blocking) return true;
+  // An I/O-thread route still reads the store when its key is not in the authenticator's memory.
+  const Services& s = *services_;
+  return access_for(s.config, match.pattern, request.method) != Access::open &&
+         s.store_ready.load() && !s.auth->knows(presented_secret(request));
 }
 
 http::Response App::dispatch(http::Request& request, http::Context& ctx) {

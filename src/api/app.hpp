@@ -37,6 +37,9 @@ class App {
 
   // The whole middleware chain. Thread-safe.
   http::Response handle(http::Request& request);
+  // True when the request's route is marked blocking: the server must not run it on an I/O
+  // thread.
+  bool blocking(const http::Request& request) const;
 
  private:
   http::Response dispatch(http::Request& request, http::Context& ctx);

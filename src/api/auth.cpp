@@ -24,6 +24,35 @@ Authenticator::Authenticator(store::KeyStore& keys, const core::Clock& clock,
   id_ = next_id.fetch_add(1);
 }
 
+namespace {
+
+// Most connections present the same key again and again: a per-thread memo of the last few
+// verified secrets (compared in constant time) skips the SHA-256 and the shared map.
+struct Recent {
+  std::uint64_t owner = 0;  // Authenticator::id_, never reused (unlike an address)
+  std::string secret;
+  store::ApiKey key;
+  std::chrono::steady_clock::time_point expires;
+};
+thread_local std::array<Recent, 4> recent;
+thread_local std::size_t next_slot = 0;
+
+}  // namespace
+
+bool Authenticator::knows(std::string_view secret) {
+  if (secret.empty()) return true;
+  const auto now = clock_.now();
+  for (const Recent& r : recent) {
+    if (r.owner == id_ && r.expires > now && core::constant_time_equal(r.secret, secret)) {
+      return true;
+    }
+  }
+  const std::string hash = core::sha256_hex(secret);
+  std::lock_guard lock(mutex_);
+  const auto it = cache_.find(hash);
+  return it != cache_.end() && it->second.expires > now;
+}
+
 core::Result<store::ApiKey> Authenticator::authenticate(std::string_view secret) {
   using core::ErrorCode;
   if (secret.empty()) {
@@ -32,16 +61,6 @@ core::Result<store::ApiKey> Authenticator::authenticate(std::string_view secret)
         "an API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
   }
   const auto now = clock_.now();
-  // Most connections present the same key again and again: a per-thread memo of the last few
-  // verified secrets (compared in constant time) skips the SHA-256 and the shared map.
-  struct Recent {
-    std::uint64_t owner = 0;  // Authenticator::id_, never reused (unlike an address)
-    std::string secret;
-    store::ApiKey key;
-    std::chrono::steady_clock::time_point expires;
-  };
-  thread_local std::array<Recent, 4> recent;
-  thread_local std::size_t next_slot = 0;
   for (const Recent& r : recent) {
     if (r.owner == id_ && r.expires > now && core::constant_time_equal(r.secret, secret)) {
       return r.key;

@@ -26,6 +26,8 @@ class Authenticator {
                 std::chrono::milliseconds cache_ttl = std::chrono::milliseconds(1000));
   // unauthenticated for a missing, unknown or revoked key.
   core::Result<store::ApiKey> authenticate(std::string_view secret);
+  // True when authenticate(secret) is answered from memory, without reading the store.
+  bool knows(std::string_view secret);
 
  private:
   struct Cached {

@@ -110,6 +110,10 @@ std::optional<CaptionRequest> read_caption_request(const boost::json::object& ob
         in.add_error(field, "type", "must be a string");
         continue;
       }
+      if (auto bad = core::forbidden_code_point(k.get_string())) {
+        in.add_error(field, "characters", core::forbidden_message(*bad));
+        continue;
+      }
       std::string word = core::normalize_space(k.get_string());
       const auto length = core::utf8_length(word);
       if (length < 1 || length > 50) {

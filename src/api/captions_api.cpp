@@ -103,7 +103,7 @@ http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
     boost::json::object entry{{"index", i},
                               {"status", http::status_of(error.code)},
                               {"problem", item_problem(error, item_id)}};
-    results += boost::json::serialize(entry);
+    results += core::to_json(entry);
   }
   results += "]";
   char head[256];
@@ -163,9 +163,9 @@ http::Response info(Services& s, http::Request&, http::Context&) {
 }  // namespace
 
 void add_caption_routes(http::Router& router, Services& s) {
-  router.add("POST", "/api/v14/generate", bind_handler<generate>(s));
-  router.add("POST", "/api/v14/batch", bind_handler<batch>(s));
-  router.add("GET", "/api/v14/info", bind_handler<info>(s));
+  router.add("POST", "/api/v14/generate", bind_handler<generate>(s), http::Dispatch::io_thread);
+  router.add("POST", "/api/v14/batch", bind_handler<batch>(s), http::Dispatch::io_thread);
+  router.add("GET", "/api/v14/info", bind_handler<info>(s), http::Dispatch::io_thread);
 }
 
 }  // namespace reelgen::api

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -13,47 +14,12 @@
 #include "api/services.hpp"
 #include "core/clock.hpp"
 #include "core/unique_fd.hpp"
+#include "http/ranges.hpp"
 
 namespace reelgen::api {
 namespace {
 
 using core::ErrorCode;
-
-struct ByteRange {
-  std::uintmax_t first = 0, last = 0;  // inclusive
-};
-
-std::optional<std::uintmax_t> parse_number(std::string_view s) {
-  std::uintmax_t n = 0;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) return std::nullopt;
-  return n;
-}
-
-// One range of "bytes=a-b", "bytes=a-" or "bytes=-n". nullopt: unsatisfiable or not understood;
-// several ranges are answered with the whole file (allowed by RFC 9110).
-enum class RangeKind { none, satisfiable, unsatisfiable };
-RangeKind parse_range(std::string_view header, std::uintmax_t size, ByteRange& out) {
-  if (header.empty() || !header.starts_with("bytes=")) return RangeKind::none;
-  const std::string_view spec = header.substr(6);
-  if (spec.find(',') != std::string_view::npos) return RangeKind::none;
-  const auto dash = spec.find('-');
-  if (dash == std::string_view::npos) return RangeKind::none;
-  const auto first = parse_number(spec.substr(0, dash));
-  const auto last = parse_number(spec.substr(dash + 1));
-  if (!first && !last) return RangeKind::none;
-  if (!first) {  // suffix: the last n bytes
-    if (*last == 0 || size == 0) return RangeKind::unsatisfiable;
-    out.first = *last >= size ? 0 : size - *last;
-    out.last = size - 1;
-    return RangeKind::satisfiable;
-  }
-  if (*first >= size) return RangeKind::unsatisfiable;
-  out.first = *first;
-  out.last = last ? std::min(*last, size - 1) : size - 1;
-  if (out.last < out.first) return RangeKind::none;
-  return RangeKind::satisfiable;
-}
 
 std::string hex(std::uintmax_t v) {
   char buf[32];
@@ -87,16 +53,26 @@ http::Response file_response(const http::Request& request, const http::Context& 
   res.set_header("Last-Modified", core::http_date(modified));
   res.set_header("Accept-Ranges", "bytes");
   res.set_header("Cache-Control", "private, max-age=3600");
-  if (request.header("If-None-Match") == etag) {
+  // Conditional GET (RFC 9110 section 13.2.2): If-None-Match decides when present, otherwise
+  // If-Modified-Since, at the one-second resolution of Last-Modified.
+  const std::string_view none_match = request.header("If-None-Match");
+  bool not_modified = false;
+  if (!none_match.empty()) {
+    not_modified = http::none_match_matches(none_match, etag);
+  } else if (auto since = http::parse_http_date(request.header("If-Modified-Since"))) {
+    not_modified = info.st_mtim.tv_sec <= *since;
+  }
+  if (not_modified && (request.method == "GET" || request.method == "HEAD")) {
     res.status = 304;
     return res;
   }
-  ByteRange range{0, size == 0 ? 0 : size - 1};
+  http::ByteRange range{0, size == 0 ? 0 : size - 1};
   const std::string_view if_range = request.header("If-Range");
   const bool range_applies = if_range.empty() || if_range == etag;
-  const RangeKind kind =
-      range_applies ? parse_range(request.header("Range"), size, range) : RangeKind::none;
-  if (kind == RangeKind::unsatisfiable) {
+  const http::RangeKind kind = range_applies
+                                   ? http::parse_range(request.header("Range"), size, range)
+                                   : http::RangeKind::none;
+  if (kind == http::RangeKind::unsatisfiable) {
     auto err = problem(ctx, core::Error::make(ErrorCode::range_not_satisfiable,
                                               "the range is outside the file's " +
                                                   std::to_string(size) + " bytes"));
@@ -105,7 +81,7 @@ http::Response file_response(const http::Request& request, const http::Context& 
   }
   const std::uintmax_t length = size == 0 ? 0 : range.last - range.first + 1;
   res.file = std::make_shared<http::FileBody>(file.release(), range.first, length);
-  if (kind == RangeKind::satisfiable) {
+  if (kind == http::RangeKind::satisfiable) {
     res.status = 206;
     res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
                                         std::to_string(range.last) + "/" + std::to_string(size));

@@ -95,6 +95,11 @@ http::Response metrics(Services& s, http::Request&, http::Context&) {
                static_cast<double>(server->bad_requests.load()));
     out.sample("reelgen_http_rejected_total", "reason=\"timeout\"",
                static_cast<double>(server->timeouts.load()));
+    out.sample("reelgen_http_rejected_total", "reason=\"blocking_pool_full\"",
+               static_cast<double>(server->blocking_rejected.load()));
+    out.metric("reelgen_http_blocking_in_flight", "gauge",
+               "Requests running on or waiting for the blocking pool.", "",
+               static_cast<double>(server->blocking_in_flight.load()));
   }
   const auto usage = monitor::read_process_usage();
   out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", "",
@@ -215,12 +220,12 @@ http::Response optimize(Services& s, http::Request&, http::Context& ctx) {
 
 void add_operations_routes(http::Router& router, Services& s) {
   router.add("GET", "/health", bind_handler<health>(s));
-  router.add("GET", "/health/live", bind_handler<live>(s));
+  router.add("GET", "/health/live", bind_handler<live>(s), http::Dispatch::io_thread);
   router.add("GET", "/health/ready", bind_handler<ready>(s));
-  router.add("GET", "/metrics", bind_handler<metrics>(s));
-  router.add("GET", "/performance/status", bind_handler<status>(s));
-  router.add("GET", "/performance/cache", bind_handler<cache_status>(s));
-  router.add("GET", "/performance/ai", bind_handler<ai_status>(s));
+  router.add("GET", "/metrics", bind_handler<metrics>(s), http::Dispatch::io_thread);
+  router.add("GET", "/performance/status", bind_handler<status>(s), http::Dispatch::io_thread);
+  router.add("GET", "/performance/cache", bind_handler<cache_status>(s), http::Dispatch::io_thread);
+  router.add("GET", "/performance/ai", bind_handler<ai_status>(s), http::Dispatch::io_thread);
   router.add("POST", "/performance/optimize", bind_handler<optimize>(s));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Per-key token buckets. A key refills at its rate per minute up to the burst size; a request
-// costs one token and a batch as many as its items.
+// Per-key token buckets. A key refills at its rate per minute up to the burst size, which is the
+// configured burst or one second of the key's rate, whichever is larger; a request costs one
+// token and a batch as many as its items.
 
 #include <chrono>
 #include <mutex>

@@ -16,10 +16,12 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/thread_pool.hpp"
+#include "core/unique_fd.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "jobs/video_job.hpp"
+#include "jobs/video_service.hpp"
 #include "jobs/webhooks.hpp"
 #include "jobs/worker_pool.hpp"
 #include "monitor/http_metrics.hpp"
@@ -58,7 +60,10 @@ struct Services {
   std::filesystem::path uploads_dir;  // <uploads_dir>/<key id>/<upload id>.<png|jpg>
   std::unique_ptr<jobs::VideoRunner> runner;
   std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<jobs::VideoService> videos;  // the rules of video jobs and uploads
   std::unique_ptr<jobs::WebhookSender> webhooks;
+  std::string instance_id;       // the owner of this process's job leases
+  core::UniqueFd instance_lock;  // held while the instance id is in use
 
   std::unique_ptr<monitor::HttpMetrics> metrics;
   std::atomic<const http::ServerStats*> server_stats{nullptr};
@@ -86,5 +91,8 @@ http::Handler bind_handler(Services& s) {
 void add_caption_routes(http::Router& router, Services& services);
 void add_operations_routes(http::Router& router, Services& services);
 void add_video_routes(http::Router& router, Services& services);
+void add_reel_routes(http::Router& router, Services& services);
+void add_upload_routes(http::Router& router, Services& services);
+void add_catalog_routes(http::Router& router, Services& services);
 
 }  // namespace reelgen::api

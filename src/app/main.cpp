@@ -46,7 +46,8 @@ int serve(core::Config config) {
     first_key = created->secret;
   }
 
-  http::Server server(config.server, [&app](http::Request& r) { return app.handle(r); });
+  http::Server server(config.server, {[&app](http::Request& r) { return app.handle(r); },
+                                      [&app](const http::Request& r) { return app.blocking(r); }});
   if (auto r = server.listen(); !r) return fail(r.error());
   app.attach(server.stats());
   config.server.port = server.port();
@@ -235,7 +236,13 @@ int main(int argc, char** argv) {
   add_video_commands(cli, exit_code);
   add_eval_command(cli, exit_code);
   add_score_command(cli, exit_code);
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (or the help); its own codes (105, 106, ...) are not ours: a bad
+    // command line is invalid input, 2, as the README says.
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
 
   if (serve_cmd->parsed()) return serve(config);
   if (create_cmd->parsed()) return keys_create(config.data_dir, key_name, key_scope, key_rate);

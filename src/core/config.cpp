@@ -90,6 +90,7 @@ Result<Config> load_config(const EnvLookup& env) {
   read_string(env, "LOG_LEVEL", c.log_level);
   read_string(env, "CACHE_WARMUP_FILE", c.cache.warmup_file);
   read_string(env, "WEBHOOK_SECRET", c.webhooks.secret);
+  read_string(env, "INSTANCE_ID", c.instance_id);
   for (Result<void> r : {
            read_unsigned(env, "PORT", s.port, 65535),
            read_unsigned(env, "REELGEN_THREADS", s.threads, 256),
@@ -100,7 +101,11 @@ Result<Config> load_config(const EnvLookup& env) {
            read_millis(env, "BODY_TIMEOUT_MS", s.body_timeout),
            read_millis(env, "IDLE_TIMEOUT_MS", s.idle_timeout),
            read_millis(env, "WRITE_TIMEOUT_MS", s.write_timeout),
+           read_unsigned(env, "LINGER_BYTES", s.linger_bytes, 1ull << 40),
+           read_millis(env, "LINGER_TIMEOUT_MS", s.linger_timeout),
            read_unsigned(env, "MAX_CONNECTIONS", s.max_connections, 1'000'000),
+           read_unsigned(env, "BLOCKING_THREADS", s.blocking_threads, 1024),
+           read_unsigned(env, "BLOCKING_QUEUE", s.blocking_queue, 1'000'000),
            read_millis(env, "SHUTDOWN_GRACE_MS", s.shutdown_grace),
            read_bool(env, "ACCESS_LOG", s.access_log),
            read_bool(env, "OPEN_HEALTH", s.open_health),
@@ -119,6 +124,8 @@ Result<Config> load_config(const EnvLookup& env) {
            read_bool(env, "WEBHOOK_ALLOW_PRIVATE", c.webhooks.allow_private),
            read_unsigned(env, "WEBHOOK_MAX_ATTEMPTS", c.webhooks.max_attempts, 100),
            read_millis(env, "WEBHOOK_BACKOFF_MS", c.webhooks.backoff),
+           read_millis(env, "WEBHOOK_TIMEOUT_MS", c.webhooks.timeout),
+           read_unsigned(env, "WEBHOOK_CONCURRENCY", c.webhooks.concurrency, 256),
        }) {
     if (!r) return std::unexpected(r.error());
   }
@@ -139,6 +146,9 @@ Result<void> validate(const Config& c) {
   }
   if (c.server.max_connections == 0) {
     return fail(ErrorCode::invalid_argument, "max connections must be at least 1");
+  }
+  if (c.server.blocking_threads < 1) {
+    return fail(ErrorCode::invalid_argument, "BLOCKING_THREADS must be at least 1");
   }
   if (c.rate_limit.burst < 1) {
     return fail(ErrorCode::invalid_argument, "rate limit burst must be at least 1");
@@ -166,7 +176,11 @@ boost::json::object describe(const Config& c) {
       {"body_timeout_ms", s.body_timeout.count()},
       {"idle_timeout_ms", s.idle_timeout.count()},
       {"write_timeout_ms", s.write_timeout.count()},
+      {"linger_bytes", s.linger_bytes},
+      {"linger_timeout_ms", s.linger_timeout.count()},
       {"max_connections", s.max_connections},
+      {"blocking_threads", s.blocking_threads},
+      {"blocking_queue", s.blocking_queue},
       {"shutdown_grace_ms", s.shutdown_grace.count()},
       {"access_log", s.access_log},
       {"open_health", s.open_health},
@@ -187,7 +201,10 @@ boost::json::object describe(const Config& c) {
       {"webhook_allow_private", c.webhooks.allow_private},
       {"webhook_max_attempts", c.webhooks.max_attempts},
       {"webhook_backoff_ms", c.webhooks.backoff.count()},
+      {"webhook_timeout_ms", c.webhooks.timeout.count()},
+      {"webhook_concurrency", c.webhooks.concurrency},
       {"data_dir", c.data_dir},
+      {"instance_id", c.instance_id},
       {"log_level", c.log_level},
   };
 }

@@ -25,15 +25,24 @@ struct ServerConfig {
   std::size_t body_limit = 1 << 20;          // BODY_LIMIT bytes; larger bodies get 413
   std::size_t upload_body_limit = 20 << 20;  // UPLOAD_LIMIT bytes, under upload_path_prefix
   std::string upload_path_prefix = "/api/v1/uploads";
-  Millis header_timeout{10'000};         // HEADER_TIMEOUT_MS: time to send a whole header block
-  Millis body_timeout{30'000};           // BODY_TIMEOUT_MS: time to send the body
-  Millis idle_timeout{60'000};           // IDLE_TIMEOUT_MS: keep-alive wait for the next request
-  Millis write_timeout{30'000};          // WRITE_TIMEOUT_MS: time for the client to read a response
+  Millis header_timeout{10'000};  // HEADER_TIMEOUT_MS: time to send a whole header block
+  Millis body_timeout{30'000};    // BODY_TIMEOUT_MS: time to send the body
+  Millis idle_timeout{60'000};    // IDLE_TIMEOUT_MS: keep-alive wait for the next request
+  Millis write_timeout{30'000};   // WRITE_TIMEOUT_MS: time for the client to read a response
+  // After an error answer (413, 501, 400 for a bad coding), what the client still sends is read
+  // and discarded, at most LINGER_BYTES for LINGER_TIMEOUT_MS, before the connection is closed.
+  std::size_t linger_bytes = 64ull << 20;
+  Millis linger_timeout{5'000};
   std::size_t max_connections = 10'000;  // MAX_CONNECTIONS; beyond it new connections get 503
-  Millis shutdown_grace{10'000};         // SHUTDOWN_GRACE_MS: in-flight requests finish within it
-  bool access_log = true;                // ACCESS_LOG: one JSON line per request
-  bool open_health = true;               // OPEN_HEALTH: /health* without a key
-  bool open_metrics = true;  // OPEN_METRICS: /metrics and GET /performance/* without a key
+  // BLOCKING_THREADS: threads for handlers that touch the store, the disk or child processes;
+  // the I/O threads hand such requests over and await them.
+  int blocking_threads = 16;
+  // BLOCKING_QUEUE: requests that may wait for a blocking thread; beyond it, 503 + Retry-After.
+  std::size_t blocking_queue = 256;
+  Millis shutdown_grace{10'000};  // SHUTDOWN_GRACE_MS: in-flight requests finish within it
+  bool access_log = true;         // ACCESS_LOG: one JSON line per request
+  bool open_health = true;        // OPEN_HEALTH: /health* without a key
+  bool open_metrics = true;       // OPEN_METRICS: /metrics and GET /performance/* without a key
 };
 
 struct CacheConfig {
@@ -62,6 +71,8 @@ struct WebhookSettings {
   bool allow_private = false;  // WEBHOOK_ALLOW_PRIVATE: deliver to loopback/private addresses
   int max_attempts = 6;        // WEBHOOK_MAX_ATTEMPTS
   Millis backoff{5'000};       // WEBHOOK_BACKOFF_MS: first retry delay, doubling
+  Millis timeout{10'000};      // WEBHOOK_TIMEOUT_MS: one delivery: connect, send, response
+  int concurrency = 4;         // WEBHOOK_CONCURRENCY: deliveries in flight at once
 };
 
 struct Config {
@@ -71,6 +82,9 @@ struct Config {
   RateLimitConfig rate_limit;
   VideoConfig video;
   std::string data_dir = "./var";  // DATA_DIR: SQLite database and generated files
+  // INSTANCE_ID: this process's stable name in job leases (e.g. the pod name). Empty: one kept
+  // in DATA_DIR/instances/, the first not held by a running process.
+  std::string instance_id;
   std::string log_level = "info";  // LOG_LEVEL: debug | info | warn | error | off
 };
 

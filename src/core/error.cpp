@@ -28,6 +28,10 @@ std::string_view to_string(ErrorCode code) {
       return "rate_limited";
     case ErrorCode::header_too_large:
       return "header_too_large";
+    case ErrorCode::request_timeout:
+      return "request_timeout";
+    case ErrorCode::not_implemented:
+      return "not_implemented";
     case ErrorCode::unavailable:
       return "unavailable";
     case ErrorCode::internal:

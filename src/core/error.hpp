@@ -23,6 +23,8 @@ enum class ErrorCode {
   unsupported_media_type,  // (415)
   rate_limited,            // (429)
   header_too_large,        // (431)
+  request_timeout,         // the client did not send its request in time (408)
+  not_implemented,         // a protocol feature the server does not support (501)
   unavailable,             // not ready, shutting down, overloaded (503)
   internal,                // our fault (500)
 };
@@ -56,8 +58,14 @@ struct Error {
   }
 };
 
+// std::expected that must not be ignored: a dropped Result is a dropped error.
 template <typename T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using std::expected<T, Error>::expected;
+  Result() = default;
+  Result(std::expected<T, Error> e) : std::expected<T, Error>(std::move(e)) {}  // NOLINT: implicit
+};
 
 inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
   return std::unexpected(Error::make(code, std::move(message)));

@@ -1,6 +1,7 @@
 #include "core/json.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "core/utf8.hpp"
@@ -24,6 +25,80 @@ Result<boost::json::object> parse_json_object(std::string_view text) {
   if (!doc->is_object())
     return fail(ErrorCode::malformed, "the request body must be a JSON object");
   return std::move(doc->get_object());
+}
+
+namespace {
+
+void append_number(std::string& out, double d) {
+  char buf[64];
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  if (d == std::trunc(d) && std::fabs(d) < 1e15) {
+    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(d));
+    out.append(buf, r.ptr);
+    return;
+  }
+  const double magnitude = std::fabs(d);
+  const auto format =
+      magnitude >= 1e-6 && magnitude < 1e15 ? std::chars_format::fixed : std::chars_format::general;
+  const auto r = std::to_chars(buf, buf + sizeof buf, d, format);
+  out.append(buf, r.ptr);
+}
+
+void append_json(std::string& out, const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null:
+      out += "null";
+      return;
+    case boost::json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      return;
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+      out += boost::json::serialize(v);
+      return;
+    case boost::json::kind::double_:
+      append_number(out, v.get_double());
+      return;
+    case boost::json::kind::string:
+      out += boost::json::serialize(v.get_string());
+      return;
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : v.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, item] : v.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        out += boost::json::serialize(key);
+        out += ':';
+        append_json(out, item);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_json(const boost::json::value& value) {
+  std::string out;
+  out.reserve(256);
+  append_json(out, value);
+  return out;
 }
 
 ObjectReader::ObjectReader(const boost::json::object& object, std::string prefix,
@@ -55,6 +130,10 @@ std::optional<std::string> ObjectReader::text(std::string_view name, bool requir
   }
   if (!value->is_string()) {
     add_error(name, "type", "must be a string");
+    return std::nullopt;
+  }
+  if (auto bad = forbidden_code_point(value->get_string())) {
+    add_error(name, "characters", forbidden_message(*bad));
     return std::nullopt;
   }
   std::string normalized = normalize_space(value->get_string());

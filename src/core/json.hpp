@@ -20,6 +20,11 @@ Result<boost::json::value> parse_json(std::string_view text);
 // A request body that must be a JSON object; anything else is ErrorCode::malformed.
 Result<boost::json::object> parse_json_object(std::string_view text);
 
+// Serializes value as JSON with numbers as people write them: 6000 and 99.9, never 6E3 or
+// 9.99E1 (Boost.JSON's form for doubles). Integral doubles print as integers; non-finite ones as
+// null. Every JSON the program writes (responses, logs, stored results) goes through it.
+std::string to_json(const boost::json::value& value);
+
 class ObjectReader {
  public:
   // prefix is the path of this object in the document ("" for the root, "requests[2]" inside).

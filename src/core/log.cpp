@@ -9,6 +9,8 @@
 #include <ctime>
 #include <string>
 
+#include "core/json.hpp"
+
 namespace reelgen::core {
 namespace {
 
@@ -67,7 +69,7 @@ void log(LogLevel level, std::string_view message, const boost::json::object& fi
     line = timestamp() + " " + std::string(kLevelNames[static_cast<int>(level)]) + " " +
            std::string(message);
     for (const auto& [key, value] : fields) {
-      line += " " + std::string(key) + "=" + boost::json::serialize(value);
+      line += " " + std::string(key) + "=" + to_json(value);
     }
   } else {
     boost::json::object obj;
@@ -76,7 +78,7 @@ void log(LogLevel level, std::string_view message, const boost::json::object& fi
     obj["level"] = kLevelNames[static_cast<int>(level)];
     obj["msg"] = message;
     for (const auto& [key, value] : fields) obj[key] = value;
-    line = boost::json::serialize(obj);
+    line = to_json(obj);
   }
   line.push_back('\n');
   write_all(line);

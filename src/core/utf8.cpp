@@ -1,5 +1,7 @@
 #include "core/utf8.hpp"
 
+#include <cstdio>
+
 namespace reelgen::core {
 
 bool is_valid_utf8(std::string_view text) {
@@ -35,6 +37,39 @@ bool is_valid_utf8(std::string_view text) {
     i += len;
   }
   return true;
+}
+
+std::optional<char32_t> forbidden_code_point(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = s[i];
+    char32_t cp = c;
+    std::size_t len = 1;
+    if (c >= 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else if (c >= 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    }
+    for (std::size_t k = 1; k < len && i + k < text.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    i += len;
+    const bool control =
+        (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+    const bool bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    if (control || bidi) return cp;
+  }
+  return std::nullopt;
+}
+
+std::string forbidden_message(char32_t c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return std::string("must not contain control or bidirectional formatting characters (") + buf +
+         ")";
 }
 
 std::size_t utf8_length(std::string_view text) {

@@ -37,8 +37,9 @@ struct Request {
   std::string_view header(std::string_view name) const;
 };
 
-// A response body produced over time (Server-Sent Events). The server calls poll() on its I/O
-// thread every interval() and sends what it returns until done; it must not block.
+// A response body produced over time (Server-Sent Events). The server calls poll() on its
+// blocking pool every interval() and sends what it returns until done; it may read the store but
+// must return promptly.
 class EventStream {
  public:
   virtual ~EventStream() = default;

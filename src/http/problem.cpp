@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "core/json.hpp"
+#include "core/log.hpp"
+
 namespace reelgen::http {
 
 int status_of(core::ErrorCode code) {
@@ -31,6 +34,10 @@ int status_of(core::ErrorCode code) {
       return 429;
     case ErrorCode::header_too_large:
       return 431;
+    case ErrorCode::request_timeout:
+      return 408;
+    case ErrorCode::not_implemented:
+      return 501;
     case ErrorCode::unavailable:
       return 503;
     case ErrorCode::internal:
@@ -81,6 +88,8 @@ std::string_view reason_of(int status) {
       return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
     case 503:
       return "Service Unavailable";
     default:
@@ -106,8 +115,27 @@ Response problem_response(const core::Error& error, std::string_view request_id)
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = boost::json::serialize(doc);
+  r.body = core::to_json(doc);
   return r;
+}
+
+Response answer_exceptions(std::string_view request_id, std::string_view what,
+                           const std::function<Response()>& fn) {
+  std::string reason;
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    reason = e.what();
+  } catch (...) {
+    reason = "an exception that is not a std::exception";
+  }
+  core::log_error("unhandled exception",
+                  {{"where", what}, {"request_id", request_id}, {"error", reason}});
+  return problem_response(
+      core::Error::make(core::ErrorCode::internal,
+                        "the server failed while answering; the failure is logged with this "
+                        "request's id"),
+      request_id);
 }
 
 }  // namespace reelgen::http

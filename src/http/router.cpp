@@ -19,10 +19,10 @@ std::vector<std::string> split_path(std::string_view path) {
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
+void Router::add(std::string method, std::string pattern, Handler handler, Dispatch dispatch) {
   auto segments = split_path(pattern);
-  routes_.push_back(
-      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
+                          std::move(handler), dispatch});
 }
 
 bool Router::match_segments(const Route& route, std::string_view path,
@@ -56,6 +56,7 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     if (!match_segments(route, path, params)) continue;
     if (route.method == effective) {
       result.handler = &route.handler;
+      result.dispatch = route.dispatch;
       result.pattern = route.pattern;
       result.params = std::move(params);
       return result;

@@ -13,8 +13,13 @@ namespace reelgen::http {
 
 using Handler = std::function<Response(Request&, Context&)>;
 
+// Where a handler runs. blocking: it touches the store, the disk or a child process, so the
+// server runs it on its bounded blocking pool instead of an I/O thread.
+enum class Dispatch { io_thread, blocking };
+
 struct RouteMatch {
   const Handler* handler = nullptr;  // null when nothing matched
+  Dispatch dispatch = Dispatch::io_thread;
   std::string pattern;
   std::vector<std::string> params;
   std::string allow;  // for 405: the methods the path accepts, e.g. "GET, HEAD"
@@ -22,7 +27,8 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(std::string method, std::string pattern, Handler handler);
+  void add(std::string method, std::string pattern, Handler handler,
+           Dispatch dispatch = Dispatch::blocking);
   // REQUIRES: no add() after the server starts (lookups are unsynchronized reads).
   RouteMatch match(std::string_view method, std::string_view path) const;
   std::vector<std::string> patterns() const;
@@ -33,6 +39,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    Dispatch dispatch;
   };
   static bool match_segments(const Route& route, std::string_view path,
                              std::vector<std::string>& params);

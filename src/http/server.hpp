@@ -14,7 +14,14 @@
 
 namespace reelgen::http {
 
-using RequestHandler = std::function<Response(Request&)>;
+// How the server calls the application. handle is called concurrently; a request for which
+// blocking answers true (it will touch the store, the disk or a child process) is handled on the
+// bounded blocking pool (ServerConfig::blocking_threads) while its I/O thread serves others, and
+// answered 503 with Retry-After when that pool and its queue are full.
+struct RequestHandler {
+  std::function<Response(Request&)> handle;
+  std::function<bool(const Request&)> blocking;  // unset: nothing blocks
+};
 
 struct ServerStats {
   std::atomic<std::uint64_t> connections_accepted{0};
@@ -24,11 +31,12 @@ struct ServerStats {
   std::atomic<std::uint64_t> body_too_large{0};
   std::atomic<std::uint64_t> bad_requests{0};
   std::atomic<std::uint64_t> timeouts{0};
+  std::atomic<std::int64_t> blocking_in_flight{0};  // running or waiting on the pool
+  std::atomic<std::uint64_t> blocking_rejected{0};  // 503: the pool and its queue were full
 };
 
 class Server {
  public:
-  // handler is called concurrently from every I/O thread; it must not block for long.
   Server(core::ServerConfig config, RequestHandler handler);
   ~Server();
   Server(const Server&) = delete;

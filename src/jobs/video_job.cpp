@@ -53,6 +53,18 @@ double job_progress(std::string_view stage, double percent) {
   return percent;
 }
 
+bool is_hex_colour(std::string_view text) {
+  return text.size() == 7 && text[0] == '#' &&
+         text.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string_view::npos;
+}
+
+// "#rrggbb" or "gradient:#rrggbb:#rrggbb".
+bool is_background_colour(std::string_view text) {
+  if (is_hex_colour(text)) return true;
+  return text.size() == 24 && text.starts_with("gradient:") && is_hex_colour(text.substr(9, 7)) &&
+         text[16] == ':' && is_hex_colour(text.substr(17, 7));
+}
+
 }  // namespace
 
 std::optional<std::filesystem::path> find_upload(const std::filesystem::path& dir,
@@ -90,9 +102,11 @@ void read_scene_fields(core::ObjectReader& in, bool script_required, Target& t,
       } else {
         in.add_error("background", "upload", "names no upload of this key");
       }
-    } else if (!v->starts_with("#") && !v->starts_with("gradient:")) {
+    } else if (!is_background_colour(*v)) {
+      // The renderer's own rule, checked here so that the job is not accepted only to fail.
       in.add_error("background", "format",
-                   "must be \"#rrggbb\", \"gradient:#rrggbb:#rrggbb\" or \"upload:ID\"");
+                   "must be \"#rrggbb\", \"gradient:#rrggbb:#rrggbb\" or \"upload:ID\" (r, g and b "
+                   "hexadecimal digits)");
     } else {
       t.background = std::move(*v);
     }
@@ -236,19 +250,31 @@ core::Result<std::string> VideoRunner::run(const store::Job& job, ProgressSink& 
                              {"avatar_id", summary->avatar_id},
                              {"format", request->format == video::Format::webm ? "webm" : "mp4"},
                              {"render_seconds", summary->elapsed_s}};
-  return boost::json::serialize(result);
+  return core::to_json(result);
 }
 
-void VideoRunner::remove_outputs(const store::Job& job) {
+void remove_job_files(const std::filesystem::path& dir, std::string_view job_id) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir_, ec)) return;
-  // Every file named after the job: the video, its sidecars and any temporary file.
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+  if (!std::filesystem::is_directory(dir, ec)) return;
+  const std::string id(job_id);
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with(job.id + ".") || name.starts_with("." + job.id)) {
+    if (name.starts_with(id + ".") || name.starts_with("." + id)) {
       std::filesystem::remove(entry.path(), ec);
     }
   }
 }
+
+video::Format format_of(const store::Job& job) {
+  auto result = core::parse_json(job.result);
+  if (result && result->is_object()) {
+    if (const auto* f = result->get_object().if_contains("format"); f && f->is_string()) {
+      return f->get_string() == "webm" ? video::Format::webm : video::Format::mp4;
+    }
+  }
+  return video::Format::mp4;
+}
+
+void VideoRunner::remove_outputs(const store::Job& job) { remove_job_files(dir_, job.id); }
 
 }  // namespace reelgen::jobs

@@ -36,6 +36,12 @@ struct VideoFiles {
 VideoFiles video_files(const std::filesystem::path& dir, std::string_view job_id,
                        video::Format format);
 
+// The container a completed job wrote, as its runner recorded it in the result.
+video::Format format_of(const store::Job& job);
+
+// Deletes every file named after the job in dir: the video, its sidecars and temporary files.
+void remove_job_files(const std::filesystem::path& dir, std::string_view job_id);
+
 class VideoRunner final : public Runner {
  public:
   VideoRunner(std::filesystem::path dir, std::filesystem::path uploads_dir)

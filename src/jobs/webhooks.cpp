@@ -43,7 +43,12 @@ bool is_public(const sockaddr* addr) {
       return false;
     }
     if ((a.s6_addr[0] & 0xFE) == 0xFC) return false;  // unique local fc00::/7
-    if (IN6_IS_ADDR_V4MAPPED(&a)) {
+    // An IPv4 address inside: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d) or NAT64
+    // (64:ff9b::a.b.c.d) is as public as the address it carries.
+    static constexpr unsigned char kNat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+    static constexpr unsigned char kZero[12] = {};
+    if (IN6_IS_ADDR_V4MAPPED(&a) || std::memcmp(a.s6_addr, kZero, 12) == 0 ||
+        std::memcmp(a.s6_addr, kNat64, 12) == 0) {
       sockaddr_in v4{};
       v4.sin_family = AF_INET;
       std::memcpy(&v4.sin_addr, &a.s6_addr[12], 4);
@@ -199,49 +204,6 @@ bool is_public_address(const std::string& ip_literal) {
   return false;
 }
 
-core::Result<CallbackUrl> parse_callback_url(std::string_view url) {
-  auto bad = [](std::string message) {
-    return std::unexpected(core::Error::invalid("callback_url", "url", std::move(message)));
-  };
-  if (url.size() > 2048) return bad("must be at most 2048 characters");
-  CallbackUrl out;
-  if (url.starts_with("https://")) {
-    out.tls = true;
-    url.remove_prefix(8);
-  } else if (url.starts_with("http://")) {
-    url.remove_prefix(7);
-  } else {
-    return bad("must start with http:// or https://");
-  }
-  const auto slash = url.find_first_of("/?");
-  std::string_view authority = url.substr(0, slash);
-  out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-  if (out.target.front() == '?') out.target.insert(0, "/");
-  if (authority.find('@') != std::string_view::npos) return bad("must not contain credentials");
-  if (authority.starts_with("[")) {  // IPv6 literal
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return bad("has an unterminated IPv6 address");
-    out.host = std::string(authority.substr(1, close - 1));
-    authority.remove_prefix(close + 1);
-    if (!authority.empty() && authority.front() != ':') return bad("is not a valid URL");
-    if (!authority.empty()) out.port = std::string(authority.substr(1));
-  } else {
-    const auto colon = authority.rfind(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) out.port = std::string(authority.substr(colon + 1));
-  }
-  if (out.host.empty()) return bad("has no host");
-  if (out.port.empty()) out.port = out.tls ? "443" : "80";
-  for (const char c : out.port) {
-    if (c < '0' || c > '9') return bad("has an invalid port");
-  }
-  for (const char c : out.target) {
-    if (static_cast<unsigned char>(c) <= ' ')
-      return bad("must not contain spaces or control characters");
-  }
-  return out;
-}
-
 std::string webhook_signature(std::string_view secret, std::int64_t timestamp,
                               std::string_view body) {
   const std::string message = std::to_string(timestamp) + "." + std::string(body);
@@ -286,6 +248,7 @@ WebhookSender::WebhookSender(store::JobStore& jobs, WebhookConfig config, const 
 WebhookSender::~WebhookSender() { stop(); }
 
 void WebhookSender::start() {
+  deliveries_ = std::make_unique<core::ThreadPool>(std::max(1, config_.concurrency));
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -293,6 +256,7 @@ void WebhookSender::stop() {
   stopping_.store(true);
   wake();
   if (thread_.joinable()) thread_.join();
+  deliveries_.reset();  // lets deliveries in flight finish (each within the timeout)
 }
 
 void WebhookSender::wake() {
@@ -316,21 +280,49 @@ std::string WebhookSender::payload(const store::Job& job) {
   if (auto result = core::parse_json(job.result); result && result->is_object()) {
     doc["result"] = *result;
   }
-  return boost::json::serialize(doc);
+  return core::to_json(doc);
 }
 
 void WebhookSender::loop() {
   while (!stopping_.load()) {
     auto due = jobs_.due_webhooks(now_ms(), 16);
     if (due) {
-      for (const auto& job : *due) {
+      for (auto& job : *due) {
         if (stopping_.load()) return;
-        deliver(job);
+        {
+          // A job stays due until its attempt is recorded: one delivery of it at a time, and
+          // no more than concurrency in all.
+          std::lock_guard lock(mutex_);
+          if (in_flight_.contains(job.id) ||
+              static_cast<int>(in_flight_.size()) >= std::max(1, config_.concurrency)) {
+            continue;
+          }
+          in_flight_.insert(job.id);
+        }
+        deliveries_->submit([this, job = std::move(job)] {
+          deliver(job);
+          {
+            std::lock_guard lock(mutex_);
+            in_flight_.erase(job.id);
+            woken_ = true;
+          }
+          wake_.notify_all();
+        });
       }
     }
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, config_.poll_interval, [this] { return woken_ || stopping_.load(); });
     woken_ = false;
+  }
+}
+
+void WebhookSender::record(const store::Job& job, std::string_view status, int attempt,
+                           std::int64_t next_ms, std::string_view error) {
+  // Unrecorded, a delivered webhook stays pending and is sent again (receivers deduplicate by
+  // Reelgen-Delivery); a failed one is retried. Either way the operator must hear of it.
+  if (auto written = jobs_.record_webhook(job.id, status, attempt, next_ms, error); !written) {
+    core::log_error("webhook state could not be recorded",
+                    {{"video_id", job.id}, {"status", status}, {"error", written.error().message}});
   }
 }
 
@@ -351,18 +343,18 @@ void WebhookSender::deliver(const store::Job& job) {
         {"Reelgen-Signature", "v1=" + webhook_signature(config_.secret, timestamp, body)}};
     auto status = post_json(*url, body, headers, config_.timeout, config_.allow_private);
     if (status && *status >= 200 && *status < 300) {
-      jobs_.record_webhook(job.id, "delivered", attempt, 0, "");
+      record(job, "delivered", attempt, 0, "");
       return;
     }
     error = status ? "the receiver answered " + std::to_string(*status) : status.error().message;
   }
   if (attempt >= config_.max_attempts) {
-    jobs_.record_webhook(job.id, "failed", attempt, 0, error);
+    record(job, "failed", attempt, 0, error);
     core::log_warn("webhook failed for good", {{"video_id", job.id}, {"error", error}});
     return;
   }
   const auto delay = config_.backoff.count() * (std::int64_t{1} << std::min(attempt - 1, 10));
-  jobs_.record_webhook(job.id, "pending", attempt, now_ms() + delay, error);
+  record(job, "pending", attempt, now_ms() + delay, error);
 }
 
 }  // namespace reelgen::jobs

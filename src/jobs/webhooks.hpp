@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -16,6 +17,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/thread_pool.hpp"
 #include "store/store.hpp"
 
 namespace reelgen::jobs {
@@ -25,7 +27,10 @@ struct WebhookConfig {
   bool allow_private = false;                 // WEBHOOK_ALLOW_PRIVATE: loopback, 10/8, …
   int max_attempts = 6;                       // then the delivery is "failed"
   std::chrono::milliseconds backoff{5'000};   // first retry delay; doubles per attempt
-  std::chrono::milliseconds timeout{10'000};  // connect + send + response
+  std::chrono::milliseconds timeout{10'000};  // WEBHOOK_TIMEOUT_MS: connect + send + response
+  // WEBHOOK_CONCURRENCY: deliveries in flight at once, so a receiver that hangs until the
+  // timeout holds up only its own.
+  int concurrency = 4;
   std::chrono::milliseconds poll_interval{500};
 };
 
@@ -38,6 +43,12 @@ struct CallbackUrl {
 
 // http:// or https:// URL without credentials, at most 2,048 characters.
 core::Result<CallbackUrl> parse_callback_url(std::string_view url);
+
+// A URL host by the WHATWG rules: percent-decoded, mapped by IDNA (UTS 46), IPv4 in any of its
+// number forms (2130706433, 0x7f.1, 017700000001, 127.1) written as a dotted quad, IPv6 in
+// canonical form without brackets, a domain in lower case without a trailing dot.
+// invalid_argument (field callback_url) for anything else.
+core::Result<std::string> parse_url_host(std::string_view raw);
 
 // False for loopback, private, link-local, shared, multicast and unspecified IPv4/IPv6 literals.
 bool is_public_address(const std::string& ip_literal);
@@ -68,6 +79,9 @@ class WebhookSender {
  private:
   void loop();
   void deliver(const store::Job& job);
+  // Records a delivery attempt; a failed write is logged.
+  void record(const store::Job& job, std::string_view status, int attempt, std::int64_t next_ms,
+              std::string_view error);
   std::int64_t now_ms() const;
 
   store::JobStore& jobs_;
@@ -77,6 +91,8 @@ class WebhookSender {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool woken_ = false;
+  std::set<std::string> in_flight_;  // job ids being delivered; guarded by mutex_
+  std::unique_ptr<core::ThreadPool> deliveries_;
   std::thread thread_;
 };
 

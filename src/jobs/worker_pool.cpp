@@ -71,6 +71,16 @@ WorkerPool::WorkerPool(store::JobStore& jobs, Runner& runner, WorkerConfig confi
 WorkerPool::~WorkerPool() { stop(); }
 
 void WorkerPool::start() {
+  // A previous run of this instance that died (kill -9, a crash) left its jobs leased; they are
+  // taken back now instead of after their leases expire.
+  if (auto released = jobs_.release_leases(config_.owner, now_ms()); !released) {
+    core::log_error("could not take back this instance's jobs",
+                    {{"instance", config_.owner}, {"error", released.error().message}});
+  } else if (*released > 0) {
+    stats_.reclaimed.fetch_add(static_cast<std::uint64_t>(*released));
+    core::log_warn("took back jobs left by a previous run",
+                   {{"instance", config_.owner}, {"jobs", *released}});
+  }
   for (int i = 0; i < config_.workers; ++i) {
     threads_.emplace_back([this, i] { work(i); });
   }
@@ -100,9 +110,8 @@ std::int64_t WorkerPool::now_ms() const {
 }
 
 void WorkerPool::work(int index) {
-  // A random part keeps the owners of different processes (and restarts) apart.
-  const std::string owner =
-      config_.owner + "-" + core::random_token(6) + "-" + std::to_string(index);
+  // Stable across restarts: a new run of this instance knows its predecessor's leases.
+  const std::string owner = config_.owner + "-" + std::to_string(index);
   while (!stopping_.load()) {
     std::uint64_t generation;
     {
@@ -131,7 +140,9 @@ void WorkerPool::expire_old_jobs() {
     return;
   }
   last_sweep_ = now;
-  auto expired = jobs_.expire_before(now_ms() - config_.retention.count(), now_ms());
+  const std::int64_t cutoff = now_ms() - config_.retention.count();
+  if (config_.sweep_also) config_.sweep_also(cutoff);
+  auto expired = jobs_.expire_before(cutoff, now_ms());
   if (!expired) {
     core::log_error("job expiry failed", {{"error", expired.error().message.c_str()}});
     return;
@@ -144,16 +155,34 @@ void WorkerPool::expire_old_jobs() {
   }
 }
 
+bool WorkerPool::write_final(const store::Job& job, std::string_view what,
+                             const std::function<core::Result<void>()>& write) {
+  // A lost final write would leave the job processing until its lease ran out and then render
+  // it again: try again a few times, then say so loudly.
+  for (int attempt = 0;; ++attempt) {
+    auto written = write();
+    if (written) return true;
+    if (attempt + 1 >= config_.final_write_attempts) {
+      stats_.write_failures.fetch_add(1);
+      core::log_error("job state could not be recorded",
+                      {{"job_id", job.id}, {"write", what}, {"error", written.error().message}});
+      return false;
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, config_.final_write_backoff * (1 << attempt),
+                   [&] { return stopping_.load(); });
+  }
+}
+
 void WorkerPool::run_one(const store::Job& job, const std::string& owner) {
   stats_.claimed.fetch_add(1);
   stats_.busy.fetch_add(1);
   // Whatever an earlier, interrupted attempt wrote is incomplete by definition.
   runner_.remove_outputs(job);
   if (job.attempts > config_.max_attempts) {
-    jobs_.fail(job.id, owner,
-               "gave up after " + std::to_string(job.attempts - 1) +
-                   " attempts; the last one stopped without finishing",
-               now_ms());
+    const std::string reason = "gave up after " + std::to_string(job.attempts - 1) +
+                               " attempts; the last one stopped without finishing";
+    write_final(job, "fail", [&] { return jobs_.fail(job.id, owner, reason, now_ms()); });
     stats_.failed.fetch_add(1);
     stats_.busy.fetch_sub(1);
     return;
@@ -161,32 +190,44 @@ void WorkerPool::run_one(const store::Job& job, const std::string& owner) {
   StoreProgress progress(jobs_, job, owner, config_, clock_, stopping_);
   progress.report("starting", 0);
   auto result = runner_.run(job, progress);
-  if (progress.cancel_requested()) {
+  // A cancel that arrived after the last progress report still makes the job cancelled, whatever
+  // the render returned ("render cancelled" is not a failure to retry).
+  bool cancel = progress.cancel_requested();
+  if (!cancel && !progress.lost()) {
+    auto current = jobs_.get(job.id, "");
+    cancel = current && *current && (*current)->cancel_requested;
+  }
+  if (cancel) {
     runner_.remove_outputs(job);
-    jobs_.mark_cancelled(job.id, owner, now_ms());
+    write_final(job, "cancelled", [&] { return jobs_.mark_cancelled(job.id, owner, now_ms()); });
     stats_.cancelled.fetch_add(1);
   } else if (progress.lost()) {
     // Another worker owns the job now (this one stalled past its lease).
   } else if (stopping_.load()) {
     // Shutting down: hand the job back at once instead of waiting for the lease to expire.
     runner_.remove_outputs(job);
-    jobs_.retry_later(job.id, owner, "interrupted by a shutdown", now_ms(), now_ms());
+    write_final(job, "retry", [&] {
+      return jobs_.retry_later(job.id, owner, "interrupted by a shutdown", now_ms(), now_ms());
+    });
   } else if (result) {
-    jobs_.complete(job.id, owner, *result, now_ms());
+    write_final(job, "complete", [&] { return jobs_.complete(job.id, owner, *result, now_ms()); });
     stats_.completed.fetch_add(1);
   } else if (result.error().code != ErrorCode::invalid_argument &&
              job.attempts < config_.max_attempts) {
     const auto delay =
         config_.backoff.count() * (std::int64_t{1} << std::min(job.attempts - 1, 10));
     runner_.remove_outputs(job);
-    jobs_.retry_later(job.id, owner, result.error().message, now_ms() + delay, now_ms());
+    write_final(job, "retry", [&] {
+      return jobs_.retry_later(job.id, owner, result.error().message, now_ms() + delay, now_ms());
+    });
     stats_.retried.fetch_add(1);
     core::log_warn(
         "job attempt failed; will retry",
         {{"job_id", job.id}, {"attempt", job.attempts}, {"error", result.error().message}});
   } else {
     runner_.remove_outputs(job);
-    jobs_.fail(job.id, owner, result.error().message, now_ms());
+    write_final(job, "fail",
+                [&] { return jobs_.fail(job.id, owner, result.error().message, now_ms()); });
     stats_.failed.fetch_add(1);
   }
   stats_.busy.fetch_sub(1);

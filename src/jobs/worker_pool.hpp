@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -44,9 +45,15 @@ struct WorkerConfig {
   std::chrono::milliseconds poll_interval{500};      // idle workers look for new jobs this often
   int max_attempts = 3;
   std::chrono::milliseconds backoff{2'000};  // first retry delay; doubles per attempt
-  std::string owner = "worker";              // prefix of lease owner names
-  std::chrono::milliseconds retention{0};    // finished jobs older than this expire (0: never)
+  // This process's stable instance id: lease owners are "<owner>-<worker index>", and start()
+  // first takes back the jobs a previous run of the same instance left leased.
+  std::string owner = "worker";
+  std::chrono::milliseconds retention{0};  // finished jobs older than this expire (0: never)
   std::chrono::milliseconds sweep_interval{60'000};  // how often expiry runs
+  int final_write_attempts = 4;  // tries to record a job's outcome before giving up (logged)
+  std::chrono::milliseconds final_write_backoff{200};  // first wait between them; doubles
+  // Also called by each expiry sweep with its cutoff (unix ms), e.g. to delete old uploads.
+  std::function<void(std::int64_t cutoff_ms)> sweep_also;
 };
 
 struct WorkerStats {
@@ -56,6 +63,8 @@ struct WorkerStats {
   std::atomic<std::uint64_t> retried{0};
   std::atomic<std::uint64_t> cancelled{0};
   std::atomic<std::uint64_t> expired{0};
+  std::atomic<std::uint64_t> write_failures{0};  // outcomes that could not be recorded
+  std::atomic<std::uint64_t> reclaimed{0};       // jobs taken back from a dead run at start
   std::atomic<int> busy{0};
 };
 
@@ -76,6 +85,9 @@ class WorkerPool {
  private:
   void work(int index);
   void run_one(const store::Job& job, const std::string& owner);
+  // Writes a job's outcome, retrying with backoff; false (logged, counted) when it never took.
+  bool write_final(const store::Job& job, std::string_view what,
+                   const std::function<core::Result<void>()>& write);
   void expire_old_jobs();
   std::int64_t now_ms() const;
 

@@ -85,12 +85,19 @@ struct Job {
   std::string webhook_error;
 };
 
+// Where a page of a listing starts: after the job created at created_ms with this id (which need
+// not exist any more).
+struct JobCursor {
+  std::int64_t created_ms = 0;
+  std::string id;
+};
+
 struct JobFilter {
   std::string key_id;  // required: a key sees only its own jobs
   std::optional<JobStatus> status;
   std::optional<std::int64_t> created_after_ms;
   std::optional<std::int64_t> created_before_ms;
-  std::string cursor;  // the last id of the previous page
+  std::optional<JobCursor> cursor;  // after the last job of the previous page
   int limit = 20;
 };
 
@@ -104,7 +111,7 @@ class JobStore {
       std::string_view key_id, std::string_view idempotency_key) = 0;
   // nullopt when no job has the id or it belongs to another key (an empty key_id matches any).
   virtual core::Result<std::optional<Job>> get(std::string_view id, std::string_view key_id) = 0;
-  // Newest first, after cursor. The jobs come without their payload.
+  // Newest first (by creation, then id), after cursor. The jobs come without their payload.
   virtual core::Result<std::vector<Job>> list(const JobFilter& filter) = 0;
   // Atomically takes the best claimable job: queued and due, or processing with an expired lease;
   // by priority then age. Sets owner, lease expiry and counts the attempt.
@@ -131,6 +138,9 @@ class JobStore {
   virtual core::Result<void> remove(std::string_view id, std::string_view key_id) = 0;
   virtual core::Result<void> mark_cancelled(std::string_view id, std::string_view owner,
                                             std::int64_t now_ms) = 0;
+  // Hands back at once every processing job leased to an owner named "<instance>-…" (a process
+  // that died with them): they become queued, claimable now. Returns how many.
+  virtual core::Result<int> release_leases(std::string_view instance, std::int64_t now_ms) = 0;
   // Jobs with a final status finished before cutoff become expired; returns their ids.
   virtual core::Result<std::vector<std::string>> expire_before(std::int64_t cutoff_ms,
                                                                std::int64_t now_ms) = 0;

@@ -27,7 +27,9 @@ class Server:
         full_env = dict(os.environ)
         full_env.update({"LOG_LEVEL": "warn"})
         full_env.update(env or {})
-        cmd = [BIN, "serve", "--port", "0", "--threads", "2", "--data-dir", self.data_dir] + (args or [])
+        args = list(args or [])
+        threads = [] if "--threads" in args else ["--threads", "2"]
+        cmd = [BIN, "serve", "--port", "0", *threads, "--data-dir", self.data_dir] + args
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=full_env, text=True)
         self.output = []
         self.port = None

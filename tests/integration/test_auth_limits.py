@@ -114,5 +114,19 @@ class RateLimits(ServerTestCase):
             self.assertEqual(self.server.request("GET", "/api/v14/info", key=key)[0], 200)
 
 
+    def test_a_fast_keys_bucket_holds_a_second_of_its_rate(self):
+        # Issue 10, row 18: a key of 1,000,000,000 a minute got the default bucket (here 5) and so
+        # 429s under concurrent load.
+        created = self.server.cli("keys", "create", "--name", "fast", "--rate-limit", "1000000000")
+        key = created.stdout.strip().splitlines()[-1]
+        status, headers, _ = self.server.request("GET", "/api/v14/info", key=key)
+        self.assertEqual(status, 200)
+        self.assertGreaterEqual(int(headers["ratelimit-limit"]), 1_000_000_000 // 60)
+        import concurrent.futures
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(lambda _: self.server.request("GET", "/api/v14/info", key=key)[0], range(64)))
+        self.assertEqual(set(statuses), {200})
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -94,6 +94,26 @@ class Generate(ServerTestCase):
         texts = {doc["caption"]} | {v["caption"] for v in doc["variants"]}
         self.assertEqual(len(texts), 3)
 
+    def test_control_and_bidi_characters_are_refused_naming_the_field(self):
+        # Issue 10, row 12: they were put into the caption.
+        cases = [({"content_description": "Sunset over the sea", "keywords": ["a\u0000b"]}, "keywords[0]"),
+                 ({"content_description": "\u202eevil sunset text"}, "content_description"),
+                 ({"content_description": "Sunset over the sea", "audience": "x\u2066y"}, "audience"),
+                 ({"content_description": "Sunset over the sea", "brand_voice": "\u0085calm"}, "brand_voice"),
+                 ({"content_description": "Sunset \u001b[31m over the sea"}, "content_description")]
+        for body, field in cases:
+            with self.subTest(field=field):
+                status, headers, raw = self.server.request("POST", "/api/v14/generate", body=body, key=self.server.key)
+                doc = self.assertProblem(status, headers, raw, 422)
+                self.assertEqual((doc["errors"][0]["field"], doc["errors"][0]["rule"]), (field, "characters"))
+        status, headers, raw = self.server.request("POST", "/api/v14/batch", key=self.server.key, body={
+            "requests": [{"content_description": "Sunset over the sea", "keywords": ["\u202dx"]}]})
+        self.assertIn("requests[0].keywords[0]", raw.decode())
+        # Emoji sequences (joiners, variation selectors), other scripts, tabs and newlines pass.
+        status, _, doc = self.generate({"content_description": "Coding late \U0001F469\u200d\U0001F4BB with \u2764\ufe0f\n"
+                                                               "\tand \u05e9\u05dc\u05d5\u05dd friends"})
+        self.assertEqual(status, 200, doc)
+
     def test_zero_hashtags(self):
         status, _, doc = self.generate({"content_description": "Quiet coffee shop corner", "hashtag_count": 0})
         self.assertEqual(status, 200)

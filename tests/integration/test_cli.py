@@ -60,6 +60,19 @@ class Cli(unittest.TestCase):
             self.assertRegex(ok.stdout.strip().splitlines()[-1], r"^rg_[A-Za-z0-9]{40}$")
             self.assertEqual(run("migrate", "--data-dir", d).returncode, 0)
 
+    def test_a_bad_command_line_exits_2(self):
+        # Issue 10, row 15: the exit codes were CLI11's own, 105, 104 and 106.
+        with tempfile.TemporaryDirectory() as d:
+            for args in (("keys", "create", "--name", "x", "--scope", "god", "--data-dir", d),
+                         ("serve", "--port", "abc", "--data-dir", d), ("--bogus",),
+                         ("keys", "create", "--data-dir", d), ("caption", "--hashtags", "many")):
+                with self.subTest(args=args):
+                    result = run(*args)
+                    self.assertEqual(result.returncode, 2, result.stderr)
+                    self.assertTrue(result.stderr.strip())
+            self.assertEqual(run("--help").returncode, 0)
+            self.assertEqual(run("keys", "create", "--help").returncode, 0)
+
     def test_unusable_port_is_a_clear_error(self):
         with tempfile.TemporaryDirectory() as d:
             result = subprocess.run([BIN, "serve", "--host", "not-an-ip", "--data-dir", d],

@@ -93,6 +93,62 @@ class HttpBehaviour(ServerTestCase):
             status, headers, body = Reader(sock).response()
             self.assertProblem(status, headers, body, 413)
 
+    def test_unknown_transfer_codings_are_refused_not_smuggled(self):
+        # Issue 10, row 2: the coding was ignored and the body ran as the next request.
+        smuggled = b"GET /health/live HTTP/1.1\r\nHost: x\r\nX-Request-Id: smuggled-%d\r\n\r\n"
+        for i, (coding, expected) in enumerate(((b"gzip", 501), (b"identity", 501), (b"xchunked", 501),
+                                                (b"chunked, chunked", 400), (b"gzip, chunked", 501))):
+            with self.subTest(coding=coding), self.server.connect() as sock:
+                sock.sendall(b"POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding + b"\r\n\r\n"
+                             + smuggled % i)
+                reader = Reader(sock)
+                status, headers, body = reader.response()
+                self.assertProblem(status, headers, body, expected)
+                self.assertEqual(headers.get("connection"), "close")
+                self.assertTrue(closed_by_peer(sock))
+                self.assertNotIn(b"HTTP/1.1", reader.buf)  # no second response
+        time.sleep(0.2)
+        self.assertFalse([l for l in self.server.output if "smuggled-" in l])
+
+    def test_a_client_that_writes_the_whole_body_first_still_reads_the_413(self):
+        # Issue 10, row 5: http.client sends all of the body before reading; it got EPIPE.
+        import http.client
+        conn = http.client.HTTPConnection(self.server.host, self.server.port, timeout=10)
+        try:
+            conn.request("POST", "/api/v14/generate", body=b"x" * 3_000_000,
+                         headers={"Content-Type": "application/json"})
+            res = conn.getresponse()
+            body = res.read()
+            self.assertProblem(res.status, {k.lower(): v for k, v in res.getheaders()}, body, 413)
+        finally:
+            conn.close()
+
+    def test_a_413_names_the_limit_of_its_route_and_is_logged(self):
+        # Issue 10, row 14: an upload over its 20 MiB limit was told about the 1 MiB API limit.
+        with self.server.connect() as sock:
+            sock.sendall(b"POST /api/v1/uploads?probe=upload-413 HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Length: 22000000\r\n\r\n")
+            status, headers, body = Reader(sock).response()
+            doc = self.assertProblem(status, headers, body, 413)
+            self.assertIn("20971520", doc["detail"])
+        deadline = time.monotonic() + 5
+        lines = []
+        while not lines and time.monotonic() < deadline:
+            lines = [json.loads(l) for l in list(self.server.output) if doc["instance"] in l]
+            time.sleep(0.05)
+        self.assertEqual(len(lines), 1)
+        self.assertEqual((lines[0]["status"], lines[0]["path"], lines[0]["method"]), (413, "/api/v1/uploads", "POST"))
+
+    def test_header_and_body_timeouts_answer_408(self):
+        # Issue 10, row 14: both closed the connection without a word.
+        for request in (b"GET /health HTTP/1.1\r\nHost: x\r\n",
+                        b"POST /api/v14/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"):
+            with self.subTest(request=request), self.server.connect() as sock:
+                sock.sendall(request)
+                status, headers, body = Reader(sock).response()
+                self.assertProblem(status, headers, body, 408)
+                self.assertTrue(closed_by_peer(sock))
+
     def test_malformed_request_line_is_400(self):
         with self.server.connect() as sock:
             sock.sendall(b"THIS IS NOT HTTP\r\n\r\n")
@@ -145,17 +201,29 @@ class HttpBehaviour(ServerTestCase):
         self.assertEqual(entry["status"], 200)
         for field in ("bytes", "duration_ms", "key_id", "ts"):
             self.assertIn(field, entry)
+        # Issue 10, row 11: durations were logged as 2.88401E-1.
+        self.assertRegex(lines[0], r'"duration_ms":[0-9]+(\.[0-9]+)?[,}]')
 
 
 class ConnectionLimit(ServerTestCase):
     env = {"MAX_CONNECTIONS": "2"}
 
+    def open_served(self):
+        """A connection that got a 200: the server may still be closing the readiness probe's."""
+        deadline = time.monotonic() + 5
+        while True:
+            sock = self.server.connect()
+            sock.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+            if Reader(sock).response()[0] == 200:
+                return sock
+            sock.close()
+            self.assertLess(time.monotonic(), deadline, "a connection under the limit got 503")
+            time.sleep(0.05)
+
     def test_connections_past_the_limit_get_503(self):
-        a, b = self.server.connect(), self.server.connect()
+        a = self.open_served()
+        b = self.open_served()
         try:
-            for s in (a, b):
-                s.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
-                self.assertEqual(Reader(s).response()[0], 200)
             with self.server.connect() as c:
                 c.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
                 status, headers, body = Reader(c).response()
@@ -165,6 +233,54 @@ class ConnectionLimit(ServerTestCase):
             b.close()
         time.sleep(0.2)
         self.assertEqual(self.server.request("GET", "/health/live")[0], 200)
+
+
+class BlockingPool(ServerTestCase):
+    """Handlers that touch the store run on the blocking pool, never on an I/O thread."""
+
+    args = ["--threads", "1"]
+    env = {"BLOCKING_THREADS": "1", "BLOCKING_QUEUE": "0", "JOB_WORKERS": "0"}
+
+    def test_a_stuck_handler_does_not_delay_liveness_and_a_full_pool_is_503(self):
+        import os
+        import sqlite3
+        import threading
+
+        # Another process holds the database's write lock: a submission waits in SQLite's busy
+        # timeout (5 s) on the only blocking thread.
+        lock = sqlite3.connect(os.path.join(self.server.data_dir, "reelgen.db"), isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        outcome = {}
+
+        def submit():
+            outcome["submit"] = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                                    body={"script": "Held up by a lock.", "test": True}, timeout=30)
+
+        stuck = threading.Thread(target=submit)
+        stuck.start()
+        try:
+            time.sleep(0.5)  # the submission reaches the pool
+            started = time.monotonic()
+            status, _, _ = self.server.request("GET", "/health/live")
+            self.assertEqual(status, 200)
+            self.assertLess(time.monotonic() - started, 1.0)  # on the I/O thread, not behind the lock
+            status, headers, body = self.server.request("GET", "/api/v1/videos", key=self.server.key)
+            self.assertProblem(status, headers, body, 503)
+            self.assertEqual(headers.get("retry-after"), "1")
+            _, _, metrics = self.server.request("GET", "/metrics")
+            self.assertIn(b'reelgen_http_rejected_total{reason="blocking_pool_full"} 1', metrics)
+            self.assertIn(b"reelgen_http_blocking_in_flight 1", metrics)  # the stuck submission
+            stuck.join(timeout=20)
+            status, headers, body = outcome["submit"]
+            doc = self.assertProblem(status, headers, body, 503)  # a bounded wait, then 503
+            self.assertIn("busy", doc["detail"])
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+            stuck.join(timeout=20)
+        status, _, _ = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                           body={"script": "Now it goes through.", "test": True})
+        self.assertEqual(status, 202)
 
 
 if __name__ == "__main__":

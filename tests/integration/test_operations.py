@@ -19,6 +19,20 @@ class Operations(ServerTestCase):
         self.assertEqual(doc["checks"], {"store": "ok", "caption_engine": "ok"})
         self.assertEqual(self.server.json("GET", "/health/ready")[2], {"status": "ready"})
 
+    def test_numbers_are_written_plainly_everywhere(self):
+        # Issue 10, row 11: 6E3, 1E2 and 9.99E1 in /api/v14/info, /health, video JSON and logs.
+        import re
+        exponent = re.compile(rb"[0-9]E[-+]?[0-9]")
+        for path in ("/api/v14/info", "/health", "/performance/status", "/performance/cache"):
+            with self.subTest(path=path):
+                status, _, body = self.server.request("GET", path, key=self.server.key)
+                self.assertEqual(status, 200)
+                self.assertIsNone(exponent.search(body), body[:300])
+        status, _, body = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                              body={"script": "Plain numbers please.", "test": True})
+        self.assertEqual(status, 202)
+        self.assertIsNone(exponent.search(body), body)
+
     def test_metrics_expose_requests_latency_cache_and_process(self):
         self.server.json("POST", "/api/v14/generate", {"content_description": "City lights at night"})
         self.server.json("POST", "/api/v14/generate", {"content_description": "City lights at night"})

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -135,6 +136,36 @@ class Videos(ServerTestCase):
         self.assertEqual(int(headers["content-length"]), size)
         self.assertEqual(body, b"")
 
+    def test_an_invalid_range_is_ignored(self):
+        # Issue 10, row 1: "bytes=5-2" gave 200 with Content-Length 18446744073709551614.
+        _, _, full = self.server.request("GET", self.path("/file"), key=self.server.key)
+        for spec in ("bytes=5-2", "bytes=100-99", "bytes=abc", "bytes=1-2,4-5"):
+            with self.subTest(range=spec):
+                status, headers, body = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                            headers={"Range": spec})
+                self.assertEqual(status, 200)
+                self.assertEqual(int(headers["content-length"]), len(full))
+                self.assertEqual(body, full)
+
+    def test_weak_star_and_date_conditions_give_304(self):
+        # Issue 10, row 17: only an exact strong If-None-Match was honoured.
+        _, headers, _ = self.server.request("GET", self.path("/file"), key=self.server.key)
+        etag, modified = headers["etag"], headers["last-modified"]
+        for condition in ({"If-None-Match": "W/" + etag}, {"If-None-Match": "*"},
+                          {"If-None-Match": '"other", ' + etag}, {"If-Modified-Since": modified},
+                          {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}):
+            with self.subTest(condition=condition):
+                status, _, body = self.server.request("GET", self.path("/file"), key=self.server.key,
+                                                      headers=condition)
+                self.assertEqual(status, 304)
+                self.assertEqual(body, b"")
+        for condition in ({"If-None-Match": '"other"'}, {"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"},
+                          {"If-None-Match": '"other"', "If-Modified-Since": modified},
+                          {"If-Modified-Since": "yesterday"}):
+            with self.subTest(condition=condition):
+                status, _, _ = self.server.request("GET", self.path("/file"), key=self.server.key, headers=condition)
+                self.assertEqual(status, 200)
+
     def test_thumbnail_and_subtitles(self):
         status, headers, body = self.server.request("GET", self.path("/thumbnail"), key=self.server.key)
         self.assertEqual(status, 200)
@@ -174,6 +205,40 @@ class Videos(ServerTestCase):
         status, headers, body = self.server.request("GET", "/api/v1/videos?status=nope", key=self.server.key)
         self.assertProblem(status, headers, body, 422)
 
+    def test_a_cursor_stays_valid_after_its_video_is_deleted(self):
+        # Issue 10, row 6: the cursor named a job by id, so deleting it ended the listing early.
+        ids = []
+        for i in range(3):
+            status, _, doc = self.server.json("POST", "/api/v1/videos", dict(SHORT, title=f"page {i}"))
+            self.assertEqual(status, 202, doc)
+            ids.append(doc["video_id"])
+        status, _, page = self.server.json("GET", "/api/v1/videos?limit=1")
+        self.assertEqual([v["video_id"] for v in page["videos"]], [ids[2]])
+        self.assertEqual(self.server.json("DELETE", f"/api/v1/videos/{ids[2]}")[0], 202)  # cancelled
+        self.assertEqual(self.server.request("DELETE", f"/api/v1/videos/{ids[2]}", key=self.server.key)[0], 204)
+        status, _, rest = self.server.json("GET", f"/api/v1/videos?limit=1&cursor={page['next_cursor']}")
+        self.assertEqual(status, 200, rest)
+        self.assertEqual([v["video_id"] for v in rest["videos"]], [ids[1]])
+        self.assertIsNotNone(rest["next_cursor"])
+        for bad in ("garbage", ids[0], "00"):
+            status, headers, body = self.server.request("GET", f"/api/v1/videos?cursor={bad}", key=self.server.key)
+            doc = self.assertProblem(status, headers, body, 422)
+            self.assertEqual(doc["errors"][0]["field"], "cursor")
+        for video_id in ids[:2]:
+            wait_for(self.server, video_id, {"completed"})
+
+    def test_a_new_video_shows_when_it_was_updated(self):
+        # Issue 10, row 10: every 202 said "updated_at": "1970-01-01T00:00:00.000Z".
+        status, _, doc = self.server.json("POST", "/api/v1/videos", dict(SHORT, title="timestamps"))
+        self.assertEqual(status, 202, doc)
+        self.assertEqual(doc["updated_at"], doc["created_at"])
+        self.assertFalse(doc["updated_at"].startswith("1970"))
+        status, _, batch = self.server.json("POST", "/api/v1/videos/batch", {"videos": [SHORT]})
+        self.assertEqual(status, 202, batch)
+        self.assertFalse(batch["results"][0]["video"]["updated_at"].startswith("1970"))
+        wait_for(self.server, doc["video_id"], {"completed"})
+        wait_for(self.server, batch["results"][0]["video"]["video_id"], {"completed"})
+
     def test_idempotency_key(self):
         headers = {"Idempotency-Key": "order-42"}
         body = dict(SHORT, title="idempotent")
@@ -198,6 +263,17 @@ class Videos(ServerTestCase):
             ({"script": "hi", "subtitles": {"position": "left"}}, "subtitles.position", "enum"),
             ({"script": "hi", "subtitles": "yes"}, "subtitles", "type"),
             ({"script": "hi", "background": "blue"}, "background", "format"),
+            # Issue 10, row 7: accepted (202), then the job failed in the renderer.
+            ({"script": "hi", "background": "#12345g"}, "background", "format"),
+            ({"script": "hi", "background": "#1234567"}, "background", "format"),
+            ({"script": "hi", "background": "gradient:#000000"}, "background", "format"),
+            ({"script": "hi", "background": "gradient:#00000g:#ffffff"}, "background", "format"),
+            ({"script": "hi", "background": "gradient:#000000-#ffffff"}, "background", "format"),
+            ({"scenes": [{"script": "hi", "background": "#zzzzzz"}]}, "scenes[0].background", "format"),
+            # Issue 10, row 12: control and bidi characters in every text field.
+            ({"script": "hi \u202e there"}, "script", "characters"),
+            ({"script": "hi", "title": "a\u0007b"}, "title", "characters"),
+            ({"scenes": [{"script": "x\u2068y"}]}, "scenes[0].script", "characters"),
             ({"script": "hi", "priority": 11}, "priority", "maximum"),
             ({"script": "hi", "webhook": "http://example.test/"}, "webhook", "unknown_field"),
         ]
@@ -437,6 +513,21 @@ class WebhookAddresses(ServerTestCase):
             doc = self.assertProblem(status, headers, body, 422)
             self.assertEqual(doc["errors"][0]["field"], "callback_url", url)
 
+    def test_every_spelling_of_a_local_host_is_refused_at_submission(self):
+        # Issue 10, row 4: these were accepted (202) and only refused at delivery.
+        for url in ("http://2130706433/", "http://0x7f.1/", "http://017700000001/", "http://127.1/",
+                    "http://[::127.0.0.1]/", "http://LOCALHOST/", "http://localhost./", "http://%31%32%37.0.0.1/",
+                    "http://\u2460\u2461\u2466.0.0.1/", "http://exa mple.com/", "http://example.com:99999/",
+                    "HTTP://0177.0.0.1/", "http://[::ffff:7f00:1]/", "http://0x7f000001/"):
+            with self.subTest(url=url):
+                status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key,
+                                                            body=dict(SHORT, callback_url=url))
+                doc = self.assertProblem(status, headers, body, 422)
+                self.assertEqual(doc["errors"][0]["field"], "callback_url")
+        status, _, doc = self.server.json("POST", "/api/v1/videos",
+                                          dict(SHORT, callback_url="https://hooks.example.com/reelgen"))
+        self.assertEqual(status, 202, doc)
+
 
 def png(width, height, rgb=(200, 80, 40)):
     """A solid-colour PNG made with the standard library."""
@@ -508,6 +599,43 @@ class Uploads(ServerTestCase):
         self.assertEqual(status, 202, video)
         self.assertEqual(wait_for(self.server, video["video_id"], {"completed", "failed"})["status"], "completed")
 
+    def test_uploads_can_be_read_listed_and_deleted(self):
+        # Issue 10, row 9: the Location of an upload answered 404 and its file was never removed.
+        status, headers, body = self.upload(png(40, 30))
+        self.assertEqual(status, 201, body)
+        location = headers["location"]
+        upload_id = json.loads(body)["upload_id"]
+        status, _, doc = self.server.json("GET", location)
+        self.assertEqual(status, 200, doc)
+        self.assertEqual((doc["upload_id"], doc["width"], doc["height"]), (upload_id, 40, 30))
+        status, _, listing = self.server.json("GET", "/api/v1/uploads")
+        self.assertIn(upload_id, [u["upload_id"] for u in listing["uploads"]])
+        other = self.server.cli("keys", "create", "--name", "nosy").stdout.strip().splitlines()[-1]
+        status, headers, body = self.server.request("GET", location, key=other)
+        self.assertProblem(status, headers, body, 404)
+        status, headers, body = self.server.request("DELETE", location, key=other)
+        self.assertProblem(status, headers, body, 404)
+        status, _, _ = self.server.request("DELETE", location, key=self.server.key)
+        self.assertEqual(status, 204)
+        files = [f for _, _, names in os.walk(os.path.join(self.server.data_dir, "uploads")) for f in names]
+        self.assertFalse([f for f in files if f.startswith(upload_id)])
+        status, headers, body = self.server.request("GET", location, key=self.server.key)
+        self.assertProblem(status, headers, body, 404)
+
+    def test_a_truncated_jpeg_is_refused_at_upload(self):
+        # Issue 10, row 8: accepted with 201, then the job failed with "at most 4096x4096".
+        with tempfile.TemporaryDirectory() as d:
+            face = os.path.join(d, "f.jpg")
+            subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1",
+                            face], check=True)
+            data = open(face, "rb").read()
+        status, headers, body = self.upload(data[: len(data) // 2], content_type="image/jpeg")
+        doc = self.assertProblem(status, headers, body, 422)
+        self.assertEqual(doc["errors"][0]["field"], "body")
+        self.assertIn("truncated", doc["detail"])
+        status, headers, body = self.upload(png(20, 20)[:-12])
+        self.assertIn("truncated", self.assertProblem(status, headers, body, 422)["detail"])
+
     def test_bad_uploads(self):
         status, headers, body = self.upload(b"GIF89a not supported")
         self.assertProblem(status, headers, body, 415)
@@ -521,6 +649,13 @@ class Uploads(ServerTestCase):
         status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key,
                                                     body=dict(SHORT, background="upload:upl_missing"))
         self.assertProblem(status, headers, body, 422)
+
+
+def reel_updated_at(server):
+    status, _, reel = server.json("POST", "/api/v1/reels", {"video": SHORT, "caption": {"content_description": "Dawn over the hills"}})
+    assert status == 202, reel
+    wait_for(server, reel["reel_id"], {"completed"})
+    return reel["video"]["updated_at"]
 
 
 class Reels(ServerTestCase):
@@ -543,6 +678,7 @@ class Reels(ServerTestCase):
         self.assertIn("file", done["video"]["urls"])
 
     def test_each_part_is_validated(self):
+        self.assertFalse(reel_updated_at(self.server).startswith("1970"))  # issue 10, row 10
         status, headers, raw = self.server.request("POST", "/api/v1/reels", key=self.server.key, body={
             "video": {"script": ""}, "caption": {"content_description": "Sunset over the ocean"}})
         doc = self.assertProblem(status, headers, raw, 422)
@@ -642,7 +778,9 @@ class Quotas(ServerTestCase):
 
 class Recovery(unittest.TestCase):
     def test_a_job_survives_kill_9_during_its_render(self):
-        env = {"JOB_WORKERS": "1", "JOB_LEASE_MS": "2000"}
+        # Issue 10, row 13: with a long lease the dead server's job showed "processing" until the
+        # lease ran out; the restarted instance now takes it back at once.
+        env = {"JOB_WORKERS": "1", "JOB_LEASE_MS": "120000"}
         first = Server(env=env)
         data_dir, key = first.data_dir, first.key
         try:
@@ -665,9 +803,18 @@ class Recovery(unittest.TestCase):
             while alive(renderers[0]) and time.monotonic() < deadline:
                 time.sleep(0.05)
             self.assertFalse(alive(renderers[0]), "the renderer outlived the server")
+            restarted = time.monotonic()
             second = Server(env=env, data_dir=data_dir)
             second.key = key
             try:
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    _, _, doc = second.json("GET", f"/api/v1/videos/{video_id}", key=key)
+                    if doc["attempts"] == 2 or doc["status"] == "completed":
+                        break
+                    time.sleep(0.05)
+                self.assertEqual(doc["attempts"], 2, doc)
+                self.assertLess(time.monotonic() - restarted, 20)  # far below the 120 s lease
                 done = wait_for(second, video_id, {"completed", "failed"}, key=key)
                 self.assertEqual(done["status"], "completed", done)
                 self.assertEqual(done["attempts"], 2)
@@ -679,6 +826,115 @@ class Recovery(unittest.TestCase):
                 second.close()
         finally:
             first.close()
+
+
+
+class FaultDrills(unittest.TestCase):
+    def test_a_crashing_renderer_is_retried_then_fails_with_the_reason_and_no_files(self):
+        server = Server(env={"JOB_WORKERS": "1", "JOB_MAX_ATTEMPTS": "2"})
+        try:
+            status, _, doc = server.json("POST", "/api/v1/videos", {"script": LONG_SCRIPT, "quality": "low"})
+            self.assertEqual(status, 202, doc)
+            video_id = doc["video_id"]
+            for attempt in (1, 2):
+                deadline = time.monotonic() + 60
+                renderers = []
+                while not renderers and time.monotonic() < deadline:
+                    _, _, doc = server.json("GET", f"/api/v1/videos/{video_id}")
+                    if doc["status"] == "processing" and doc["attempts"] == attempt and doc["progress"] > 2:
+                        renderers = renderers_of(server.proc.pid)
+                    time.sleep(0.05)
+                self.assertEqual(len(renderers), 1, doc)
+                os.kill(renderers[0], signal.SIGSEGV)
+            done = wait_for(server, video_id, {"failed", "completed"})
+            self.assertEqual(done["status"], "failed", done)
+            self.assertEqual(done["attempts"], 2)
+            # "killed by signal 11"; under AddressSanitizer its handler turns the crash into exit 1.
+            self.assertRegex(done["error"], r"renderer (was killed by signal 11|exited with status 1)")
+            leftovers = [f for f in os.listdir(os.path.join(server.data_dir, "videos")) if video_id in f]
+            self.assertEqual(leftovers, [], "a crashed render left files")
+            self.assertEqual(server.json("GET", "/health/live")[0], 200)  # the server itself is fine
+        finally:
+            server.close()
+
+
+    def test_a_full_disk_is_503_and_recovers_when_space_returns(self):
+        import sqlite3
+        mount = tempfile.mkdtemp(prefix="reelgen-full-")
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount],
+                          capture_output=True).returncode != 0:
+            os.rmdir(mount)
+            self.skipTest("mounting a tmpfs needs root")
+        server = None
+        try:
+            data_dir = os.path.join(mount, "data")
+            os.mkdir(data_dir)
+            first = Server(env={"JOB_WORKERS": "0"}, data_dir=data_dir)
+            first.close_keep = True
+            key = first.cli("keys", "create", "--name", "drill").stdout.strip().splitlines()[-1]
+            first.key = key
+            server = first
+            with open(os.path.join(mount, "fill"), "wb") as fill:
+                try:
+                    while True:
+                        fill.write(b"\0" * 65536)
+                        fill.flush()
+                except OSError:
+                    pass
+            status, headers, body = server.request("POST", "/api/v1/uploads", body=png(64, 64), key=key,
+                                                   headers={"Content-Type": "image/png"})
+            self.assertEqual(status, 503, body)
+            self.assertIn("space", json.loads(body)["detail"])
+            self.assertEqual(server.request("GET", "/health/live")[0], 200)
+            os.remove(os.path.join(mount, "fill"))
+            status, _, body = server.request("POST", "/api/v1/uploads", body=png(64, 64), key=key,
+                                             headers={"Content-Type": "image/png"})
+            self.assertEqual(status, 201, body)
+            status, _, doc = server.json("POST", "/api/v1/videos", SHORT, key=key)
+            self.assertEqual(status, 202, doc)
+            check = sqlite3.connect(os.path.join(data_dir, "reelgen.db"))
+            self.assertEqual(check.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+            check.close()
+        finally:
+            if server is not None:
+                server.stop()
+                server._drain.join(timeout=2)
+            subprocess.run(["umount", "-l", mount], capture_output=True)
+            shutil.rmtree(mount, ignore_errors=True)
+
+
+    def test_a_hanging_receiver_times_out_and_holds_up_no_other_delivery(self):
+        import socket as sockets
+        hanging = sockets.socket()
+        hanging.bind(("127.0.0.1", 0))
+        hanging.listen(16)  # accepts connections, never answers
+        good = Receiver()
+        server = Server(env={"JOB_WORKERS": "1", "WEBHOOK_ALLOW_PRIVATE": "true", "WEBHOOK_TIMEOUT_MS": "4000",
+                             "WEBHOOK_BACKOFF_MS": "60000"})
+        try:
+            stuck_url = f"http://127.0.0.1:{hanging.getsockname()[1]}/hook"
+            _, _, stuck = server.json("POST", "/api/v1/videos", dict(SHORT, callback_url=stuck_url))
+            wait_for(server, stuck["video_id"], {"completed"})
+            time.sleep(0.5)  # its delivery is now waiting on the hanging receiver
+            _, _, other = server.json("POST", "/api/v1/videos", dict(SHORT, callback_url=good.url))
+            wait_for(server, other["video_id"], {"completed"})
+            finished = time.monotonic()
+            while not good.deliveries and time.monotonic() - finished < 10:
+                time.sleep(0.05)
+            self.assertTrue(good.deliveries)
+            self.assertLess(time.monotonic() - finished, 2.5)  # not behind the 4 s timeout
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                _, _, doc = server.json("GET", f"/api/v1/videos/{stuck['video_id']}")
+                if doc["webhook"]["attempts"] >= 1:
+                    break
+                time.sleep(0.1)
+            self.assertEqual((doc["webhook"]["status"], doc["webhook"]["attempts"]), ("pending", 1), doc)
+            self.assertTrue(doc["webhook"]["last_error"])  # timed out; retried later
+        finally:
+            server.close()
+            good.close()
+            hanging.close()
 
 
 if __name__ == "__main__":

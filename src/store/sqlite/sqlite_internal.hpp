@@ -108,4 +108,20 @@ class Statement {
 // The jobs table, sharing the store's connection and its mutex.
 std::unique_ptr<JobStore> make_sqlite_jobs(sqlite3* db, std::mutex& mutex);
 
+// The error of the last failed call on db: unavailable while the database is locked by another
+// process (after the busy timeout) or the disk is full, so callers answer 503 and retry; internal
+// otherwise.
+inline core::Error sqlite_failure(sqlite3* db, std::string_view what) {
+  const int code = sqlite3_errcode(db) & 0xFF;
+  const std::string text = "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    return core::Error::make(core::ErrorCode::unavailable,
+                             "the database is busy (locked by another process); " + text);
+  }
+  if (code == SQLITE_FULL || code == SQLITE_IOERR) {
+    return core::Error::make(core::ErrorCode::unavailable, "the database cannot write; " + text);
+  }
+  return core::Error::make(core::ErrorCode::internal, text);
+}
+
 }  // namespace reelgen::store

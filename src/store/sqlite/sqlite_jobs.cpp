@@ -119,20 +119,20 @@ class SqliteJobs final : public JobStore {
   }
 
   core::Result<std::vector<Job>> list(const JobFilter& f) override {
-    // Newest first (rowid breaks ties within a millisecond); the cursor is the last id of the
-    // previous page.
+    // Newest first (the id breaks ties within a millisecond); the cursor is the (created, id) of
+    // the last job of the previous page, so it stays valid when that job is deleted.
     Reader connection(*this);
-    Statement s(connection,
-                (std::string("SELECT ") + kListColumns +
-                 " FROM jobs WHERE key_id = ?1"
-                 " AND (?2 = '' OR status = ?2)"
-                 " AND (?3 = 0 OR created_ms > ?3)"
-                 " AND (?4 = 0 OR created_ms < ?4)"
-                 " AND (?5 = '' OR (created_ms, rowid) < (SELECT created_ms, rowid FROM "
-                 "jobs WHERE id = ?5))"
-                 " ORDER BY created_ms DESC, rowid DESC LIMIT ?6"));
+    Statement s(connection, (std::string("SELECT ") + kListColumns +
+                             " FROM jobs WHERE key_id = ?1"
+                             " AND (?2 = '' OR status = ?2)"
+                             " AND (?3 = 0 OR created_ms > ?3)"
+                             " AND (?4 = 0 OR created_ms < ?4)"
+                             " AND (?5 = '' OR (created_ms, id) < (?7, ?5))"
+                             " ORDER BY created_ms DESC, id DESC LIMIT ?6"));
     s.bind_all(f.key_id, f.status ? to_string(*f.status) : std::string_view(),
-               f.created_after_ms.value_or(0), f.created_before_ms.value_or(0), f.cursor, f.limit);
+               f.created_after_ms.value_or(0), f.created_before_ms.value_or(0),
+               f.cursor ? std::string_view(f.cursor->id) : std::string_view(), f.limit,
+               f.cursor ? f.cursor->created_ms : 0);
     std::vector<Job> jobs;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) jobs.push_back(read_job(s));
@@ -189,6 +189,18 @@ class SqliteJobs final : public JobStore {
   core::Result<void> mark_cancelled(std::string_view id, std::string_view owner,
                                     std::int64_t now_ms) override {
     return finish(id, owner, "cancelled", "cancelled by request", "", now_ms, -1);
+  }
+
+  core::Result<int> release_leases(std::string_view instance, std::int64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    Statement s(
+        cache_,
+        "UPDATE jobs SET status = 'queued', lease_owner = '', lease_expires_ms = 0,"
+        " not_before_ms = 0, stage = 'interrupted', progress = 0, updated_ms = ?2"
+        " WHERE status = 'processing' AND substr(lease_owner, 1, length(?1) + 1) = ?1 || '-'");
+    s.bind_all(instance, now_ms);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("release leases"));
+    return sqlite3_changes(db_);
   }
 
   core::Result<void> retry_later(std::string_view id, std::string_view owner,
@@ -320,10 +332,7 @@ class SqliteJobs final : public JobStore {
     return sqlite3_column_int(s.get(), 0);
   }
 
-  core::Error failure(std::string_view what) const {
-    return core::Error::make(ErrorCode::internal,
-                             "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db_));
-  }
+  core::Error failure(std::string_view what) const { return sqlite_failure(db_, what); }
 
   // Reads (status polls, listings) run on a connection of the calling thread's own: in WAL mode
   // readers do not block each other or the writer, and the shared mutex stays uncontended.

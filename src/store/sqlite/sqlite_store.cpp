@@ -125,7 +125,9 @@ class SqliteStore final : public Store, public KeyStore {
         if (s.step() != SQLITE_DONE) r = failure("record migration");
       }
       if (!r) {
-        exec("ROLLBACK");
+        // The migration's error is the one to report; a failed rollback is rolled back by
+        // SQLite when the connection closes.
+        static_cast<void>(exec("ROLLBACK"));
         return r;
       }
       if (auto c = exec("COMMIT"); !c) return c;
@@ -198,8 +200,7 @@ class SqliteStore final : public Store, public KeyStore {
         .count();
   }
   core::Result<void> failure(std::string_view what) const {
-    return core::fail(ErrorCode::internal,
-                      "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db_));
+    return std::unexpected(sqlite_failure(db_, what));
   }
   core::Result<void> exec(const char* sql) {
     char* message = nullptr;

@@ -52,6 +52,17 @@ TEST_F(AuthenticatorTest, RevocationTakesEffectWhenTheCachedLookupExpires) {
   EXPECT_NE(refused.error().message.find("revoked"), std::string::npos);
 }
 
+TEST_F(AuthenticatorTest, KnowsWhichSecretsItCanAnswerWithoutTheStore) {
+  auto created = store->keys().create("app", store::Scope::user, std::nullopt).value();
+  EXPECT_FALSE(auth->knows(created.secret));  // the first request must read the store
+  ASSERT_TRUE(auth->authenticate(created.secret));
+  EXPECT_TRUE(auth->knows(created.secret));
+  EXPECT_FALSE(auth->knows("rg_never_seen"));
+  EXPECT_TRUE(auth->knows(""));  // refused at once, no lookup
+  clock.advance(1001ms);
+  EXPECT_FALSE(auth->knows(created.secret));  // the memory expired
+}
+
 TEST(PresentedSecret, ReadsBearerOrXApiKey) {
   http::Request r;
   r.headers = {{"Authorization", "Bearer  rg_abc"}};

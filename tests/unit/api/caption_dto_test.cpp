@@ -1,9 +1,9 @@
+#include "api/caption_dto.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <set>
-
-#include "api/caption_dto.hpp"
 
 namespace reelgen::api {
 namespace {
@@ -20,7 +20,8 @@ std::set<std::string> failing_fields(std::string_view body) {
 }
 
 TEST(CaptionDto, DefaultsFollowTheBrief) {
-  auto r = parse_caption_request(R"({"content_description":"  Beautiful   sunset over the ocean "})");
+  auto r =
+      parse_caption_request(R"({"content_description":"  Beautiful   sunset over the ocean "})");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->content_description, "Beautiful sunset over the ocean");
   EXPECT_EQ(r->style, captions::Style::casual);

@@ -157,3 +157,70 @@ TEST(Time, FormatsIso8601AndHttpDates) {
 
 }  // namespace
 }  // namespace reelgen::core
+
+namespace reelgen::core {
+namespace {
+
+TEST(Utf8, FindsControlsAndBidiFormattingButNotEmojiSequences) {
+  EXPECT_EQ(forbidden_code_point(std::string("a\0b", 3)), U'\0');
+  EXPECT_EQ(forbidden_code_point("\x1b[31mred"), U'\x1b');
+  EXPECT_EQ(forbidden_code_point("del\x7f"), U'\x7f');
+  EXPECT_EQ(forbidden_code_point("c1 \xC2\x85 next line"), U'\x85');
+  EXPECT_EQ(forbidden_code_point("\xE2\x80\xAE"
+                                 "evil"),
+            U'\u202E');                                          // RIGHT-TO-LEFT OVERRIDE
+  EXPECT_EQ(forbidden_code_point("x\xE2\x81\xA6y"), U'\u2066');  // LEFT-TO-RIGHT ISOLATE
+  EXPECT_EQ(forbidden_code_point("x\xE2\x81\xA9y"), U'\u2069');
+  for (const char* fine :
+       {"tab\tand\nnewline\r",
+        "Gr\xC3\xB6\xC3\x9F"
+        "e",
+        "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB",  // woman technologist (ZWJ)
+        "\xE2\x9D\xA4\xEF\xB8\x8F",                      // heart with VS16
+        "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"}) {           // Hebrew letters
+    EXPECT_FALSE(forbidden_code_point(fine)) << fine;
+  }
+  EXPECT_EQ(forbidden_message(U'\u202E'),
+            "must not contain control or bidirectional formatting characters (U+202E)");
+}
+
+TEST(ObjectReader, TextRefusesForbiddenCharactersNamingTheField) {
+  auto doc = boost::json::parse(R"({"title":"a\u202eb","name":"ok"})").as_object();
+  std::vector<FieldError> errors;
+  ObjectReader in(doc, "video", errors);
+  EXPECT_FALSE(in.text("title", false, 0, 100));
+  EXPECT_TRUE(in.text("name", false, 0, 100));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "video.title");
+  EXPECT_EQ(errors[0].rule, "characters");
+}
+
+}  // namespace
+}  // namespace reelgen::core
+
+namespace reelgen::core {
+namespace {
+
+TEST(Json, NumbersArePlainIntegersAndDecimals) {
+  const auto doc =
+      boost::json::value{{"a", 6000.0}, {"b", 99.9},   {"c", 100.0},
+                         {"d", 0.25},   {"e", -1.5},   {"f", 1.503406555},
+                         {"g", 42},     {"h", "x\"y"}, {"i", boost::json::array{1.0, 2.5}},
+                         {"j", nullptr}};
+  const std::string text = to_json(doc);
+  EXPECT_EQ(text.find('E'), std::string::npos) << text;
+  EXPECT_NE(text.find("\"a\":6000"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"b\":99.9"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"c\":100,"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"f\":1.503406555"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"h\":\"x\\\"y\""), std::string::npos) << text;
+  EXPECT_NE(text.find("[1,2.5]"), std::string::npos) << text;
+  // The text reads back as the same numbers.
+  const auto back = boost::json::parse(text).as_object();
+  EXPECT_DOUBLE_EQ(back.at("b").to_number<double>(), 99.9);
+  EXPECT_DOUBLE_EQ(back.at("f").to_number<double>(), 1.503406555);
+  EXPECT_EQ(to_json(boost::json::value(std::nan(""))), "null");
+}
+
+}  // namespace
+}  // namespace reelgen::core

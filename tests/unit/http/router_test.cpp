@@ -101,5 +101,12 @@ TEST(Problem, MapsEveryCodeToItsStatus) {
   EXPECT_EQ(status_of(ErrorCode::unavailable), 503);
 }
 
+TEST_F(RouterTest, RoutesBlockUnlessMarkedForTheIoThread) {
+  router.add("GET", "/health/live", named("live"), Dispatch::io_thread);
+  EXPECT_EQ(router.match("GET", "/api/v1/videos/v1").dispatch, Dispatch::blocking);
+  EXPECT_EQ(router.match("GET", "/health/live").dispatch, Dispatch::io_thread);
+  EXPECT_EQ(router.match("HEAD", "/health/live").dispatch, Dispatch::io_thread);
+}
+
 }  // namespace
 }  // namespace reelgen::http

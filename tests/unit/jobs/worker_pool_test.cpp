@@ -195,6 +195,8 @@ TEST_F(WorkerPoolTest, ExpiresFinishedJobsAndRemovesTheirFiles) {
   };
   config.retention = 10'000ms;
   config.sweep_interval = 1ms;
+  std::atomic<std::int64_t> last_cutoff{0};
+  config.sweep_also = [&](std::int64_t cutoff_ms) { last_cutoff.store(cutoff_ms); };
   submit("j1");
   start();
   wait_for("j1", JobStatus::completed);
@@ -204,6 +206,8 @@ TEST_F(WorkerPoolTest, ExpiresFinishedJobsAndRemovesTheirFiles) {
   wait_for("j1", JobStatus::expired);
   EXPECT_GT(runner.removals.load(), removals_before);
   EXPECT_EQ(pool->stats().expired.load(), 1u);
+  // The same sweep passes its cutoff on (uploads expire with it).
+  EXPECT_GE(last_cutoff.load(), now_ms() - 10'000 - 1'000);
 }
 
 TEST_F(WorkerPoolTest, StoppingHandsARunningJobBackAtOnce) {
@@ -221,6 +225,134 @@ TEST_F(WorkerPoolTest, StoppingHandsARunningJobBackAtOnce) {
   EXPECT_EQ(job.status, JobStatus::queued);
   EXPECT_EQ(job.error, "interrupted by a shutdown");
   EXPECT_LE(job.not_before_ms, now_ms());
+}
+
+// The store the workers see, whose complete() fails a set number of times first.
+class FlakyJobs final : public store::JobStore {
+ public:
+  explicit FlakyJobs(store::JobStore& real) : real_(real) {}
+  std::atomic<int> complete_failures{0};
+  std::atomic<int> complete_calls{0};
+
+  core::Result<void> complete(std::string_view id, std::string_view owner, std::string_view result,
+                              std::int64_t now_ms) override {
+    complete_calls.fetch_add(1);
+    if (complete_failures.load() > 0) {
+      complete_failures.fetch_sub(1);
+      return core::fail(core::ErrorCode::unavailable, "the database is busy");
+    }
+    return real_.complete(id, owner, result, now_ms);
+  }
+  core::Result<store::Job> create(const store::Job& job) override { return real_.create(job); }
+  core::Result<std::optional<store::Job>> find_by_idempotency_key(std::string_view k,
+                                                                  std::string_view i) override {
+    return real_.find_by_idempotency_key(k, i);
+  }
+  core::Result<std::optional<store::Job>> get(std::string_view id, std::string_view k) override {
+    return real_.get(id, k);
+  }
+  core::Result<std::vector<store::Job>> list(const store::JobFilter& f) override {
+    return real_.list(f);
+  }
+  core::Result<std::optional<store::Job>> claim(std::string_view o, std::int64_t n,
+                                                std::int64_t l) override {
+    return real_.claim(o, n, l);
+  }
+  core::Result<bool> heartbeat(std::string_view id, std::string_view o, std::string_view st,
+                               double p, std::int64_t n, std::int64_t l) override {
+    return real_.heartbeat(id, o, st, p, n, l);
+  }
+  core::Result<void> retry_later(std::string_view id, std::string_view o, std::string_view e,
+                                 std::int64_t nb, std::int64_t n) override {
+    return real_.retry_later(id, o, e, nb, n);
+  }
+  core::Result<void> fail(std::string_view id, std::string_view o, std::string_view e,
+                          std::int64_t n) override {
+    return real_.fail(id, o, e, n);
+  }
+  core::Result<store::Job> cancel(std::string_view id, std::string_view k,
+                                  std::int64_t n) override {
+    return real_.cancel(id, k, n);
+  }
+  core::Result<void> remove(std::string_view id, std::string_view k) override {
+    return real_.remove(id, k);
+  }
+  core::Result<void> mark_cancelled(std::string_view id, std::string_view o,
+                                    std::int64_t n) override {
+    return real_.mark_cancelled(id, o, n);
+  }
+  core::Result<int> release_leases(std::string_view i, std::int64_t n) override {
+    return real_.release_leases(i, n);
+  }
+  core::Result<std::vector<std::string>> expire_before(std::int64_t c, std::int64_t n) override {
+    return real_.expire_before(c, n);
+  }
+  core::Result<std::vector<store::Job>> due_webhooks(std::int64_t n, int l) override {
+    return real_.due_webhooks(n, l);
+  }
+  core::Result<void> record_webhook(std::string_view id, std::string_view st, int a, std::int64_t n,
+                                    std::string_view e) override {
+    return real_.record_webhook(id, st, a, n, e);
+  }
+  core::Result<int> count_active(std::string_view k) override { return real_.count_active(k); }
+  core::Result<int> count_created_since(std::string_view k, std::int64_t s) override {
+    return real_.count_created_since(k, s);
+  }
+
+ private:
+  store::JobStore& real_;
+};
+
+TEST_F(WorkerPoolTest, AFailedFinalWriteIsTriedAgain) {
+  runner.script = [](const store::Job&, ProgressSink&) -> core::Result<std::string> {
+    return std::string("{}");
+  };
+  FlakyJobs flaky(db->jobs());
+  flaky.complete_failures = 2;
+  config.final_write_backoff = 1ms;
+  submit("j1");
+  pool = std::make_unique<WorkerPool>(flaky, runner, config, clock);
+  pool->start();
+  wait_for("j1", JobStatus::completed);
+  EXPECT_EQ(flaky.complete_calls.load(), 3);
+  EXPECT_EQ(runner.runs.load(), 1);  // recorded, not rendered again
+  EXPECT_EQ(pool->stats().write_failures.load(), 0u);
+}
+
+TEST_F(WorkerPoolTest, AFinalWriteThatNeverTakesIsCountedAndLogged) {
+  runner.script = [](const store::Job&, ProgressSink&) -> core::Result<std::string> {
+    return std::string("{}");
+  };
+  FlakyJobs flaky(db->jobs());
+  flaky.complete_failures = 1000;
+  config.final_write_attempts = 3;
+  config.final_write_backoff = 1ms;
+  submit("j1");
+  testing::internal::CaptureStdout();
+  pool = std::make_unique<WorkerPool>(flaky, runner, config, clock);
+  pool->start();
+  for (int i = 0; i < 1000 && pool->stats().write_failures.load() == 0; ++i) {
+    std::this_thread::sleep_for(2ms);
+  }
+  pool->stop();
+  const std::string log = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(pool->stats().write_failures.load(), 1u);
+  EXPECT_EQ(flaky.complete_calls.load(), 3);
+  EXPECT_NE(log.find("job state could not be recorded"), std::string::npos);
+}
+
+TEST_F(WorkerPoolTest, ACancelSeenOnlyAfterTheRenderEndsIsStillACancel) {
+  // The cancel arrives after the last progress report; the render then stops with its own error.
+  runner.script = [this](const store::Job& job, ProgressSink&) -> core::Result<std::string> {
+    EXPECT_TRUE(db->jobs().cancel(job.id, "k", now_ms()));
+    return core::fail(core::ErrorCode::unavailable, "render cancelled");
+  };
+  submit("j1");
+  start();
+  auto job = wait_for("j1", JobStatus::cancelled);
+  EXPECT_EQ(job.error, "cancelled by request");
+  EXPECT_EQ(runner.runs.load(), 1);
+  EXPECT_EQ(pool->stats().cancelled.load(), 1u);
 }
 
 }  // namespace

@@ -201,19 +201,42 @@ TEST_F(JobStoreTest, ListsNewestFirstWithCursorAndFilters) {
   ASSERT_EQ(page1.size(), 2u);
   EXPECT_EQ(page1[0].id, "j4");
   EXPECT_EQ(page1[1].id, "j3");
-  f.cursor = page1.back().id;
+  f.cursor = JobCursor{page1.back().created_ms, page1.back().id};
+  // The cursor stays valid when the job it names is gone.
+  ASSERT_TRUE(jobs().cancel("j3", "k", 2000));
+  ASSERT_TRUE(jobs().remove("j3", "k"));
   auto page2 = jobs().list(f).value();
   ASSERT_EQ(page2.size(), 2u);
   EXPECT_EQ(page2[0].id, "j2");
-  f.cursor.clear();
+  f.cursor.reset();
   f.limit = 10;
   f.created_after_ms = 1002;
-  EXPECT_EQ(jobs().list(f).value().size(), 2u);
+  EXPECT_EQ(jobs().list(f).value().size(), 1u);  // j4 (j3 was removed)
   f.created_after_ms.reset();
   f.status = JobStatus::completed;
   EXPECT_TRUE(jobs().list(f).value().empty());
-  EXPECT_EQ(jobs().count_active("k").value(), 5);
-  EXPECT_EQ(jobs().count_created_since("k", 1003).value(), 2);
+  EXPECT_EQ(jobs().count_active("k").value(), 4);
+  EXPECT_EQ(jobs().count_created_since("k", 1003).value(), 1);
+}
+
+TEST_F(JobStoreTest, ReleasesTheLeasesOfOneInstanceOnly) {
+  ASSERT_TRUE(jobs().create(make("j1_mine")));
+  ASSERT_TRUE(jobs().create(make("j2_theirs")));
+  ASSERT_TRUE(jobs().create(make("j3_prefix")));
+  ASSERT_EQ(jobs().claim("inst_a-0", 1000, 60'000).value()->id, "j1_mine");
+  ASSERT_EQ(jobs().claim("inst_b-0", 1000, 60'000).value()->id, "j2_theirs");
+  ASSERT_EQ(jobs().claim("inst_ab-0", 1000, 60'000).value()->id, "j3_prefix");
+  EXPECT_EQ(jobs().release_leases("inst_a", 2000).value(), 1);
+  auto mine = jobs().get("j1_mine", "").value().value();
+  EXPECT_EQ(mine.status, JobStatus::queued);
+  EXPECT_EQ(mine.lease_owner, "");
+  EXPECT_EQ(jobs().get("j2_theirs", "").value()->status, JobStatus::processing);
+  EXPECT_EQ(jobs().get("j3_prefix", "").value()->status, JobStatus::processing);
+  // Claimable at once, long before its lease would have expired.
+  auto again = jobs().claim("inst_a-0", 2001, 60'000).value();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, "j1_mine");
+  EXPECT_EQ(again->attempts, 2);
 }
 
 TEST_F(JobStoreTest, ExpiresFinishedJobsPastTheCutoff) {

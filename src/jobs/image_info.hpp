@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 
-namespace reelgen::api {
+namespace reelgen::jobs {
 
 struct ImageInfo {
   std::string content_type;  // "image/png" or "image/jpeg"
@@ -16,8 +16,9 @@ struct ImageInfo {
   int height = 0;
 };
 
-// PNG (IHDR) and baseline or progressive JPEG (SOFn); anything else is unsupported_media_type,
-// a truncated or inconsistent header is invalid_argument.
-core::Result<ImageInfo> sniff_image(std::string_view bytes);
+// PNG (IHDR) and baseline or progressive JPEG (SOFn); anything else is unsupported_media_type.
+// A truncated file (PNG without IEND, JPEG without its end-of-image marker) or an inconsistent
+// header is invalid_argument naming "body".
+core::Result<ImageInfo> inspect_image(std::string_view bytes);
 
-}  // namespace reelgen::api
+}  // namespace reelgen::jobs

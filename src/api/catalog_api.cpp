@@ -1,0 +1,56 @@
+// /api/v1/avatars and /api/v1/voices: what a video can be made of.
+
+#include <boost/json.hpp>
+
+#include "api/services.hpp"
+#include "jobs/video_service.hpp"
+#include "video/catalog.hpp"
+
+namespace reelgen::api {
+namespace {
+
+http::Response avatars(Services&, http::Request&, http::Context&) {
+  boost::json::array list;
+  for (const auto& a : video::catalog().avatars) {
+    list.push_back({{"avatar_id", a.id},
+                    {"name", a.name},
+                    {"description", a.description},
+                    {"default_voice", a.default_voice},
+                    {"preview_url", "/api/v1/avatars/" + a.id + "/preview.png"}});
+  }
+  return json(200, {{"avatars", std::move(list)}});
+}
+
+http::Response avatar_preview(Services& s, http::Request&, http::Context& ctx) {
+  auto png = s.videos->avatar_preview(ctx.path_params.at(0));
+  if (!png) return problem(ctx, png.error());
+  http::Response res;
+  res.content_type = "image/png";
+  res.body = std::move(*png);
+  res.set_header("Cache-Control", "public, max-age=86400");
+  return res;
+}
+
+http::Response voices(Services&, http::Request&, http::Context&) {
+  boost::json::array list;
+  for (const auto& v : video::catalog().voices) {
+    list.push_back({{"voice_id", v.id},
+                    {"name", v.name},
+                    {"language", v.language},
+                    {"gender", v.gender},
+                    {"engine", v.engine == video::TtsEngineKind::flite ? "flite" : "espeak-ng"}});
+  }
+  boost::json::array languages;
+  for (const auto& l : video::catalog().languages) languages.emplace_back(l);
+  return json(200, {{"voices", std::move(list)}, {"languages", std::move(languages)}});
+}
+
+}  // namespace
+
+void add_catalog_routes(http::Router& router, Services& s) {
+  router.add("GET", "/api/v1/avatars", bind_handler<avatars>(s));
+  router.add("GET", "/api/v1/avatars/{id}/preview.png", bind_handler<avatar_preview>(s));
+  router.add("GET", "/api/v1/voices", bind_handler<voices>(s));
+}
+
+}  // namespace reelgen::api
