@@ -2,7 +2,6 @@
 // The caption API's wire format: JSON → validated CaptionRequest, CaptionResult → JSON.
 
 #include <boost/json/object.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +30,7 @@ std::string render_caption_fragment(const captions::CaptionRequest& request,
 
 // {"request_id":…, <fragment>, "performance_metrics":{…}}
 std::string render_caption_response(std::string_view request_id, std::string_view fragment,
-                                     double processing_ms, bool cache_hit,
-                                     std::string_view provider);
+                                    double processing_ms, bool cache_hit,
+                                    std::string_view provider);
 
 }  // namespace reelgen::api

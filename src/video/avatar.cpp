@@ -14,8 +14,13 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-void set(cairo_t* cr, const Rgb& c, double alpha = 1) { cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha); }
-Rgb shade(const Rgb& c, double f) { return {std::clamp(c.r * f, 0.0, 1.0), std::clamp(c.g * f, 0.0, 1.0), std::clamp(c.b * f, 0.0, 1.0)}; }
+void set(cairo_t* cr, const Rgb& c, double alpha = 1) {
+  cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
+}
+Rgb shade(const Rgb& c, double f) {
+  return {std::clamp(c.r * f, 0.0, 1.0), std::clamp(c.g * f, 0.0, 1.0),
+          std::clamp(c.b * f, 0.0, 1.0)};
+}
 
 void ellipse(cairo_t* cr, double cx, double cy, double rx, double ry) {
   cairo_save(cr);
@@ -37,8 +42,10 @@ constexpr double kTeethGap = 0.007;   // dark line between clenched teeth
 void lens(cairo_t* cr, double half_width, double up, double down, double round) {
   const double cy = kMouthY, k = 0.55 + 0.45 * round;
   cairo_move_to(cr, -half_width, cy);
-  cairo_curve_to(cr, -half_width * k, cy - up / 0.75, half_width * k, cy - up / 0.75, half_width, cy);
-  cairo_curve_to(cr, half_width * k, cy + down / 0.75, -half_width * k, cy + down / 0.75, -half_width, cy);
+  cairo_curve_to(cr, -half_width * k, cy - up / 0.75, half_width * k, cy - up / 0.75, half_width,
+                 cy);
+  cairo_curve_to(cr, half_width * k, cy + down / 0.75, -half_width * k, cy + down / 0.75,
+                 -half_width, cy);
   cairo_close_path(cr);
 }
 
@@ -53,8 +60,10 @@ void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
     // Closed or resting: two lips meeting on a slightly smiling line.
     const double press = m.open <= 0.001 ? 0.7 : 1.0;
     cairo_move_to(cr, cx - w, cy);
-    cairo_curve_to(cr, cx - w * 0.5, cy - lip * 1.3 * press, cx + w * 0.5, cy - lip * 1.3 * press, cx + w, cy);
-    cairo_curve_to(cr, cx + w * 0.5, cy + lip * 1.6 * press, cx - w * 0.5, cy + lip * 1.6 * press, cx - w, cy);
+    cairo_curve_to(cr, cx - w * 0.5, cy - lip * 1.3 * press, cx + w * 0.5, cy - lip * 1.3 * press,
+                   cx + w, cy);
+    cairo_curve_to(cr, cx + w * 0.5, cy + lip * 1.6 * press, cx - w * 0.5, cy + lip * 1.6 * press,
+                   cx - w, cy);
     set(cr, s.lips);
     cairo_fill(cr);
     cairo_move_to(cr, cx - w, cy);
@@ -101,7 +110,8 @@ void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
     cairo_stroke(cr);
   } else if (m.teeth > 0.05) {
     // The upper teeth show under the upper lip.
-    cairo_rectangle(cr, cx - w, top - 0.01, 2 * w, 0.01 + std::min(open * 0.4, 0.03) * m.teeth + 0.004);
+    cairo_rectangle(cr, cx - w, top - 0.01, 2 * w,
+                    0.01 + std::min(open * 0.4, 0.03) * m.teeth + 0.004);
     cairo_set_source_rgb(cr, 0.96, 0.95, 0.92);
     cairo_fill(cr);
   }
@@ -116,7 +126,8 @@ void draw_mouth(cairo_t* cr, const AvatarStyle& s, const MouthShape& m) {
 
 // gaze_x, gaze_y (-1..1) move the irises within the eye.
 void draw_eyes(cairo_t* cr, const AvatarStyle& s, double openness, double gaze_x, double gaze_y) {
-  const double gx = 0.026 * std::clamp(gaze_x, -1.0, 1.0), gy = 0.012 * std::clamp(gaze_y, -1.0, 1.0);
+  const double gx = 0.026 * std::clamp(gaze_x, -1.0, 1.0),
+               gy = 0.012 * std::clamp(gaze_y, -1.0, 1.0);
   for (int side : {-1, 1}) {
     const double x = side * kEyeX, y = kEyeY;
     if (openness < 0.2) {
@@ -227,7 +238,8 @@ void draw_hair_front(cairo_t* cr, const AvatarStyle& s) {
   // Depth: light falls from the upper left, so the crown is lighter than the sides.
   cairo_pattern_t* light = cairo_pattern_create_linear(-0.25, -0.62, 0.3, -0.05);
   const Rgb top = shade(s.hair, 1.35), side = shade(s.hair, 0.82);
-  cairo_pattern_add_color_stop_rgb(light, 0, std::max(top.r, s.hair.r + 0.08), std::max(top.g, s.hair.g + 0.06),
+  cairo_pattern_add_color_stop_rgb(light, 0, std::max(top.r, s.hair.r + 0.08),
+                                   std::max(top.g, s.hair.g + 0.06),
                                    std::max(top.b, s.hair.b + 0.05));
   cairo_pattern_add_color_stop_rgb(light, 0.45, s.hair.r, s.hair.g, s.hair.b);
   cairo_pattern_add_color_stop_rgb(light, 1, side.r, side.g, side.b);
@@ -246,7 +258,8 @@ void draw_head(cairo_t* cr, const AvatarStyle& s) {
   }
   face_path(cr, s);
   cairo_pattern_t* grad = cairo_pattern_create_radial(-0.08, -0.12, 0.05, 0, 0, 0.6);
-  cairo_pattern_add_color_stop_rgb(grad, 0, std::min(1.0, s.skin.r * 1.06), std::min(1.0, s.skin.g * 1.06), std::min(1.0, s.skin.b * 1.06));
+  cairo_pattern_add_color_stop_rgb(grad, 0, std::min(1.0, s.skin.r * 1.06),
+                                   std::min(1.0, s.skin.g * 1.06), std::min(1.0, s.skin.b * 1.06));
   cairo_pattern_add_color_stop_rgb(grad, 1, s.skin.r * 0.9, s.skin.g * 0.9, s.skin.b * 0.9);
   cairo_set_source(cr, grad);
   cairo_fill(cr);
@@ -297,7 +310,8 @@ void draw_brows(cairo_t* cr, const AvatarStyle& s, double raise) {
   const double up = 0.028 * raise;
   for (int side : {-1, 1}) {
     cairo_move_to(cr, side * 0.09, -0.1 - up * 1.15);
-    cairo_curve_to(cr, side * 0.13, -0.135 - up * 1.1, side * 0.2, -0.14 - up, side * 0.26, -0.105 - up * 0.7);
+    cairo_curve_to(cr, side * 0.13, -0.135 - up * 1.1, side * 0.2, -0.14 - up, side * 0.26,
+                   -0.105 - up * 0.7);
     set(cr, s.brows);
     cairo_set_line_width(cr, 0.026);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
@@ -423,8 +437,8 @@ class VectorAvatar final : public Avatar {
     // Room for the idle drift (0.015), breathing (0.004) and a nod (kNodDepth).
     const int margin = static_cast<int>(std::ceil((0.02 + kNodDepth) * head_)) + 2;
     bounds_ = {static_cast<int>(std::floor(cx_ + sprite_left_ * head_)) - margin,
-               static_cast<int>(std::floor(cy_ + sprite_top_ * head_)) - margin, sprite_w_ + 2 * margin,
-               sprite_h_ + 2 * margin};
+               static_cast<int>(std::floor(cy_ + sprite_top_ * head_)) - margin,
+               sprite_w_ + 2 * margin, sprite_h_ + 2 * margin};
     face_ = measure_face(margin);
   }
   ~VectorAvatar() override { cairo_surface_destroy(sprite_); }
@@ -451,7 +465,8 @@ class VectorAvatar final : public Avatar {
     const double hx = px - sprite_left_ * head_, hy = py - sprite_top_ * head_;
     return intersect({static_cast<int>(std::floor(hx - 0.37 * head_)) - 2,
                       static_cast<int>(std::floor(hy - 0.26 * head_)) - 2,
-                      static_cast<int>(std::ceil(0.74 * head_)) + 4, static_cast<int>(std::ceil(0.74 * head_)) + 4},
+                      static_cast<int>(std::ceil(0.74 * head_)) + 4,
+                      static_cast<int>(std::ceil(0.74 * head_)) + 4},
                      bounds_);
   }
 
@@ -481,7 +496,8 @@ class VectorAvatar final : public Avatar {
   // slow, so single-pixel steps do not show, and most frames keep the last frame's offset.
   std::pair<double, double> sprite_at(const AvatarPose& pose) const {
     const double hx = cx_ + pose.motion.dx * head_;
-    const double hy = cy_ + (pose.motion.dy + 0.004 * pose.motion.breath + pose.expression.nod) * head_;
+    const double hy =
+        cy_ + (pose.motion.dy + 0.004 * pose.motion.breath + pose.expression.nod) * head_;
     return {std::round(hx + sprite_left_ * head_), std::round(hy + sprite_top_ * head_)};
   }
 
@@ -509,15 +525,24 @@ class VectorAvatar final : public Avatar {
 MouthShape shape_of(Viseme v) {
   //        open  width round teeth tongue bite lower
   switch (v) {
-    case Viseme::rest: return {0, 0.9, 0, 0, 0, 0, 0};
-    case Viseme::closed: return {0, 0.82, 0, 0, 0, 0, 0};
-    case Viseme::clenched: return {0.3, 1.05, 0, 1, 0, 0, 1};
-    case Viseme::open: return {0.58, 0.95, 0.1, 0.5, 0.3, 0, 0};
-    case Viseme::wide: return {0.9, 1.05, 0.15, 0.6, 0.4, 0, 0};
-    case Viseme::rounded: return {0.62, 0.62, 0.85, 0.3, 0.2, 0, 0};
-    case Viseme::puckered: return {0.32, 0.42, 1, 0, 0, 0, 0};
-    case Viseme::fv: return {0.14, 0.92, 0, 1, 0, 1, 0};
-    case Viseme::l: return {0.45, 0.9, 0.1, 0.6, 1, 0, 0};
+    case Viseme::rest:
+      return {0, 0.9, 0, 0, 0, 0, 0};
+    case Viseme::closed:
+      return {0, 0.82, 0, 0, 0, 0, 0};
+    case Viseme::clenched:
+      return {0.3, 1.05, 0, 1, 0, 0, 1};
+    case Viseme::open:
+      return {0.58, 0.95, 0.1, 0.5, 0.3, 0, 0};
+    case Viseme::wide:
+      return {0.9, 1.05, 0.15, 0.6, 0.4, 0, 0};
+    case Viseme::rounded:
+      return {0.62, 0.62, 0.85, 0.3, 0.2, 0, 0};
+    case Viseme::puckered:
+      return {0.32, 0.42, 1, 0, 0, 0, 0};
+    case Viseme::fv:
+      return {0.14, 0.92, 0, 1, 0, 1, 0};
+    case Viseme::l:
+      return {0.45, 0.9, 0.1, 0.6, 1, 0, 0};
   }
   return {};
 }
@@ -561,7 +586,9 @@ Framing framing_in(Rect box) {
   return {box, box.h * 0.42, box.x + box.w / 2.0, box.y + box.h * 0.34};
 }
 
-Rect avatar_box(int frame_width, int frame_height) { return framing_for(frame_width, frame_height).box; }
+Rect avatar_box(int frame_width, int frame_height) {
+  return framing_for(frame_width, frame_height).box;
+}
 
 std::unique_ptr<Avatar> make_vector_avatar(const AvatarStyle& style, const Framing& framing) {
   return std::make_unique<VectorAvatar>(style, framing);

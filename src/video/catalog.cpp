@@ -10,17 +10,23 @@ namespace {
 
 Catalog build() {
   Catalog c;
-  for (const auto& s : detail::avatar_styles()) c.avatars.push_back({s.id, s.name, s.voice, s.description});
+  for (const auto& s : detail::avatar_styles())
+    c.avatars.push_back({s.id, s.name, s.voice, s.description});
   // RHVoice's four English voices first: they sound the most natural, so they are the
   // language's default and the avatars'. lyubov and evgeniy-eng are left out: their licence
   // (CC BY-NC-ND) forbids commercial use. flite's keep their ids; kal is its 16 kHz voice.
   c.voices = {
-      {"rhv-slt", "Sally (American English, female, RHVoice)", "en", "female", TtsEngineKind::rhvoice, "Slt"},
-      {"rhv-clb", "Claire (American English, female, RHVoice)", "en", "female", TtsEngineKind::rhvoice, "Clb"},
-      {"rhv-bdl", "Ben (American English, male, RHVoice)", "en", "male", TtsEngineKind::rhvoice, "Bdl"},
-      {"rhv-alan", "Alan (Scottish English, male, RHVoice)", "en", "male", TtsEngineKind::rhvoice, "Alan"},
+      {"rhv-slt", "Sally (American English, female, RHVoice)", "en", "female",
+       TtsEngineKind::rhvoice, "Slt"},
+      {"rhv-clb", "Claire (American English, female, RHVoice)", "en", "female",
+       TtsEngineKind::rhvoice, "Clb"},
+      {"rhv-bdl", "Ben (American English, male, RHVoice)", "en", "male", TtsEngineKind::rhvoice,
+       "Bdl"},
+      {"rhv-alan", "Alan (Scottish English, male, RHVoice)", "en", "male", TtsEngineKind::rhvoice,
+       "Alan"},
       {"kal", "Kal (American English, male)", "en", "male", TtsEngineKind::flite, "cmu_us_kal16"},
-      {"slt", "Sally (American English, female)", "en", "female", TtsEngineKind::flite, "cmu_us_slt"},
+      {"slt", "Sally (American English, female)", "en", "female", TtsEngineKind::flite,
+       "cmu_us_slt"},
       {"rms", "Rob (American English, male)", "en", "male", TtsEngineKind::flite, "cmu_us_rms"},
       {"awb", "Alan (Scottish English, male)", "en", "male", TtsEngineKind::flite, "cmu_us_awb"},
   };
@@ -30,16 +36,16 @@ Catalog build() {
     const char* espeak;
   };
   constexpr Lang langs[] = {
-      {"es", "Spanish", "es"},    {"fr", "French", "fr"},  {"de", "German", "de"},
-      {"it", "Italian", "it"},    {"pt", "Portuguese", "pt"}, {"nl", "Dutch", "nl"},
-      {"pl", "Polish", "pl"},     {"sv", "Swedish", "sv"}, {"tr", "Turkish", "tr"},
-      {"ru", "Russian", "ru"},    {"id", "Indonesian", "id"},
+      {"es", "Spanish", "es"}, {"fr", "French", "fr"},     {"de", "German", "de"},
+      {"it", "Italian", "it"}, {"pt", "Portuguese", "pt"}, {"nl", "Dutch", "nl"},
+      {"pl", "Polish", "pl"},  {"sv", "Swedish", "sv"},    {"tr", "Turkish", "tr"},
+      {"ru", "Russian", "ru"}, {"id", "Indonesian", "id"},
   };
   for (const auto& l : langs) {
     c.voices.push_back({l.code, std::string(l.name) + " (espeak-ng, male)", l.code, "male",
                         TtsEngineKind::espeak, l.espeak});
-    c.voices.push_back({std::string(l.code) + "-f", std::string(l.name) + " (espeak-ng, female)", l.code,
-                        "female", TtsEngineKind::espeak, std::string(l.espeak) + "+f3"});
+    c.voices.push_back({std::string(l.code) + "-f", std::string(l.name) + " (espeak-ng, female)",
+                        l.code, "female", TtsEngineKind::espeak, std::string(l.espeak) + "+f3"});
   }
   std::set<std::string> languages;
   for (auto& v : c.voices) {
@@ -54,9 +60,12 @@ Catalog build() {
 
 std::string_view engine_name(TtsEngineKind kind) {
   switch (kind) {
-    case TtsEngineKind::rhvoice: return "rhvoice";
-    case TtsEngineKind::flite: return "flite";
-    case TtsEngineKind::espeak: return "espeak-ng";
+    case TtsEngineKind::rhvoice:
+      return "rhvoice";
+    case TtsEngineKind::flite:
+      return "flite";
+    case TtsEngineKind::espeak:
+      return "espeak-ng";
   }
   return "unknown";
 }

@@ -7,7 +7,8 @@
 
 namespace reelgen::video::detail {
 
-core::Result<void> draw_background(cairo_t* cr, int width, int height, const std::string& background) {
+core::Result<void> draw_background(cairo_t* cr, int width, int height,
+                                   const std::string& background) {
   if (auto colour = parse_color(background)) {
     cairo_set_source_rgb(cr, colour->r, colour->g, colour->b);
     cairo_paint(cr);
@@ -17,8 +18,8 @@ core::Result<void> draw_background(cairo_t* cr, int width, int height, const std
     const auto a = parse_color(background.substr(9, 7));
     const auto b = background.size() >= 24 ? parse_color(background.substr(17, 7)) : std::nullopt;
     if (!a || !b || background.size() != 24 || background[16] != ':') {
-      return std::unexpected(core::Error::invalid("background", "format",
-                                                  "gradient must look like gradient:#223355:#5566aa"));
+      return std::unexpected(core::Error::invalid(
+          "background", "format", "gradient must look like gradient:#223355:#5566aa"));
     }
     cairo_pattern_t* p = cairo_pattern_create_linear(0, 0, width * 0.3, height);
     cairo_pattern_add_color_stop_rgb(p, 0, a->r, a->g, a->b);
@@ -29,7 +30,8 @@ core::Result<void> draw_background(cairo_t* cr, int width, int height, const std
     return {};
   }
   if (background.starts_with("#")) {
-    return std::unexpected(core::Error::invalid("background", "format", "colour must look like #223355"));
+    return std::unexpected(
+        core::Error::invalid("background", "format", "colour must look like #223355"));
   }
   auto image = load_image(background, "background");
   if (!image) return std::unexpected(image.error());
@@ -52,7 +54,8 @@ Rect even(Rect r, int width, int height) {
 
 }  // namespace
 
-Compositor::Compositor(int width, int height, cairo_surface_t* base, Avatar& avatar, Rect subtitle_band)
+Compositor::Compositor(int width, int height, cairo_surface_t* base, Avatar& avatar,
+                       Rect subtitle_band)
     : width_(width), height_(height), base_(base), avatar_(avatar), yuv_(width, height) {
   frame_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
   cr_ = cairo_create(frame_);
@@ -78,11 +81,13 @@ void Compositor::restore(const Rect& r) {
   unsigned char* dst = cairo_image_surface_get_data(frame_);
   for (int y = r.y; y < r.y + r.h; ++y) {
     std::memcpy(dst + static_cast<std::ptrdiff_t>(y) * stride + r.x * 4,
-                src + static_cast<std::ptrdiff_t>(y) * stride + r.x * 4, static_cast<std::size_t>(r.w) * 4);
+                src + static_cast<std::ptrdiff_t>(y) * stride + r.x * 4,
+                static_cast<std::size_t>(r.w) * 4);
   }
 }
 
-void Compositor::compose(const AvatarPose& pose, cairo_surface_t* subtitles, bool subtitles_changed) {
+void Compositor::compose(const AvatarPose& pose, cairo_surface_t* subtitles,
+                         bool subtitles_changed) {
   // Only what changes is restored, redrawn and converted: the avatar's changed part and, when
   // it changed or the avatar's redraw cut into it, the subtitle band.
   Rect area = even(avatar_.changed_bounds(pose), width_, height_);
@@ -129,8 +134,8 @@ void Compositor::convert(int y0, int y1, int x0, int x1) {
   x0 = std::max(0, x0) & ~1;
   x1 = std::min(width_, (x1 + 1) & ~1);
   if (y1 <= y0 || x1 <= x0) return;
-  convert_to_yuv420(cairo_image_surface_get_data(frame_), cairo_image_surface_get_stride(frame_), yuv_, x0, y0,
-                    x1, y1);
+  convert_to_yuv420(cairo_image_surface_get_data(frame_), cairo_image_surface_get_stride(frame_),
+                    yuv_, x0, y0, x1, y1);
 }
 
 }  // namespace reelgen::video::detail

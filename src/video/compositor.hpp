@@ -17,7 +17,8 @@
 namespace reelgen::video::detail {
 
 // Draws request.background ("#rrggbb", "gradient:#rrggbb:#rrggbb" or an image path) into cr.
-core::Result<void> draw_background(cairo_t* cr, int width, int height, const std::string& background);
+core::Result<void> draw_background(cairo_t* cr, int width, int height,
+                                   const std::string& background);
 
 class Compositor {
  public:

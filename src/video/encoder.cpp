@@ -34,7 +34,8 @@ class FfmpegEncoder final : public Encoder {
     av_frame_free(&audio_frame_);
     av_packet_free(&packet_);
     if (format_ != nullptr) {
-      if (format_->pb != nullptr && !(format_->oformat->flags & AVFMT_NOFILE)) avio_closep(&format_->pb);
+      if (format_->pb != nullptr && !(format_->oformat->flags & AVFMT_NOFILE))
+        avio_closep(&format_->pb);
       avformat_free_context(format_);
     }
   }
@@ -75,9 +76,10 @@ class FfmpegEncoder final : public Encoder {
     }
     // The AVFrame borrows the pooled buffer; the buffer goes back to the pool when FFmpeg is done.
     auto* holder = new std::shared_ptr<Yuv420>(std::move(frame));
-    f->buf[0] = av_buffer_create((*holder)->storage.data(), (*holder)->storage.size(),
-                                 [](void* opaque, std::uint8_t*) { delete static_cast<std::shared_ptr<Yuv420>*>(opaque); },
-                                 holder, 0);
+    f->buf[0] = av_buffer_create(
+        (*holder)->storage.data(), (*holder)->storage.size(),
+        [](void* opaque, std::uint8_t*) { delete static_cast<std::shared_ptr<Yuv420>*>(opaque); },
+        holder, 0);
     f->pts = frames_++;
     const int err = avcodec_send_frame(video_, f);
     av_frame_free(&f);
@@ -157,7 +159,8 @@ class FfmpegEncoder final : public Encoder {
   }
 
   core::Result<void> open_audio() {
-    const AVCodec* codec = avcodec_find_encoder_by_name(s_.format == Format::mp4 ? "aac" : "libopus");
+    const AVCodec* codec =
+        avcodec_find_encoder_by_name(s_.format == Format::mp4 ? "aac" : "libopus");
     if (codec == nullptr) return core::fail(core::ErrorCode::internal, "no audio encoder");
     audio_ = avcodec_alloc_context3(codec);
     audio_->sample_rate = s_.audio_rate;
@@ -188,7 +191,8 @@ class FfmpegEncoder final : public Encoder {
   core::Result<void> write_audio_until(double t) {
     const auto limit = std::min(s_.audio.size(), static_cast<std::size_t>(t * s_.audio_rate));
     const auto frame_size = static_cast<std::size_t>(audio_frame_->nb_samples);
-    while (audio_pos_ < s_.audio.size() && (audio_pos_ + frame_size <= limit || limit == s_.audio.size())) {
+    while (audio_pos_ < s_.audio.size() &&
+           (audio_pos_ + frame_size <= limit || limit == s_.audio.size())) {
       if (auto r = check(av_frame_make_writable(audio_frame_), "audio buffer"); !r) return r;
       const std::size_t n = std::min(frame_size, s_.audio.size() - audio_pos_);
       auto* dst = reinterpret_cast<float*>(audio_frame_->data[0]);
@@ -196,7 +200,8 @@ class FfmpegEncoder final : public Encoder {
       audio_frame_->nb_samples = static_cast<int>(n);  // only the last frame is short
       audio_frame_->pts = static_cast<std::int64_t>(audio_pos_);
       audio_pos_ += n;
-      if (auto r = check(avcodec_send_frame(audio_, audio_frame_), "audio encoding failed"); !r) return r;
+      if (auto r = check(avcodec_send_frame(audio_, audio_frame_), "audio encoding failed"); !r)
+        return r;
       if (auto r = drain(audio_, audio_stream_); !r) return r;
     }
     return {};
@@ -230,9 +235,12 @@ class FfmpegEncoder final : public Encoder {
 
 EncoderTuning tuning_for(Quality quality) {
   switch (quality) {
-    case Quality::low: return {"ultrafast", 28, 40, 8, 64000};
-    case Quality::medium: return {"superfast", 23, 34, 8, 96000};
-    case Quality::high: return {"veryfast", 20, 30, 6, 128000};
+    case Quality::low:
+      return {"ultrafast", 28, 40, 8, 64000};
+    case Quality::medium:
+      return {"superfast", 23, 34, 8, 96000};
+    case Quality::high:
+      return {"veryfast", 20, 30, 6, 128000};
   }
   return {};
 }

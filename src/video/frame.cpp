@@ -18,8 +18,8 @@ inline std::uint8_t chroma_v(int b4, int g4, int r4) {
 
 }  // namespace
 
-void convert_to_yuv420(const std::uint8_t* bgra, int bgra_stride, Yuv420& out, int x0, int y0, int x1,
-                       int y1) {
+void convert_to_yuv420(const std::uint8_t* bgra, int bgra_stride, Yuv420& out, int x0, int y0,
+                       int x1, int y1) {
   for (int y = y0; y < y1; y += 2) {
     const std::uint8_t* row0 = bgra + static_cast<std::ptrdiff_t>(y) * bgra_stride;
     // An odd last row pairs with itself.

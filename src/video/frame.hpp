@@ -27,7 +27,9 @@ struct Yuv420 {
     plane[1] = plane[0] + luma;
     plane[2] = plane[1] + chroma;
   }
-  void copy_from(const Yuv420& other) { std::copy(other.storage.begin(), other.storage.end(), storage.begin()); }
+  void copy_from(const Yuv420& other) {
+    std::copy(other.storage.begin(), other.storage.end(), storage.begin());
+  }
 };
 
 // Converts the area [x0, x1) x [y0, y1) of a BGRA picture (cairo's ARGB32, opaque) into the
@@ -35,13 +37,14 @@ struct Yuv420 {
 // Writes nothing outside the area, and a pixel's value depends only on its own 2x2 block, so
 // converting a picture piece by piece gives exactly the picture converted whole.
 // REQUIRES: x0, y0 even; x1, y1 even or the picture's edge; the area inside out.
-void convert_to_yuv420(const std::uint8_t* bgra, int bgra_stride, Yuv420& out, int x0, int y0, int x1,
-                       int y1);
+void convert_to_yuv420(const std::uint8_t* bgra, int bgra_stride, Yuv420& out, int x0, int y0,
+                       int x1, int y1);
 
 class FramePool {
  public:
   FramePool(int width, int height, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) free_.push_back(std::make_unique<Yuv420>(width, height));
+    for (std::size_t i = 0; i < count; ++i)
+      free_.push_back(std::make_unique<Yuv420>(width, height));
   }
   FramePool(const FramePool&) = delete;
   FramePool& operator=(const FramePool&) = delete;

@@ -47,19 +47,22 @@ core::Result<Image> load_image(const std::filesystem::path& path, const std::str
     return invalid("image", "cannot open " + path.string() + " as an image");
   }
   std::unique_ptr<AVFormatContext, FormatCloser> format(raw);
-  if (avformat_find_stream_info(format.get(), nullptr) < 0) return invalid("image", path.string() + " is not an image");
+  if (avformat_find_stream_info(format.get(), nullptr) < 0)
+    return invalid("image", path.string() + " is not an image");
   const int stream = av_find_best_stream(format.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (stream < 0) return invalid("image", path.string() + " is not an image");
   const AVCodecParameters* par = format->streams[stream]->codecpar;
-  if (par->width <= 0 || par->height <= 0 || par->width > kMaxImageSide || par->height > kMaxImageSide) {
-    return invalid("max_dimensions", "image must be at most " + std::to_string(kMaxImageSide) + "x" +
-                                         std::to_string(kMaxImageSide) + " pixels");
+  if (par->width <= 0 || par->height <= 0 || par->width > kMaxImageSide ||
+      par->height > kMaxImageSide) {
+    return invalid("max_dimensions", "image must be at most " + std::to_string(kMaxImageSide) +
+                                         "x" + std::to_string(kMaxImageSide) + " pixels");
   }
   const AVCodec* codec = avcodec_find_decoder(par->codec_id);
   if (codec == nullptr) return invalid("image", "unsupported image format in " + path.string());
   std::unique_ptr<AVCodecContext, CodecFreer> ctx(avcodec_alloc_context3(codec));
   avcodec_parameters_to_context(ctx.get(), par);
-  if (avcodec_open2(ctx.get(), codec, nullptr) < 0) return invalid("image", "cannot decode " + path.string());
+  if (avcodec_open2(ctx.get(), codec, nullptr) < 0)
+    return invalid("image", "cannot decode " + path.string());
   std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
   std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
   bool got = false;
@@ -81,10 +84,11 @@ core::Result<Image> load_image(const std::filesystem::path& path, const std::str
   bgra->format = AV_PIX_FMT_BGRA;
   bgra->width = frame->width;
   bgra->height = frame->height;
-  if (av_frame_get_buffer(bgra.get(), 0) < 0) return invalid("image", "out of memory decoding " + path.string());
-  SwsContext* sws = sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
-                                   bgra->width, bgra->height, AV_PIX_FMT_BGRA, SWS_BILINEAR, nullptr,
-                                   nullptr, nullptr);
+  if (av_frame_get_buffer(bgra.get(), 0) < 0)
+    return invalid("image", "out of memory decoding " + path.string());
+  SwsContext* sws = sws_getContext(
+      frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), bgra->width,
+      bgra->height, AV_PIX_FMT_BGRA, SWS_BILINEAR, nullptr, nullptr, nullptr);
   if (sws == nullptr) return invalid("image", "unsupported pixel format in " + path.string());
   sws_scale(sws, frame->data, frame->linesize, 0, frame->height, bgra->data, bgra->linesize);
   sws_freeContext(sws);
@@ -103,7 +107,8 @@ core::Result<Image> load_image(const std::filesystem::path& path, const std::str
   for (std::size_t i = 0; i < image.pixels.size(); i += 4) {
     const unsigned a = image.pixels[i + 3];
     if (a == 255) continue;
-    for (int c = 0; c < 3; ++c) image.pixels[i + c] = static_cast<std::uint8_t>(image.pixels[i + c] * a / 255);
+    for (int c = 0; c < 3; ++c)
+      image.pixels[i + c] = static_cast<std::uint8_t>(image.pixels[i + c] * a / 255);
   }
   return image;
 }

@@ -13,7 +13,7 @@ namespace reelgen::video::detail {
 
 struct Image {
   int width = 0, height = 0, stride = 0;  // stride in bytes
-  std::vector<std::uint8_t> pixels;        // BGRA, premultiplied alpha (CAIRO_FORMAT_ARGB32)
+  std::vector<std::uint8_t> pixels;       // BGRA, premultiplied alpha (CAIRO_FORMAT_ARGB32)
 };
 
 // invalid_argument (naming field) when the file is missing, unreadable, not an image, larger

@@ -103,7 +103,8 @@ std::vector<MouthKey> build_mouth_track(std::span<const Phone> phones, double en
   // mouth opens on every vowel (it is widened below instead).
   const double min = options.min_duration;
   auto absorbs = [](const MouthKey& neighbour, const MouthKey& k) {
-    return neighbour.viseme != Viseme::closed && (!is_vowel(k.viseme) || is_vowel(neighbour.viseme));
+    return neighbour.viseme != Viseme::closed &&
+           (!is_vowel(k.viseme) || is_vowel(neighbour.viseme));
   };
   for (bool changed = true; changed;) {
     changed = false;
@@ -147,7 +148,8 @@ MouthPose mouth_at(std::span<const MouthKey> track, double t, const LipSyncOptio
   const MouthKey& k = track[idx];
   // Lips snap shut (a closure is a fast movement, and /m b p/ must read as closed); every other
   // change cross-fades.
-  if (idx == 0 || k.viseme == Viseme::closed || t - k.start >= options.blend) return {k.viseme, k.viseme, 1};
+  if (idx == 0 || k.viseme == Viseme::closed || t - k.start >= options.blend)
+    return {k.viseme, k.viseme, 1};
   const double mix = (t - k.start) / options.blend;
   return {track[idx - 1].viseme, k.viseme, mix * mix * (3 - 2 * mix)};  // smoothstep
 }
@@ -185,7 +187,8 @@ IdleMotion idle_motion(double t, std::uint32_t seed) {
   return m;
 }
 
-ExpressionTrack build_expressions(std::span<const SentenceEnd> sentences, double duration, std::uint32_t seed) {
+ExpressionTrack build_expressions(std::span<const SentenceEnd> sentences, double duration,
+                                  std::uint32_t seed) {
   ExpressionTrack track;
   for (const auto& s : sentences) {
     track.nods.push_back(s.end - 0.05);
@@ -208,7 +211,8 @@ Expression expression_at(const ExpressionTrack& track, double t) {
   constexpr double kNod = 0.45, kBrowRamp = 0.15, kSaccade = 0.04;
   Expression e;
   for (const double n : track.nods) {
-    if (t >= n && t < n + kNod) e.nod = std::max(e.nod, kNodDepth * std::sin(3.14159265358979 * (t - n) / kNod));
+    if (t >= n && t < n + kNod)
+      e.nod = std::max(e.nod, kNodDepth * std::sin(3.14159265358979 * (t - n) / kNod));
   }
   for (const auto& [a, b] : track.brows_up) {
     if (t <= a || t >= b) continue;

@@ -76,18 +76,19 @@ struct SentenceEnd {
 // sentence ends, brows up through the last word of a question or an exclamation, and eye
 // saccades (mostly back to the camera) every 0.6-2.4 s. The same input gives the same track.
 struct ExpressionTrack {
-  std::vector<double> nods;                          // times a nod starts
-  std::vector<std::pair<double, double>> brows_up;   // spans with raised brows
+  std::vector<double> nods;                         // times a nod starts
+  std::vector<std::pair<double, double>> brows_up;  // spans with raised brows
   struct Saccade {
     double at = 0, x = 0, y = 0;  // gaze from `at` on, -1..1 of its range
   };
   std::vector<Saccade> saccades;
 };
-ExpressionTrack build_expressions(std::span<const SentenceEnd> sentences, double duration, std::uint32_t seed);
+ExpressionTrack build_expressions(std::span<const SentenceEnd> sentences, double duration,
+                                  std::uint32_t seed);
 
 struct Expression {
-  double nod = 0;             // extra head drop, in head heights (0..kNodDepth)
-  double brows = 0;           // 0 = rest, 1 = raised
+  double nod = 0;                 // extra head drop, in head heights (0..kNodDepth)
+  double brows = 0;               // 0 = rest, 1 = raised
   double gaze_x = 0, gaze_y = 0;  // -1..1 of the eyes' range
 };
 inline constexpr double kNodDepth = 0.022;

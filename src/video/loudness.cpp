@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <cstdio>
+#include <deque>
 #include <limits>
 
 namespace reelgen::video::detail {
@@ -60,12 +60,14 @@ void limit(std::vector<float>& x, int rate, double ceiling) {
 
 Loudness measure_loudness(std::span<const float> samples, int rate) {
   Loudness out{-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
-  ebur128_state* st = ebur128_init(1, static_cast<unsigned long>(rate), EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+  ebur128_state* st =
+      ebur128_init(1, static_cast<unsigned long>(rate), EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
   if (st == nullptr) return out;
   ebur128_add_frames_float(st, samples.data(), samples.size());
   double lufs = 0, peak = 0;
   if (ebur128_loudness_global(st, &lufs) == EBUR128_SUCCESS) out.integrated_lufs = lufs;
-  if (ebur128_true_peak(st, 0, &peak) == EBUR128_SUCCESS && peak > 0) out.true_peak_dbtp = gain_to_db(peak);
+  if (ebur128_true_peak(st, 0, &peak) == EBUR128_SUCCESS && peak > 0)
+    out.true_peak_dbtp = gain_to_db(peak);
   ebur128_destroy(&st);
   return out;
 }
@@ -75,7 +77,8 @@ void normalize_loudness(std::vector<float>& track, int rate, std::span<const std
   // Segments to one loudness first, by gain alone.
   for (std::size_t i = 0; starts.size() > 1 && i < starts.size(); ++i) {
     const std::size_t begin = std::min(starts[i], track.size());
-    const std::size_t end = i + 1 < starts.size() ? std::min(starts[i + 1], track.size()) : track.size();
+    const std::size_t end =
+        i + 1 < starts.size() ? std::min(starts[i + 1], track.size()) : track.size();
     if (end <= begin) continue;
     const std::span<float> part(track.data() + begin, end - begin);
     const double lufs = measure_loudness(part, rate).integrated_lufs;
@@ -102,7 +105,8 @@ void normalize_loudness(std::vector<float>& track, int rate, std::span<const std
     const double over = now.true_peak_dbtp - (target.true_peak_dbtp - target.codec_margin_db);
     if (std::abs(error) <= 0.15 && over <= 0) break;
     // LU gained per dB of gain: 1 without limiting, less with it; kept within (0.05, 1].
-    const double slope = std::clamp((now.integrated_lufs - last_lufs) / (gain_db - last_gain), 0.05, 1.0);
+    const double slope =
+        std::clamp((now.integrated_lufs - last_lufs) / (gain_db - last_gain), 0.05, 1.0);
     last_gain = gain_db;
     last_lufs = now.integrated_lufs;
     gain_db += error / slope;

@@ -40,8 +40,8 @@ namespace {
 
 using namespace detail;
 
-constexpr double kLeadIn = 0.3;   // silence before the first word, so players start cleanly
-constexpr double kTail = 0.6;     // the avatar settles before the end
+constexpr double kLeadIn = 0.3;  // silence before the first word, so players start cleanly
+constexpr double kTail = 0.6;    // the avatar settles before the end
 constexpr int kAudioRate = 48000;
 constexpr std::size_t kPoolFrames = 6;
 
@@ -57,16 +57,19 @@ class TempFiles {
   }
   std::filesystem::path make(const std::filesystem::path& final_path) {
     static std::atomic<unsigned> counter{0};
-    auto p = final_path.parent_path() /
-             ("." + final_path.filename().string() + ".partial-" + std::to_string(::getpid()) + "-" +
-              std::to_string(counter++));
+    auto p =
+        final_path.parent_path() / ("." + final_path.filename().string() + ".partial-" +
+                                    std::to_string(::getpid()) + "-" + std::to_string(counter++));
     paths_.push_back(p);
     return p;
   }
-  core::Result<void> commit(const std::filesystem::path& temp, const std::filesystem::path& final_path) {
+  core::Result<void> commit(const std::filesystem::path& temp,
+                            const std::filesystem::path& final_path) {
     std::error_code ec;
     std::filesystem::rename(temp, final_path, ec);
-    if (ec) return core::fail(core::ErrorCode::internal, "cannot move the video to " + final_path.string() + ": " + ec.message());
+    if (ec)
+      return core::fail(core::ErrorCode::internal,
+                        "cannot move the video to " + final_path.string() + ": " + ec.message());
     std::erase(paths_, temp);
     return {};
   }
@@ -91,7 +94,8 @@ core::Result<void> check_writable(const std::filesystem::path& out, TempFiles& t
   std::error_code ec;
   if (std::filesystem::is_directory(out, ec)) return invalid(out.string() + " is a directory");
   const auto dir = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
-  if (!std::filesystem::is_directory(dir, ec)) return invalid("directory " + dir.string() + " does not exist");
+  if (!std::filesystem::is_directory(dir, ec))
+    return invalid("directory " + dir.string() + " does not exist");
   const auto probe = temps.make(out);
   std::FILE* f = std::fopen(probe.c_str(), "wb");
   if (f == nullptr) return invalid("cannot write in " + dir.string());
@@ -160,21 +164,26 @@ const VoiceInfo* voice_of(const Scene& scene) {
   return voice;
 }
 
-PortraitBoxes boxes_of(const Scene& scene) { return {scene.mouth_box, scene.eyes_box, scene.face_box}; }
+PortraitBoxes boxes_of(const Scene& scene) {
+  return {scene.mouth_box, scene.eyes_box, scene.face_box};
+}
 
 // A drawn avatar stands as framing_for() composes it; a portrait photo covers the whole frame.
 core::Result<std::unique_ptr<Avatar>> make_avatar(const Scene& scene, FrameSize size) {
   if (scene.avatar_id == "portrait") {
-    return make_portrait_avatar(scene.portrait_path, boxes_of(scene), Rect{0, 0, size.width, size.height});
+    return make_portrait_avatar(scene.portrait_path, boxes_of(scene),
+                                Rect{0, 0, size.width, size.height});
   }
   const auto& styles = avatar_styles();
-  return make_vector_avatar(*std::find_if(styles.begin(), styles.end(),
-                                          [&](const AvatarStyle& s) { return s.id == scene.avatar_id; }),
-                            framing_for(size.width, size.height));
+  return make_vector_avatar(
+      *std::find_if(styles.begin(), styles.end(),
+                    [&](const AvatarStyle& s) { return s.id == scene.avatar_id; }),
+      framing_for(size.width, size.height));
 }
 
 // The faces of every scene's avatar together: the subtitle band stays clear of all of them.
-core::Result<Rect> faces_of(const RenderRequest& request, const std::vector<Scene>& scenes, FrameSize size) {
+core::Result<Rect> faces_of(const RenderRequest& request, const std::vector<Scene>& scenes,
+                            FrameSize size) {
   Rect all;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < scenes.size(); ++i) {
@@ -186,7 +195,8 @@ core::Result<Rect> faces_of(const RenderRequest& request, const std::vector<Scen
       all = f;
     } else {
       const int x0 = std::min(all.x, f.x), y0 = std::min(all.y, f.y);
-      all = {x0, y0, std::max(all.x + all.w, f.x + f.w) - x0, std::max(all.y + all.h, f.y + f.h) - y0};
+      all = {x0, y0, std::max(all.x + all.w, f.x + f.w) - x0,
+             std::max(all.y + all.h, f.y + f.h) - y0};
     }
   }
   return all;
@@ -258,15 +268,16 @@ core::Result<Stage> build_stage(const Scene& scene, FrameSize size, const Overla
   }
   Stage stage;
   stage.avatar = std::move(*avatar);
-  stage.compositor =
-      std::make_unique<Compositor>(size.width, size.height, base, *stage.avatar, overlays.subtitle_band);
+  stage.compositor = std::make_unique<Compositor>(size.width, size.height, base, *stage.avatar,
+                                                  overlays.subtitle_band);
   return stage;
 }
 
 // The later scenes' images are read before anything is encoded, so a bad one fails the render
 // at once instead of after minutes of drawing. Each distinct image is read once; the first
 // scene's were read when its stage was built.
-core::Result<void> check_scene_images(const RenderRequest& request, const std::vector<Scene>& scenes) {
+core::Result<void> check_scene_images(const RenderRequest& request,
+                                      const std::vector<Scene>& scenes) {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < scenes.size(); ++i) {
     const Scene& s = scenes[i];
@@ -282,8 +293,8 @@ core::Result<void> check_scene_images(const RenderRequest& request, const std::v
     if (s.avatar_id != "portrait") continue;
     std::string key = "portrait\n" + s.portrait_path;
     for (const auto& b : {s.mouth_box, s.eyes_box, s.face_box}) {
-      key += b ? "\n" + std::to_string(b->x) + "," + std::to_string(b->y) + "," + std::to_string(b->width) + "," +
-                     std::to_string(b->height)
+      key += b ? "\n" + std::to_string(b->x) + "," + std::to_string(b->y) + "," +
+                     std::to_string(b->width) + "," + std::to_string(b->height)
                : "\n-";
     }
     if (seen.insert(key).second && i > 0) {
@@ -295,14 +306,18 @@ core::Result<void> check_scene_images(const RenderRequest& request, const std::v
   return {};
 }
 
-core::Result<RenderSummary> render_checked(const RenderRequest& request, const std::filesystem::path& out,
-                                           const ProgressCallback& progress, const std::atomic<bool>* cancel) {
+core::Result<RenderSummary> render_checked(const RenderRequest& request,
+                                           const std::filesystem::path& out,
+                                           const ProgressCallback& progress,
+                                           const std::atomic<bool>* cancel) {
   const auto& clock = core::SystemClock::instance();
   const auto started = clock.now();
   auto report = [&progress](std::string_view stage, double percent) {
     if (progress) progress(stage, percent);
   };
-  auto cancelled = [cancel] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
+  auto cancelled = [cancel] {
+    return cancel != nullptr && cancel->load(std::memory_order_relaxed);
+  };
   auto cancel_error = [] { return core::fail(core::ErrorCode::unavailable, "render cancelled"); };
 
   if (auto v = validate(request); !v) return std::unexpected(v.error());
@@ -315,7 +330,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   std::vector<NarrationScene> speakers;
   std::string all_scripts;
   for (std::size_t i = 0; i < scenes.size(); ++i) {
-    speakers.push_back({scenes[i].script, voice_of(scenes[i]), scenes[i].language, prefix_of(request, i)});
+    speakers.push_back(
+        {scenes[i].script, voice_of(scenes[i]), scenes[i].language, prefix_of(request, i)});
     all_scripts += scenes[i].script;
   }
   NarrationOptions narration_options;
@@ -333,12 +349,14 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   // Timing of the whole video: whole frames, audio cut to the same length.
   const int fps = request.fps;
   const double speech_s = narration->duration;
-  const std::int64_t frames = static_cast<std::int64_t>(std::ceil((kLeadIn + speech_s + kTail) * fps));
+  const std::int64_t frames =
+      static_cast<std::int64_t>(std::ceil((kLeadIn + speech_s + kTail) * fps));
   const double duration = static_cast<double>(frames) / fps;
 
   std::vector<float> audio(static_cast<std::size_t>(std::llround(duration * kAudioRate)), 0.0f);
   const auto lead_samples = static_cast<std::size_t>(kLeadIn * kAudioRate);
-  std::copy_n(narration->audio.begin(), std::min(narration->audio.size(), audio.size() - lead_samples),
+  std::copy_n(narration->audio.begin(),
+              std::min(narration->audio.size(), audio.size() - lead_samples),
               audio.begin() + static_cast<std::ptrdiff_t>(lead_samples));
   narration->audio.clear();
   narration->audio.shrink_to_fit();
@@ -390,7 +408,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   overlays.hook = core::normalize_space(request.hook);
   if (!overlays.hook.empty()) overlays.hook_band = hook_band(size.width, size.height, *faces);
   overlays.draft = request.draft;
-  SubtitleRenderer subtitles(size.width, size.height, request.subtitles, *faces, overlays.hook_band);
+  SubtitleRenderer subtitles(size.width, size.height, request.subtitles, *faces,
+                             overlays.hook_band);
   overlays.subtitle_band = request.subtitles.enabled ? subtitles.band() : Rect{};
   auto stage = build_stage(scenes.front(), size, overlays);
   if (!stage) return std::unexpected(with_field_prefix(stage.error(), prefix_of(request, 0)));
@@ -449,7 +468,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
   const bool want_sidecars = request.write_sidecars;
   const auto thumb_path = std::filesystem::path(out).replace_extension(".jpg");
   const auto thumb_temp = temps.make(thumb_path);
-  const std::int64_t thumb_frame = std::min<std::int64_t>(frames - 1, static_cast<std::int64_t>(frames * 0.35));
+  const std::int64_t thumb_frame =
+      std::min<std::int64_t>(frames - 1, static_cast<std::int64_t>(frames * 0.35));
   std::optional<core::Error> draw_error;
 
   std::size_t cue = 0, scene = 0;
@@ -502,10 +522,13 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
     }
     const bool changed = cue_now != shown_cue || word_now != shown_word;
     if (changed) {
-      subtitle_surface = cue_now < 0 ? nullptr
-                                     : subtitles.render(words, cues[static_cast<std::size_t>(cue_now)],
-                                                        word_now < 0 ? std::nullopt
-                                                                     : std::optional<std::size_t>(static_cast<std::size_t>(word_now)));
+      subtitle_surface =
+          cue_now < 0
+              ? nullptr
+              : subtitles.render(
+                    words, cues[static_cast<std::size_t>(cue_now)],
+                    word_now < 0 ? std::nullopt
+                                 : std::optional<std::size_t>(static_cast<std::size_t>(word_now)));
       shown_cue = cue_now;
       shown_word = word_now;
     }
@@ -545,7 +568,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request, const s
     summary.thumbnail = thumb_path;
     const auto srt = std::filesystem::path(out).replace_extension(".srt");
     const auto vtt = std::filesystem::path(out).replace_extension(".vtt");
-    for (const auto& [path, text] : {std::pair{srt, to_srt(cues, words)}, std::pair{vtt, to_vtt(cues, words)}}) {
+    for (const auto& [path, text] :
+         {std::pair{srt, to_srt(cues, words)}, std::pair{vtt, to_vtt(cues, words)}}) {
       const auto temp = temps.make(path);
       if (auto r = write_text(temp, text); !r) return std::unexpected(r.error());
       if (auto r = temps.commit(temp, path); !r) return std::unexpected(r.error());

@@ -16,8 +16,8 @@ namespace {
 // the corners in. Blinks lower an eyelid of skin sampled just above each eye.
 class PortraitAvatar final : public Avatar {
  public:
-  PortraitAvatar(Image image, MouthBox mouth, std::optional<ImageBox> eyes_box, std::optional<ImageBox> face_box,
-                 Rect box)
+  PortraitAvatar(Image image, MouthBox mouth, std::optional<ImageBox> eyes_box,
+                 std::optional<ImageBox> face_box, Rect box)
       : box_(box) {
     const Placement at = cover(image, box.x, box.y, box.w, box.h);
     const double scale = at.scale, ox = at.x, oy = at.y;
@@ -34,9 +34,10 @@ class PortraitAvatar final : public Avatar {
     mh_ = mouth.height * scale;
     const double mouth_w = 2 * mw_;
     // The warped region: the mouth, the jaw below it down to the chin, a margin at the sides.
-    warp_ = intersect({static_cast<int>(mx_ - 1.25 * mouth_w), static_cast<int>(my_ - 0.45 * mouth_w),
-                       static_cast<int>(2.5 * mouth_w) + 2, static_cast<int>(1.6 * mouth_w) + 2},
-                      box);
+    warp_ =
+        intersect({static_cast<int>(mx_ - 1.25 * mouth_w), static_cast<int>(my_ - 0.45 * mouth_w),
+                   static_cast<int>(2.5 * mouth_w) + 2, static_cast<int>(1.6 * mouth_w) + 2},
+                  box);
     chin_ = my_ + 1.05 * mouth_w;
     // The eyes by the proportions of a frontal face around its mouth, and the face that captions
     // keep clear of: a photo's face usually fills the frame, so it is the part that must show,
@@ -56,24 +57,30 @@ class PortraitAvatar final : public Avatar {
     }
     ex_ = eyes_cx;
     const double face_top = eye_y_ - 0.55 * mouth_w, face_bottom = my_ + 0.5 * mouth_w;
-    face_ = intersect({static_cast<int>(mx_ - 1.5 * mouth_w), static_cast<int>(face_top),
-                       static_cast<int>(3 * mouth_w) + 1, static_cast<int>(face_bottom - face_top) + 1},
-                      box);
+    face_ =
+        intersect({static_cast<int>(mx_ - 1.5 * mouth_w), static_cast<int>(face_top),
+                   static_cast<int>(3 * mouth_w) + 1, static_cast<int>(face_bottom - face_top) + 1},
+                  box);
     if (face_box) {
-      face_ = intersect({static_cast<int>(ox + face_box->x * scale), static_cast<int>(oy + face_box->y * scale),
-                         static_cast<int>(face_box->width * scale) + 1, static_cast<int>(face_box->height * scale) + 1},
-                        box);
+      face_ = intersect(
+          {static_cast<int>(ox + face_box->x * scale), static_cast<int>(oy + face_box->y * scale),
+           static_cast<int>(face_box->width * scale) + 1,
+           static_cast<int>(face_box->height * scale) + 1},
+          box);
     }
-    const Rect eyes{static_cast<int>(ex_ - eye_dx_ - eye_rx_ * 1.3), static_cast<int>(eye_y_ - eye_ry_ * 1.6),
-                    static_cast<int>(2 * (eye_dx_ + eye_rx_ * 1.3)) + 2, static_cast<int>(eye_ry_ * 3.2) + 2};
+    const Rect eyes{
+        static_cast<int>(ex_ - eye_dx_ - eye_rx_ * 1.3), static_cast<int>(eye_y_ - eye_ry_ * 1.6),
+        static_cast<int>(2 * (eye_dx_ + eye_rx_ * 1.3)) + 2, static_cast<int>(eye_ry_ * 3.2) + 2};
     const int x0 = std::min(warp_.x, eyes.x), y0 = std::min(warp_.y, eyes.y);
     bounds_ = intersect({x0, y0, std::max(warp_.x + warp_.w, eyes.x + eyes.w) - x0,
                          std::max(warp_.y + warp_.h, eyes.y + eyes.h) - y0},
                         box);
     // Eyelids take the colour of the cheek below each eye: brows, lashes and glasses above it
     // are not skin.
-    for (int side : {-1, 1}) lid_[side > 0] = average(ex_ + side * eye_dx_, eye_y_ + eye_ry_ * 3.0, eye_rx_ * 0.5);
-    warped_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(1, warp_.w), std::max(1, warp_.h));
+    for (int side : {-1, 1})
+      lid_[side > 0] = average(ex_ + side * eye_dx_, eye_y_ + eye_ry_ * 3.0, eye_rx_ * 0.5);
+    warped_ =
+        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, std::max(1, warp_.w), std::max(1, warp_.h));
   }
   ~PortraitAvatar() override {
     cairo_surface_destroy(warped_);
@@ -119,8 +126,8 @@ class PortraitAvatar final : public Avatar {
   }
 
   void warp(const MouthShape& m) {
-    const double open = mh_ * 1.25 * m.open;        // how far the jaw drops at the mouth line
-    const double narrow = 1 - 0.35 * m.round;       // rounded shapes draw the corners in
+    const double open = mh_ * 1.25 * m.open;   // how far the jaw drops at the mouth line
+    const double narrow = 1 - 0.35 * m.round;  // rounded shapes draw the corners in
     const double half = mw_ * (0.55 + 0.45 * m.width) * narrow;  // half width of the opening
     const int stride = cairo_image_surface_get_stride(warped_);
     cairo_surface_flush(warped_);
@@ -136,7 +143,8 @@ class PortraitAvatar final : public Avatar {
         const double drop = open * side;
         if (y < my_) {
           // The upper lip and above pinch in a little with rounded shapes, otherwise stay.
-          const double pull = (1 - narrow) * side * std::clamp(1 - (my_ - y) / (mh_ * 1.5), 0.0, 1.0);
+          const double pull =
+              (1 - narrow) * side * std::clamp(1 - (my_ - y) / (mh_ * 1.5), 0.0, 1.0);
           sample(mx_ + (x - mx_) * (1 + pull), y, out);
           continue;
         }
@@ -149,7 +157,8 @@ class PortraitAvatar final : public Avatar {
         const double u = (x - mx_) / half;
         const double lens = std::max(0.0, 1 - u * u);
         if (sy < my_ && y < my_ + drop * lens + 0.5 && std::abs(u) < 1) {
-          const bool teeth = m.teeth > 0.05 && y < my_ + std::min(drop * lens * 0.45, mh_ * 0.35) * m.teeth;
+          const bool teeth =
+              m.teeth > 0.05 && y < my_ + std::min(drop * lens * 0.45, mh_ * 0.35) * m.teeth;
           out[0] = teeth ? 226 : 24;
           out[1] = teeth ? 232 : 14;
           out[2] = teeth ? 236 : 44;
@@ -178,8 +187,8 @@ class PortraitAvatar final : public Avatar {
       cairo_fill(cr);
       if (shut > 0.6) {
         cairo_move_to(cr, ex - eye_rx_ * 1.1, eye_y_ + eye_ry_ * 0.4);
-        cairo_curve_to(cr, ex - eye_rx_ * 0.4, eye_y_ + eye_ry_ * 1.0, ex + eye_rx_ * 0.4, eye_y_ + eye_ry_ * 1.0,
-                       ex + eye_rx_ * 1.1, eye_y_ + eye_ry_ * 0.4);
+        cairo_curve_to(cr, ex - eye_rx_ * 0.4, eye_y_ + eye_ry_ * 1.0, ex + eye_rx_ * 0.4,
+                       eye_y_ + eye_ry_ * 1.0, ex + eye_rx_ * 1.1, eye_y_ + eye_ry_ * 0.4);
         cairo_set_source_rgba(cr, lid.r * 0.45, lid.g * 0.4, lid.b * 0.4, 0.9);
         cairo_set_line_width(cr, std::max(1.5, eye_ry_ * 0.25));
         cairo_stroke(cr);
@@ -220,17 +229,22 @@ core::Result<std::unique_ptr<Avatar>> make_portrait_avatar(const std::filesystem
   auto image = load_image(photo, "portrait_path");
   if (!image) return std::unexpected(image.error());
   const int w = image->width, h = image->height;
-  for (const auto& [field, b] : {std::pair{"mouth_box", boxes.mouth}, {"eyes_box", boxes.eyes}, {"face_box", boxes.face}}) {
-    if (b && (b->width <= 0 || b->height <= 0 || b->x < 0 || b->y < 0 || b->x + b->width > w || b->y + b->height > h)) {
-      return std::unexpected(core::Error::invalid(
-          field, "inside_image",
-          std::string(field) + " must lie inside the " + std::to_string(w) + "x" + std::to_string(h) + " image"));
+  for (const auto& [field, b] :
+       {std::pair{"mouth_box", boxes.mouth}, {"eyes_box", boxes.eyes}, {"face_box", boxes.face}}) {
+    if (b && (b->width <= 0 || b->height <= 0 || b->x < 0 || b->y < 0 || b->x + b->width > w ||
+              b->y + b->height > h)) {
+      return std::unexpected(core::Error::invalid(field, "inside_image",
+                                                  std::string(field) + " must lie inside the " +
+                                                      std::to_string(w) + "x" + std::to_string(h) +
+                                                      " image"));
     }
   }
   // The rule for a cropped, frontal face filling the photo (a passport-style crop).
-  const MouthBox mouth = boxes.mouth.value_or(MouthBox{static_cast<int>(w * 0.37), static_cast<int>(h * 0.66),
-                                                       static_cast<int>(w * 0.26), static_cast<int>(h * 0.1)});
-  return std::unique_ptr<Avatar>(std::make_unique<PortraitAvatar>(std::move(*image), mouth, boxes.eyes, boxes.face, box));
+  const MouthBox mouth =
+      boxes.mouth.value_or(MouthBox{static_cast<int>(w * 0.37), static_cast<int>(h * 0.66),
+                                    static_cast<int>(w * 0.26), static_cast<int>(h * 0.1)});
+  return std::unique_ptr<Avatar>(
+      std::make_unique<PortraitAvatar>(std::move(*image), mouth, boxes.eyes, boxes.face, box));
 }
 
 }  // namespace reelgen::video::detail

@@ -56,11 +56,16 @@ std::string sample_sentence(const VoiceInfo& voice) {
     const char* text;
   };
   static constexpr Sample samples[] = {
-      {"es", "Hola, así sueno en tus vídeos."},          {"fr", "Bonjour, voici ma voix pour vos vidéos."},
-      {"de", "Hallo, so klinge ich in deinen Videos."},  {"it", "Ciao, ecco la mia voce per i tuoi video."},
-      {"pt", "Olá, esta é a minha voz nos seus vídeos."}, {"nl", "Hallo, zo klink ik in jouw video's."},
-      {"pl", "Cześć, tak brzmię w twoich filmach."},     {"sv", "Hej, så här låter jag i dina videor."},
-      {"tr", "Merhaba, videolarınızda sesim böyle."},    {"ru", "Привет, так звучит мой голос в ваших видео."},
+      {"es", "Hola, así sueno en tus vídeos."},
+      {"fr", "Bonjour, voici ma voix pour vos vidéos."},
+      {"de", "Hallo, so klinge ich in deinen Videos."},
+      {"it", "Ciao, ecco la mia voce per i tuoi video."},
+      {"pt", "Olá, esta é a minha voz nos seus vídeos."},
+      {"nl", "Hallo, zo klink ik in jouw video's."},
+      {"pl", "Cześć, tak brzmię w twoich filmach."},
+      {"sv", "Hej, så här låter jag i dina videor."},
+      {"tr", "Merhaba, videolarınızda sesim böyle."},
+      {"ru", "Привет, так звучит мой голос в ваших видео."},
       {"id", "Halo, beginilah suara saya di video Anda."},
   };
   for (const auto& s : samples) {
@@ -99,7 +104,8 @@ std::string to_wav(const std::vector<float>& samples, int rate) {
 
 core::Result<std::string> engine::voice_preview_wav(std::string_view id) {
   const VoiceInfo* voice = find_voice(id);
-  if (voice == nullptr) return core::fail(core::ErrorCode::not_found, "no voice " + std::string(id));
+  if (voice == nullptr)
+    return core::fail(core::ErrorCode::not_found, "no voice " + std::string(id));
   const auto tokens = detail::normalize_text(sample_sentence(*voice), voice->language);
   auto speech = detail::engine_for(*voice).synthesize(tokens, *voice, {});
   if (!speech) return std::unexpected(speech.error());

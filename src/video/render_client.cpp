@@ -256,7 +256,8 @@ core::Result<std::string> child_output(std::vector<std::string> args, std::strin
   }
   const int status = child->wait();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || output.empty()) {
-    return core::fail(ErrorCode::internal, describe_exit(status) + " without making the " + std::string(what));
+    return core::fail(ErrorCode::internal,
+                      describe_exit(status) + " without making the " + std::string(what));
   }
   return output;
 }
@@ -272,7 +273,8 @@ core::Result<std::string> avatar_preview_png(std::string_view id, int size) {
 }
 
 core::Result<std::string> voice_preview_wav(std::string_view id) {
-  if (find_voice(id) == nullptr) return core::fail(ErrorCode::not_found, "no voice " + std::string(id));
+  if (find_voice(id) == nullptr)
+    return core::fail(ErrorCode::not_found, "no voice " + std::string(id));
   return child_output({"voice-preview", std::string(id)}, "voice preview");
 }
 

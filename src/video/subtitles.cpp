@@ -23,7 +23,8 @@ std::string timestamp(double seconds, char separator) {
 
 std::size_t length(std::span<const TimedWord> words, std::size_t first, std::size_t last) {
   std::size_t n = 0;
-  for (std::size_t i = first; i < last; ++i) n += core::utf8_length(words[i].text) + (i > first ? 1 : 0);
+  for (std::size_t i = first; i < last; ++i)
+    n += core::utf8_length(words[i].text) + (i > first ? 1 : 0);
   return n;
 }
 
@@ -31,14 +32,17 @@ std::size_t length(std::span<const TimedWord> words, std::size_t first, std::siz
 // line holds them, else the break that makes the longer of two lines shortest. nullopt when
 // they do not fit (a single word longer than a line still fits, alone).
 std::optional<std::vector<std::size_t>> wrap(std::span<const TimedWord> words, std::size_t first,
-                                             std::size_t last, std::size_t max_chars, int max_lines) {
-  if (length(words, first, last) <= max_chars || last - first == 1) return std::vector<std::size_t>{};
+                                             std::size_t last, std::size_t max_chars,
+                                             int max_lines) {
+  if (length(words, first, last) <= max_chars || last - first == 1)
+    return std::vector<std::size_t>{};
   if (max_lines < 2) return std::nullopt;
   std::optional<std::size_t> best;
   std::size_t best_longest = 0;
   for (std::size_t b = first + 1; b < last; ++b) {
     const std::size_t top = length(words, first, b), bottom = length(words, b, last);
-    const bool fits = (top <= max_chars || b - first == 1) && (bottom <= max_chars || last - b == 1);
+    const bool fits =
+        (top <= max_chars || b - first == 1) && (bottom <= max_chars || last - b == 1);
     if (fits && (!best || std::max(top, bottom) < best_longest)) {
       best = b;
       best_longest = std::max(top, bottom);
@@ -49,8 +53,8 @@ std::optional<std::vector<std::size_t>> wrap(std::span<const TimedWord> words, s
 }
 
 // Words [first, last) cut into k pieces of about equal length, each of at least min_words.
-std::vector<std::size_t> balanced_cuts(std::span<const TimedWord> words, std::size_t first, std::size_t last,
-                                       std::size_t k, std::size_t min_words) {
+std::vector<std::size_t> balanced_cuts(std::span<const TimedWord> words, std::size_t first,
+                                       std::size_t last, std::size_t k, std::size_t min_words) {
   std::vector<std::size_t> cuts;
   const double total = static_cast<double>(length(words, first, last));
   std::size_t at = first;
@@ -113,7 +117,9 @@ std::vector<Cue> build_cues(std::span<const TimedWord> words, const CueOptions& 
       for (std::size_t p = 0; p < k && fits; ++p) {
         const std::size_t first = p == 0 ? a : cuts[p - 1], last = p + 1 < k ? cuts[p] : b;
         auto breaks = wrap(words, first, last, options.max_line_chars, options.max_lines);
-        fits = breaks.has_value() && (last - first == 1 || words[last - 1].end - words[first].start <= options.max_duration);
+        fits =
+            breaks.has_value() &&
+            (last - first == 1 || words[last - 1].end - words[first].start <= options.max_duration);
         if (!fits) break;
         Cue cue;
         cue.first = first;
@@ -175,8 +181,8 @@ Rect caption_safe_zone(int frame_width, int frame_height) {
           static_cast<int>(0.9 * h)};
 }
 
-Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height,
-                   Rect hook) {
+Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face,
+                   int band_height, Rect hook) {
   Rect safe = caption_safe_zone(frame_width, frame_height);
   if (!hook.empty()) {
     const int below_hook = hook.y + hook.h + std::max(4, frame_height / 100);
@@ -194,7 +200,8 @@ Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position,
     // above the face, or if that does not fit either, to the foot of the safe zone rather than
     // under the platform's overlay.
     if (safe_bottom - below_face < band_height * 3 / 5) {
-      return above_face - band_height >= safe.y ? above_face - band_height : safe_bottom - band_height;
+      return above_face - band_height >= safe.y ? above_face - band_height
+                                                : safe_bottom - band_height;
     }
     band.h = std::clamp(safe_bottom - below_face, band_height * 3 / 5, band_height);
     return at_foot ? std::max(below_face, safe_bottom - band.h) : below_face;
@@ -227,7 +234,8 @@ namespace {
 std::string hex(const Rgb& c) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "#%02X%02X%02X", static_cast<unsigned>(std::lround(c.r * 255)),
-                static_cast<unsigned>(std::lround(c.g * 255)), static_cast<unsigned>(std::lround(c.b * 255)));
+                static_cast<unsigned>(std::lround(c.g * 255)),
+                static_cast<unsigned>(std::lround(c.b * 255)));
   return buf;
 }
 
@@ -245,7 +253,8 @@ void rounded_rectangle(cairo_t* cr, double x, double y, double w, double h, doub
 
 Rect hook_band(int frame_width, int frame_height, Rect face) {
   const Rect safe = caption_safe_zone(frame_width, frame_height);
-  const double font = std::min(frame_width, frame_height) * (frame_width == frame_height ? 0.048 : 0.055);
+  const double font =
+      std::min(frame_width, frame_height) * (frame_width == frame_height ? 0.048 : 0.055);
   const int gap = std::max(4, frame_height / 100);
   Rect band{safe.x, safe.y, safe.w, static_cast<int>(std::ceil(font * (2 * 1.3 + 0.8))) & ~1};
   if (frame_width > frame_height && !face.empty() && face.x - gap - safe.x >= frame_width / 4) {
@@ -276,8 +285,8 @@ void draw_hook(cairo_t* cr, Rect band, const std::string& hook) {
   PangoRectangle ink, logical;
   pango_layout_get_pixel_extents(layout, &ink, &logical);
   const double x = band.x + 2 * pad, y = band.y + (band.h - logical.height) / 2.0;
-  rounded_rectangle(cr, x + logical.x - 1.5 * pad, y + logical.y - pad * 0.7, logical.width + 3 * pad,
-                    logical.height + 1.4 * pad, size * 0.35);
+  rounded_rectangle(cr, x + logical.x - 1.5 * pad, y + logical.y - pad * 0.7,
+                    logical.width + 3 * pad, logical.height + 1.4 * pad, size * 0.35);
   cairo_set_source_rgba(cr, 0, 0, 0, 0.55);
   cairo_fill(cr);
   cairo_move_to(cr, x, y);
@@ -286,8 +295,8 @@ void draw_hook(cairo_t* cr, Rect band, const std::string& hook) {
   g_object_unref(layout);
 }
 
-SubtitleRenderer::SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face,
-                                   Rect hook)
+SubtitleRenderer::SubtitleRenderer(int frame_width, int frame_height,
+                                   const SubtitleOptions& options, Rect face, Rect hook)
     : options_(options), face_(face) {
   const int short_side = std::min(frame_width, frame_height);
   font_px_ = short_side * (frame_height > frame_width ? 0.064 : 0.058);
@@ -295,7 +304,8 @@ SubtitleRenderer::SubtitleRenderer(int frame_width, int frame_height, const Subt
   band_ = subtitle_band(frame_width, frame_height, options.position, face, h, hook);
   font_px_ *= static_cast<double>(band_.h) / h;  // a band squeezed under the face has smaller text
   // DejaVu Sans Bold averages about 0.62 em per character.
-  line_chars_ = std::max<std::size_t>(8, static_cast<std::size_t>((band_.w - font_px_) / (font_px_ * 0.62)));
+  line_chars_ =
+      std::max<std::size_t>(8, static_cast<std::size_t>((band_.w - font_px_) / (font_px_ * 0.62)));
   surface_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, band_.w, band_.h);
   cr_ = cairo_create(surface_);
   layout_ = pango_cairo_create_layout(cr_);
@@ -315,7 +325,9 @@ SubtitleRenderer::~SubtitleRenderer() {
 }
 
 double relative_luminance(const Rgb& c) {
-  auto linear = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+  auto linear = [](double v) {
+    return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+  };
   return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
 }
 
@@ -329,17 +341,22 @@ void SubtitleRenderer::choose_highlight(cairo_surface_t* base) {
   // face (a little off the middle, clear of ties and zips).
   const int stride = cairo_image_surface_get_stride(base);
   const unsigned char* data = cairo_image_surface_get_data(base);
-  const int width = cairo_image_surface_get_width(base), height = cairo_image_surface_get_height(base);
+  const int width = cairo_image_surface_get_width(base),
+            height = cairo_image_surface_get_height(base);
   auto at = [&](int x, int y) {
-    const unsigned char* p = data + std::clamp(y, 0, height - 1) * stride + std::clamp(x, 0, width - 1) * 4;
+    const unsigned char* p =
+        data + std::clamp(y, 0, height - 1) * stride + std::clamp(x, 0, width - 1) * 4;
     return Rgb{p[2] / 255.0, p[1] / 255.0, p[0] / 255.0};
   };
   const int below_face = face_.empty() ? width / 2 : face_.x + face_.w / 2;
   const Rgb shades[] = {at(2, 2), at(width - 3, 2), at(below_face + width / 12, height - 4)};
   // Bright yellow, mint, pink, violet and white: a pill stands out from one of them on any
   // background and outfit.
-  static constexpr Rgb palette[] = {{1.0, 0.83, 0.0}, {0.15, 0.88, 0.76}, {1.0, 0.36, 0.66},
-                                    {0.416, 0.298, 0.961}, {1.0, 1.0, 1.0}};
+  static constexpr Rgb palette[] = {{1.0, 0.83, 0.0},
+                                    {0.15, 0.88, 0.76},
+                                    {1.0, 0.36, 0.66},
+                                    {0.416, 0.298, 0.961},
+                                    {1.0, 1.0, 1.0}};
   double best = -1;
   for (const Rgb& c : palette) {
     double worst = 1e9;
@@ -352,7 +369,6 @@ void SubtitleRenderer::choose_highlight(cairo_surface_t* base) {
   const Rgb black{0.07, 0.07, 0.07}, white{1, 1, 1};
   pill_text_ = contrast_ratio(pill_, black) >= contrast_ratio(pill_, white) ? black : white;
 }
-
 
 cairo_surface_t* SubtitleRenderer::render(std::span<const TimedWord> words, const Cue& cue,
                                           std::optional<std::size_t> current) {
@@ -381,7 +397,8 @@ cairo_surface_t* SubtitleRenderer::render(std::span<const TimedWord> words, cons
   }
   pango_layout_set_markup(layout_, markup.c_str(), -1);
   // Long words can still wrap into a third line: shrink until two fit.
-  PangoFontDescription* font = pango_font_description_copy(pango_layout_get_font_description(layout_));
+  PangoFontDescription* font =
+      pango_font_description_copy(pango_layout_get_font_description(layout_));
   double size = font_px_;
   pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
   pango_layout_set_font_description(layout_, font);
@@ -423,11 +440,13 @@ cairo_surface_t* SubtitleRenderer::render(std::span<const TimedWord> words, cons
     const int last_char = static_cast<int>(g_utf8_prev_char(text + word_end) - text);
     pango_layout_index_to_pos(layout_, last_char, &last);
     const double left = x + std::min(first.x, last.x) / static_cast<double>(PANGO_SCALE);
-    const double right = x + std::max(first.x + first.width, last.x + last.width) / static_cast<double>(PANGO_SCALE);
+    const double right =
+        x + std::max(first.x + first.width, last.x + last.width) / static_cast<double>(PANGO_SCALE);
     const double top = y + first.y / static_cast<double>(PANGO_SCALE);
     const double height = first.height / static_cast<double>(PANGO_SCALE);
     const double pad = size * 0.14;
-    rounded_rectangle(cr_, left - pad, top + height * 0.06, right - left + 2 * pad, height * 0.92, size * 0.22);
+    rounded_rectangle(cr_, left - pad, top + height * 0.06, right - left + 2 * pad, height * 0.92,
+                      size * 0.22);
     cairo_set_source_rgb(cr_, pill_.r, pill_.g, pill_.b);
     cairo_fill(cr_);
   }

@@ -61,8 +61,8 @@ Rect caption_safe_zone(int frame_width, int frame_height);
 // not fit (a face filling the frame) it goes above the face, and failing that the safe zone
 // wins: the band sits at its foot.
 // hook, when not empty, is taken as well: the band stays below it.
-Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face, int band_height,
-                   Rect hook = {});
+Rect subtitle_band(int frame_width, int frame_height, SubtitlePosition position, Rect face,
+                   int band_height, Rect hook = {});
 
 // Where the hook line goes: the top of the safe zone (in 16:9 beside the face), two lines of
 // text high, clear of the face.
@@ -75,7 +75,8 @@ class SubtitleRenderer {
  public:
   // face: the avatar's face_box(), which the band keeps clear of; hook: the hook_band() when
   // there is a hook line, which the band stays below.
-  SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face, Rect hook = {});
+  SubtitleRenderer(int frame_width, int frame_height, const SubtitleOptions& options, Rect face,
+                   Rect hook = {});
   ~SubtitleRenderer();
   SubtitleRenderer(const SubtitleRenderer&) = delete;
   SubtitleRenderer& operator=(const SubtitleRenderer&) = delete;

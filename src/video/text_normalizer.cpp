@@ -9,21 +9,33 @@ namespace reelgen::video::detail {
 namespace {
 
 constexpr std::array<std::string_view, 20> kOnes = {
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen"};
-constexpr std::array<std::string_view, 10> kTens = {"",      "",      "twenty",  "thirty", "forty",
-                                                    "fifty", "sixty", "seventy", "eighty", "ninety"};
+    "zero",     "one",     "two",     "three",     "four",     "five",    "six",
+    "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",  "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+constexpr std::array<std::string_view, 10> kTens = {
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
 
 struct Abbreviation {
   std::string_view written, spoken;
 };
 // Lower-case keys; matched with their trailing period.
 constexpr std::array<Abbreviation, 16> kAbbreviations = {{
-    {"dr.", "doctor"}, {"mr.", "mister"}, {"mrs.", "missus"}, {"ms.", "miz"},
-    {"st.", "street"}, {"jr.", "junior"}, {"sr.", "senior"}, {"vs.", "versus"},
-    {"etc.", "et cetera"}, {"e.g.", "for example"}, {"i.e.", "that is"}, {"approx.", "approximately"},
-    {"no.", "number"}, {"min.", "minutes"}, {"km", "kilometers"}, {"kg", "kilograms"},
+    {"dr.", "doctor"},
+    {"mr.", "mister"},
+    {"mrs.", "missus"},
+    {"ms.", "miz"},
+    {"st.", "street"},
+    {"jr.", "junior"},
+    {"sr.", "senior"},
+    {"vs.", "versus"},
+    {"etc.", "et cetera"},
+    {"e.g.", "for example"},
+    {"i.e.", "that is"},
+    {"approx.", "approximately"},
+    {"no.", "number"},
+    {"min.", "minutes"},
+    {"km", "kilometers"},
+    {"kg", "kilograms"},
 }};
 
 std::string below_thousand(unsigned n) {
@@ -121,7 +133,9 @@ std::string speak_english(std::string_view core) {
     const char c = core[i];
     if (std::isdigit(static_cast<unsigned char>(c))) {
       std::size_t j = i;
-      while (j < core.size() && (std::isdigit(static_cast<unsigned char>(core[j])) || core[j] == ',')) ++j;
+      while (j < core.size() &&
+             (std::isdigit(static_cast<unsigned char>(core[j])) || core[j] == ','))
+        ++j;
       std::string digits;
       for (std::size_t k = i; k < j; ++k) {
         if (core[k] != ',') digits += core[k];
@@ -140,7 +154,8 @@ std::string speak_english(std::string_view core) {
           words = number_to_words(n);
         }
       }
-      if (j + 1 < core.size() && core[j] == '.' && std::isdigit(static_cast<unsigned char>(core[j + 1]))) {
+      if (j + 1 < core.size() && core[j] == '.' &&
+          std::isdigit(static_cast<unsigned char>(core[j + 1]))) {
         words += " point";
         ++j;
         while (j < core.size() && std::isdigit(static_cast<unsigned char>(core[j]))) {
@@ -221,7 +236,8 @@ std::vector<Token> normalize_text(std::string_view script, std::string_view lang
     while (a < b && std::ispunct(static_cast<unsigned char>(word[a])) && word[a] != '$' &&
            word[a] != '#')
       ++a;
-    while (b > a && (std::ispunct(static_cast<unsigned char>(word[b - 1])) && word[b - 1] != '%')) --b;
+    while (b > a && (std::ispunct(static_cast<unsigned char>(word[b - 1])) && word[b - 1] != '%'))
+      --b;
     std::string core_text = strip_pictographs(word.substr(a, b - a));
     std::string trail = std::string(word.substr(b));
     // Abbreviations keep their period as part of the word.

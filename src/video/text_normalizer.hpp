@@ -9,8 +9,8 @@
 namespace reelgen::video::detail {
 
 struct Token {
-  std::string display;  // as written, for subtitles ("23", "Dr.", "🚀")
-  std::string spoken;   // what the engine reads ("twenty three", "doctor"); empty = silent
+  std::string display;        // as written, for subtitles ("23", "Dr.", "🚀")
+  std::string spoken;         // what the engine reads ("twenty three", "doctor"); empty = silent
   bool sentence_end = false;  // ends with . ! ? (a natural place to start a new cue)
 };
 

@@ -23,7 +23,8 @@ core::Result<void> write_jpeg(cairo_surface_t* surface, const std::filesystem::p
   ctx->pix_fmt = AV_PIX_FMT_YUVJ420P;
   ctx->flags |= AV_CODEC_FLAG_QSCALE;
   ctx->global_quality = FF_QP2LAMBDA * 3;
-  if (avcodec_open2(ctx.get(), codec, nullptr) < 0) return core::fail(core::ErrorCode::internal, "cannot open the JPEG encoder");
+  if (avcodec_open2(ctx.get(), codec, nullptr) < 0)
+    return core::fail(core::ErrorCode::internal, "cannot open the JPEG encoder");
   AVFrame* frame = av_frame_alloc();
   frame->format = AV_PIX_FMT_YUVJ420P;
   frame->width = w;
@@ -45,7 +46,8 @@ core::Result<void> write_jpeg(cairo_surface_t* surface, const std::filesystem::p
   } else if (FILE* f = std::fopen(path.c_str(), "wb")) {
     const bool ok = std::fwrite(packet->data, 1, static_cast<std::size_t>(packet->size), f) ==
                     static_cast<std::size_t>(packet->size);
-    if (std::fclose(f) != 0 || !ok) result = core::fail(core::ErrorCode::internal, "cannot write " + path.string());
+    if (std::fclose(f) != 0 || !ok)
+      result = core::fail(core::ErrorCode::internal, "cannot write " + path.string());
   } else {
     result = core::fail(core::ErrorCode::internal, "cannot write " + path.string());
   }

@@ -6,9 +6,12 @@ namespace reelgen::video::detail {
 
 TtsEngine& engine_for(const VoiceInfo& voice) {
   switch (voice.engine) {
-    case TtsEngineKind::rhvoice: return rhvoice_engine();
-    case TtsEngineKind::flite: return flite_engine();
-    case TtsEngineKind::espeak: return espeak_engine();
+    case TtsEngineKind::rhvoice:
+      return rhvoice_engine();
+    case TtsEngineKind::flite:
+      return flite_engine();
+    case TtsEngineKind::espeak:
+      return espeak_engine();
   }
   return espeak_engine();
 }

@@ -20,8 +20,8 @@ struct WordTiming {
 struct Speech {
   std::vector<std::int16_t> samples;  // mono
   int sample_rate = 0;
-  std::vector<Phone> phones;          // ordered, with visemes
-  std::vector<WordTiming> tokens;     // one per input token
+  std::vector<Phone> phones;       // ordered, with visemes
+  std::vector<WordTiming> tokens;  // one per input token
   double duration() const {
     return sample_rate ? static_cast<double>(samples.size()) / sample_rate : 0;
   }

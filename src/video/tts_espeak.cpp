@@ -29,13 +29,15 @@ int on_synth(short* wav, int count, espeak_EVENT* events) {
   if (events == nullptr) return 0;
   auto* capture = static_cast<Capture*>(events->user_data);
   if (capture == nullptr) return 0;
-  if (wav != nullptr && count > 0) capture->samples.insert(capture->samples.end(), wav, wav + count);
+  if (wav != nullptr && count > 0)
+    capture->samples.insert(capture->samples.end(), wav, wav + count);
   for (espeak_EVENT* e = events; e->type != espeakEVENT_LIST_TERMINATED; ++e) {
-    if (e->type == espeakEVENT_WORD || e->type == espeakEVENT_PHONEME || e->type == espeakEVENT_END ||
-        e->type == espeakEVENT_MSG_TERMINATED) {
+    if (e->type == espeakEVENT_WORD || e->type == espeakEVENT_PHONEME ||
+        e->type == espeakEVENT_END || e->type == espeakEVENT_MSG_TERMINATED) {
       std::string phoneme;
       if (e->type == espeakEVENT_PHONEME) phoneme.assign(e->id.string, strnlen(e->id.string, 8));
-      capture->events.push_back({e->type, e->text_position, e->length, e->audio_position, std::move(phoneme)});
+      capture->events.push_back(
+          {e->type, e->text_position, e->length, e->audio_position, std::move(phoneme)});
     }
   }
   return 0;
@@ -54,15 +56,17 @@ class EspeakEngine final : public TtsEngine {
     // espeak-ng keeps all of its state in globals.
     std::lock_guard lock(mutex_);
     if (sample_rate_ == 0) {
-      const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 200, nullptr,
-                                         espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_PHONEME_IPA |
-                                             espeakINITIALIZE_DONT_EXIT);
+      const int rate =
+          espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 200, nullptr,
+                            espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_PHONEME_IPA |
+                                espeakINITIALIZE_DONT_EXIT);
       if (rate <= 0) return core::fail(core::ErrorCode::internal, "espeak-ng data not found");
       sample_rate_ = rate;
       espeak_SetSynthCallback(on_synth);
     }
     if (espeak_SetVoiceByName(voice.engine_voice.c_str()) != EE_OK) {
-      return core::fail(core::ErrorCode::internal, "espeak-ng voice " + voice.engine_voice + " is missing");
+      return core::fail(core::ErrorCode::internal,
+                        "espeak-ng voice " + voice.engine_voice + " is missing");
     }
     espeak_SetParameter(espeakRATE, std::clamp(static_cast<int>(175 * params.speed), 80, 450), 0);
     espeak_SetParameter(espeakPITCH, std::clamp(static_cast<int>(50 * params.pitch), 0, 100), 0);
@@ -89,7 +93,8 @@ class EspeakEngine final : public TtsEngine {
     Capture capture;
     const espeak_ERROR err = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
                                           espeakCHARS_UTF8, nullptr, &capture);
-    if (err != EE_OK) return core::fail(core::ErrorCode::internal, "espeak-ng could not synthesize the script");
+    if (err != EE_OK)
+      return core::fail(core::ErrorCode::internal, "espeak-ng could not synthesize the script");
     speech.samples = std::move(capture.samples);
     const double total = speech.duration();
 
@@ -104,8 +109,10 @@ class EspeakEngine final : public TtsEngine {
         if (e.length <= 0) continue;
         const auto offset = static_cast<std::size_t>(std::max(e.text_position - 1, 0));
         auto it = std::upper_bound(word_offset.begin(), word_offset.end(), offset);
-        const std::size_t word = it == word_offset.begin() ? 0 : static_cast<std::size_t>(it - word_offset.begin()) - 1;
-        const auto token = static_cast<std::ptrdiff_t>(word_token[std::min(word, word_token.size() - 1)]);
+        const std::size_t word =
+            it == word_offset.begin() ? 0 : static_cast<std::size_t>(it - word_offset.begin()) - 1;
+        const auto token =
+            static_cast<std::ptrdiff_t>(word_token[std::min(word, word_token.size() - 1)]);
         if (token < current) continue;
         current = token;
         auto& t = speech.tokens[static_cast<std::size_t>(current)];

@@ -1,5 +1,5 @@
-// flite: the English voices kal (kal16, 16 kHz), slt, rms and awb, with segment (phone) timings from the
-// utterance's Segment relation.
+// flite: the English voices kal (kal16, 16 kHz), slt, rms and awb, with segment (phone) timings
+// from the utterance's Segment relation.
 
 #include <flite.h>
 
@@ -27,7 +27,8 @@ class FliteEngine final : public TtsEngine {
     std::lock_guard lock(mutex_);
     cst_voice* v = load(voice.engine_voice);
     if (v == nullptr) {
-      return core::fail(core::ErrorCode::internal, "flite voice " + voice.engine_voice + " is missing");
+      return core::fail(core::ErrorCode::internal,
+                        "flite voice " + voice.engine_voice + " is missing");
     }
     std::vector<std::size_t> word_token;
     const std::string text = spoken_text(tokens, word_token);
@@ -37,11 +38,13 @@ class FliteEngine final : public TtsEngine {
 
     const float base_f0 = flite_get_param_float(v->features, "int_f0_target_mean", 100.0f);
     flite_feat_set_float(v->features, "duration_stretch", static_cast<float>(1.0 / params.speed));
-    flite_feat_set_float(v->features, "int_f0_target_mean", static_cast<float>(base_f0 * params.pitch));
+    flite_feat_set_float(v->features, "int_f0_target_mean",
+                         static_cast<float>(base_f0 * params.pitch));
     cst_utterance* utt = flite_synth_text(text.c_str(), v);
     flite_feat_set_float(v->features, "duration_stretch", 1.0f);
     flite_feat_set_float(v->features, "int_f0_target_mean", base_f0);
-    if (utt == nullptr) return core::fail(core::ErrorCode::internal, "flite could not synthesize the script");
+    if (utt == nullptr)
+      return core::fail(core::ErrorCode::internal, "flite could not synthesize the script");
 
     const cst_wave* wave = utt_wave(utt);
     if (wave == nullptr || cst_wave_num_channels(wave) != 1) {
@@ -49,17 +52,20 @@ class FliteEngine final : public TtsEngine {
       return core::fail(core::ErrorCode::internal, "flite produced no audio");
     }
     speech.sample_rate = cst_wave_sample_rate(wave);
-    speech.samples.assign(cst_wave_samples(wave), cst_wave_samples(wave) + cst_wave_num_samples(wave));
+    speech.samples.assign(cst_wave_samples(wave),
+                          cst_wave_samples(wave) + cst_wave_num_samples(wave));
 
     // flite's Token items are our whitespace-separated spoken words, in order.
     std::unordered_map<const cst_item*, std::size_t> token_index;
     std::size_t k = 0;
-    for (const cst_item* t = relation_head(utt_relation(utt, "Token")); t != nullptr; t = item_next(t)) {
+    for (const cst_item* t = relation_head(utt_relation(utt, "Token")); t != nullptr;
+         t = item_next(t)) {
       if (k < word_token.size()) token_index[t] = word_token[k];
       ++k;
     }
     double previous_end = 0;
-    for (const cst_item* s = relation_head(utt_relation(utt, "Segment")); s != nullptr; s = item_next(s)) {
+    for (const cst_item* s = relation_head(utt_relation(utt, "Segment")); s != nullptr;
+         s = item_next(s)) {
       const double end = item_feat_float(s, "end");
       const std::string name = item_name(s);
       speech.phones.push_back({previous_end, end, viseme_for_arpabet(name)});

@@ -66,8 +66,10 @@ struct Energy {
   // when onset (a word starts as the sound rises), the first when offset.
   double quietest(double from, double to, bool onset) const {
     if (frames.empty()) return from;
-    const auto a = static_cast<std::size_t>(std::clamp(from / frame_seconds, 0.0, frames.size() - 1.0));
-    const auto b = static_cast<std::size_t>(std::clamp(to / frame_seconds, 0.0, frames.size() - 1.0));
+    const auto a =
+        static_cast<std::size_t>(std::clamp(from / frame_seconds, 0.0, frames.size() - 1.0));
+    const auto b =
+        static_cast<std::size_t>(std::clamp(to / frame_seconds, 0.0, frames.size() - 1.0));
     if (b <= a) return from;
     const double low = *std::min_element(frames.begin() + static_cast<std::ptrdiff_t>(a),
                                          frames.begin() + static_cast<std::ptrdiff_t>(b) + 1);
@@ -130,7 +132,8 @@ class RhvoiceEngine final : public TtsEngine {
         init.callbacks.word_ends = on_word_end;
         engine_ = RHVoice_new_tts_engine(&init);
         if (engine_ == nullptr) {
-          return core::fail(core::ErrorCode::internal, std::string("RHVoice data not found in ") + kDataPath);
+          return core::fail(core::ErrorCode::internal,
+                            std::string("RHVoice data not found in ") + kDataPath);
         }
       }
       RHVoice_synth_params synth{};
@@ -138,10 +141,12 @@ class RhvoiceEngine final : public TtsEngine {
       synth.relative_rate = params.speed;
       synth.relative_pitch = params.pitch;
       synth.relative_volume = 1;
-      RHVoice_message message = RHVoice_new_message(engine_, text.c_str(), static_cast<unsigned>(text.size()),
-                                                    RHVoice_message_text, &synth, &capture);
+      RHVoice_message message =
+          RHVoice_new_message(engine_, text.c_str(), static_cast<unsigned>(text.size()),
+                              RHVoice_message_text, &synth, &capture);
       if (message == nullptr) {
-        return core::fail(core::ErrorCode::internal, "RHVoice voice " + voice.engine_voice + " is missing");
+        return core::fail(core::ErrorCode::internal,
+                          "RHVoice voice " + voice.engine_voice + " is missing");
       }
       const int ok = RHVoice_speak(message);
       RHVoice_delete_message(message);
@@ -165,7 +170,8 @@ class RhvoiceEngine final : public TtsEngine {
     std::size_t current = 0;
     for (const auto& e : capture.events) {
       auto it = std::upper_bound(word_offset.begin(), word_offset.end(), e.position);
-      const std::size_t w = it == word_offset.begin() ? 0 : static_cast<std::size_t>(it - word_offset.begin()) - 1;
+      const std::size_t w =
+          it == word_offset.begin() ? 0 : static_cast<std::size_t>(it - word_offset.begin()) - 1;
       if (w < current) continue;  // words are spoken in order
       current = w;
       const double at = static_cast<double>(e.sample) / speech.sample_rate;
@@ -176,7 +182,8 @@ class RhvoiceEngine final : public TtsEngine {
     }
     // A word ends where the next begins when RHVoice put no silence between them.
     for (std::size_t w = 0; w + 1 < words.size(); ++w) {
-      if (words[w].start >= 0 && words[w + 1].start >= 0) words[w].end = std::min(words[w].end, words[w + 1].start);
+      if (words[w].start >= 0 && words[w + 1].start >= 0)
+        words[w].end = std::min(words[w].end, words[w + 1].start);
       if (words[w].start >= 0 && words[w].end < words[w].start) words[w].end = words[w].start;
     }
     for (std::size_t w = 0; w < words.size(); ++w) {
@@ -191,8 +198,8 @@ class RhvoiceEngine final : public TtsEngine {
 
  private:
   // espeak-ng's phones for the same tokens, fitted to RHVoice's word times.
-  static std::vector<Phone> phones_for(const std::vector<Token>& tokens, const std::vector<WordTiming>& times,
-                                       double total) {
+  static std::vector<Phone> phones_for(const std::vector<Token>& tokens,
+                                       const std::vector<WordTiming>& times, double total) {
     static const VoiceInfo phonemizer{"en-us", "", "en", "male", TtsEngineKind::espeak, "en-us"};
     // Only the phones' order and relative lengths matter, so espeak-ng speaks as fast as it can
     // (about 2.5 times faster to synthesize); the warp stretches them to RHVoice's words.

@@ -17,9 +17,9 @@
 namespace reelgen::video {
 
 enum class Aspect { landscape, portrait, square };  // 16:9, 9:16 (Reels), 1:1
-enum class Resolution { p360, p720, p1080 };         // the short side in pixels
-enum class Quality { low, medium, high };            // encoder preset/CRF, see docs/video.md
-enum class Format { mp4, webm };                     // H.264 + AAC, or VP9 + Opus
+enum class Resolution { p360, p720, p1080 };        // the short side in pixels
+enum class Quality { low, medium, high };           // encoder preset/CRF, see docs/video.md
+enum class Format { mp4, webm };                    // H.264 + AAC, or VP9 + Opus
 enum class SubtitlePosition { top, center, bottom };
 enum class SubtitleStyle { outline, box };
 
@@ -66,33 +66,33 @@ struct Scene {
 struct RenderRequest {
   // script, avatar_id, voice_id, language, background, portrait_path and mouth_box describe a
   // single scene; they are ignored when scenes is not empty.
-  std::string script;                 // 1..kMaxScriptChars code points, pause marks included
-  std::string avatar_id = "ava";      // catalog() id, or "portrait" with portrait_path
-  std::string voice_id;               // empty: the avatar's voice, or the language's first voice
-  std::string language = "en";        // ISO 639-1 code of a catalog() language
-  double speed = 1.0;                 // 0.5..2.0, 1 = the voice's natural rate
-  double pitch = 1.0;                 // 0.5..2.0, multiplies the voice's base pitch
+  std::string script;             // 1..kMaxScriptChars code points, pause marks included
+  std::string avatar_id = "ava";  // catalog() id, or "portrait" with portrait_path
+  std::string voice_id;           // empty: the avatar's voice, or the language's first voice
+  std::string language = "en";    // ISO 639-1 code of a catalog() language
+  double speed = 1.0;             // 0.5..2.0, 1 = the voice's natural rate
+  double pitch = 1.0;             // 0.5..2.0, multiplies the voice's base pitch
   Resolution resolution = Resolution::p720;
   Aspect aspect = Aspect::portrait;
   Quality quality = Quality::medium;
   Format format = Format::mp4;
-  int fps = 30;                       // 15..60
-  std::string background = "#223355"; // "#rrggbb", "gradient:#rrggbb:#rrggbb" or an image path
-  std::string music_path;             // optional music under the speech, ducked while speaking
-  double music_volume = 0.3;          // 0..1, the music's gain between sentences
-  std::string portrait_path;          // PNG/JPEG face for avatar "portrait"
-  std::optional<MouthBox> mouth_box;  // portrait mouth; detected by a simple rule when absent
-  std::optional<ImageBox> eyes_box;   // portrait eyes (both); from the mouth box when absent
-  std::optional<ImageBox> face_box;   // portrait face for captions to avoid; from the mouth box
-                                      // when absent (see docs/video.md)
+  int fps = 30;                        // 15..60
+  std::string background = "#223355";  // "#rrggbb", "gradient:#rrggbb:#rrggbb" or an image path
+  std::string music_path;              // optional music under the speech, ducked while speaking
+  double music_volume = 0.3;           // 0..1, the music's gain between sentences
+  std::string portrait_path;           // PNG/JPEG face for avatar "portrait"
+  std::optional<MouthBox> mouth_box;   // portrait mouth; detected by a simple rule when absent
+  std::optional<ImageBox> eyes_box;    // portrait eyes (both); from the mouth box when absent
+  std::optional<ImageBox> face_box;    // portrait face for captions to avoid; from the mouth box
+                                       // when absent (see docs/video.md)
   SubtitleOptions subtitles;
   // A line shown for the whole video in the top safe area ("3 habits for calmer mornings"), as
   // Reels open with; empty for none. At most kMaxHookChars code points of text, no line breaks
   // or other control characters. /api/v1/reels fills it from the caption's first line.
   std::string hook;
-  bool draft = false;                 // fastest settings (low quality) for previews and tests
-  bool write_sidecars = true;         // thumbnail .jpg, .srt and .vtt beside the output
-  bool allow_hardware = true;         // h264_nvenc when the GPU has an encoder
+  bool draft = false;          // fastest settings (low quality) for previews and tests
+  bool write_sidecars = true;  // thumbnail .jpg, .srt and .vtt beside the output
+  bool allow_hardware = true;  // h264_nvenc when the GPU has an encoder
   // 1..kMaxScenes scenes rendered in order as one video: one soundtrack and one subtitle track,
   // with the avatar, voice and background changing between scenes (kSceneGapSeconds apart).
   std::vector<Scene> scenes;
@@ -101,13 +101,13 @@ struct RenderRequest {
 // Totals over the whole video, scenes included.
 struct RenderSummary {
   std::filesystem::path output, thumbnail, srt, vtt;  // sidecar paths empty when not written
-  double duration_s = 0;      // of the video (speech + padding)
-  double speech_s = 0;        // of the speech with its pauses and the gaps between scenes
+  double duration_s = 0;                              // of the video (speech + padding)
+  double speech_s = 0;  // of the speech with its pauses and the gaps between scenes
   std::int64_t frames = 0;
   int fps = 0, width = 0, height = 0;
   std::uintmax_t bytes = 0;
-  double elapsed_s = 0;       // wall time of render()
-  double realtime_factor = 0; // duration_s / elapsed_s
+  double elapsed_s = 0;                                       // wall time of render()
+  double realtime_factor = 0;                                 // duration_s / elapsed_s
   std::string video_codec, audio_codec, voice_id, avatar_id;  // ids of the first scene
   std::size_t words = 0, cues = 0;
 };

@@ -59,8 +59,10 @@ TEST(Avatars, BeardsHaveNoPatchOfSkinAroundTheMouth) {
     // Beside and below the mouth (0.27 head heights below the head's centre).
     int skin = 0, checked = 0;
     // Inside the old patch (an ellipse of 0.15 x 0.085 around the mouth), outside the lips.
-    for (const auto [dx, dy] : {std::pair{-0.13, 0.0}, {0.13, 0.0}, {-0.08, 0.05}, {0.08, 0.05}, {0.0, 0.06}}) {
-      const int x = static_cast<int>(f.cx + dx * f.head), y = static_cast<int>(f.cy + (0.27 + dy) * f.head);
+    for (const auto& [dx, dy] :
+         {std::pair{-0.13, 0.0}, {0.13, 0.0}, {-0.08, 0.05}, {0.08, 0.05}, {0.0, 0.06}}) {
+      const int x = static_cast<int>(f.cx + dx * f.head),
+                y = static_cast<int>(f.cy + (0.27 + dy) * f.head);
       const unsigned char* p = data + y * stride + x * 4;
       const Rgb c{p[2] / 255.0, p[1] / 255.0, p[0] / 255.0};
       ++checked;

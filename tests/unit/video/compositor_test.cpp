@@ -44,14 +44,15 @@ cairo_surface_t* make_base(FrameSize size, Avatar& avatar) {
 
 AvatarPose pose_at(int frame) {
   AvatarPose pose;
-  pose.mouth = {static_cast<Viseme>(frame % kVisemeCount), static_cast<Viseme>((frame * 4 + 1) % kVisemeCount),
-                (frame % 5) / 4.0};
+  pose.mouth = {static_cast<Viseme>(frame % kVisemeCount),
+                static_cast<Viseme>((frame * 4 + 1) % kVisemeCount), (frame % 5) / 4.0};
   pose.eyes_open = frame % 9 == 4 ? 0.1 : 1.0;
   // Fast, to move the head across its range, and every other run of four frames held still,
   // when only the eyes and mouth are redrawn.
   const int held = frame / 4 % 2 == 0 ? frame : frame / 4 * 4;
   pose.motion = idle_motion(held / 30.0 * 7, 17);
-  pose.expression = {kNodDepth * (held % 3) / 2.0, (frame % 4) / 3.0, (frame % 5) / 2.0 - 1, (frame % 3) - 1.0};
+  pose.expression = {kNodDepth * (held % 3) / 2.0, (frame % 4) / 3.0, (frame % 5) / 2.0 - 1,
+                     (frame % 3) - 1.0};
   return pose;
 }
 
@@ -64,7 +65,8 @@ bool same_planes(const Yuv420& a, const Yuv420& b, std::string& where) {
       if (std::memcmp(ra, rb, static_cast<std::size_t>(w)) != 0) {
         int x = 0;
         while (ra[x] == rb[x]) ++x;
-        where = "plane " + std::to_string(p) + " x=" + std::to_string(x) + " y=" + std::to_string(y);
+        where =
+            "plane " + std::to_string(p) + " x=" + std::to_string(x) + " y=" + std::to_string(y);
         return false;
       }
     }
@@ -76,26 +78,30 @@ struct Size {
   Resolution resolution;
   Aspect aspect;
 };
-constexpr Size kSizes[] = {{Resolution::p360, Aspect::portrait}, {Resolution::p720, Aspect::portrait},
-                           {Resolution::p1080, Aspect::portrait}, {Resolution::p720, Aspect::landscape},
-                           {Resolution::p1080, Aspect::landscape}, {Resolution::p720, Aspect::square},
-                           {Resolution::p360, Aspect::square}};
+constexpr Size kSizes[] = {
+    {Resolution::p360, Aspect::portrait},   {Resolution::p720, Aspect::portrait},
+    {Resolution::p1080, Aspect::portrait},  {Resolution::p720, Aspect::landscape},
+    {Resolution::p1080, Aspect::landscape}, {Resolution::p720, Aspect::square},
+    {Resolution::p360, Aspect::square}};
 
 TEST(Compositor, IncrementalFramesEqualFramesDrawnFromScratch) {
   for (const Size s : kSizes) {
     const FrameSize size = frame_size(s.resolution, s.aspect);
     SCOPED_TRACE(std::to_string(size.width) + "x" + std::to_string(size.height));
-    std::vector<TimedWord> words = {{"Three", 0, 0.3}, {"calm", 0.3, 0.6}, {"mornings", 0.6, 1.0, true}};
+    std::vector<TimedWord> words = {
+        {"Three", 0, 0.3}, {"calm", 0.3, 0.6}, {"mornings", 0.6, 1.0, true}};
     const Cue cue{0, 1, 0, 3, {}};
     auto avatar = make_vector_avatar(style(s.aspect == Aspect::landscape ? "leo" : "ava"),
                                      framing_for(size.width, size.height));
     SubtitleRenderer subtitles(size.width, size.height, SubtitleOptions{}, avatar->face_box());
-    Compositor running(size.width, size.height, make_base(size, *avatar), *avatar, subtitles.band());
+    Compositor running(size.width, size.height, make_base(size, *avatar), *avatar,
+                       subtitles.band());
     for (int frame = 0; frame < 32; ++frame) {
       const AvatarPose pose = pose_at(frame);
       // Subtitles come and go and their highlight moves, as in a video.
       const int phase = frame / 3 % 4;
-      cairo_surface_t* band = phase == 3 ? nullptr : subtitles.render(words, cue, static_cast<std::size_t>(phase));
+      cairo_surface_t* band =
+          phase == 3 ? nullptr : subtitles.render(words, cue, static_cast<std::size_t>(phase));
       running.compose(pose, band, frame % 3 == 0);
       if (frame % 3 != 2) continue;
       auto fresh_avatar = make_vector_avatar(style(s.aspect == Aspect::landscape ? "leo" : "ava"),
@@ -104,7 +110,8 @@ TEST(Compositor, IncrementalFramesEqualFramesDrawnFromScratch) {
                        subtitles.band());
       fresh.compose(pose, band, true);
       std::string where;
-      ASSERT_TRUE(same_planes(running.yuv(), fresh.yuv(), where)) << "frame " << frame << " differs at " << where;
+      ASSERT_TRUE(same_planes(running.yuv(), fresh.yuv(), where))
+          << "frame " << frame << " differs at " << where;
     }
   }
 }
@@ -112,7 +119,8 @@ TEST(Compositor, IncrementalFramesEqualFramesDrawnFromScratch) {
 TEST(ConvertToYuv420, PiecesGiveTheWholePicture) {
   constexpr int w = 70, h = 46;
   std::vector<std::uint8_t> bgra(static_cast<std::size_t>(w) * h * 4);
-  for (std::size_t i = 0; i < bgra.size(); ++i) bgra[i] = static_cast<std::uint8_t>(i * 2654435761u >> 13);
+  for (std::size_t i = 0; i < bgra.size(); ++i)
+    bgra[i] = static_cast<std::uint8_t>(i * 2654435761u >> 13);
   for (std::size_t i = 3; i < bgra.size(); i += 4) bgra[i] = 255;
   Yuv420 whole(w, h), pieces(w, h);
   std::fill(pieces.storage.begin(), pieces.storage.end(), 0x5a);
@@ -124,7 +132,8 @@ TEST(ConvertToYuv420, PiecesGiveTheWholePicture) {
   std::string where;
   EXPECT_TRUE(same_planes(whole, pieces, where)) << where;
   // White and black land on the limited range's ends.
-  std::vector<std::uint8_t> white(16, 255), black = {0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255};
+  std::vector<std::uint8_t> white(16, 255),
+      black = {0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255};
   Yuv420 yw(2, 2), yb(2, 2);
   convert_to_yuv420(white.data(), 8, yw, 0, 0, 2, 2);
   convert_to_yuv420(black.data(), 8, yb, 0, 0, 2, 2);
@@ -138,16 +147,19 @@ TEST(ConvertToYuv420, PiecesGiveTheWholePicture) {
 // AA), and the pill stands out from the outfit and the background behind the band (at least
 // 2:1 against each, where the old yellow was 1.1:1 on Maya's yellow hoodie).
 TEST(Compositor, TheHighlightContrastsWithItsTextOutfitAndBackground) {
-  for (const Size s : {Size{Resolution::p720, Aspect::portrait}, Size{Resolution::p720, Aspect::landscape},
-                       Size{Resolution::p720, Aspect::square}}) {
+  for (const Size s :
+       {Size{Resolution::p720, Aspect::portrait}, Size{Resolution::p720, Aspect::landscape},
+        Size{Resolution::p720, Aspect::square}}) {
     const FrameSize size = frame_size(s.resolution, s.aspect);
     for (const auto& st : avatar_styles()) {
       SCOPED_TRACE(st.id + " " + std::to_string(size.width) + "x" + std::to_string(size.height));
       auto avatar = make_vector_avatar(st, framing_for(size.width, size.height));
       SubtitleRenderer subtitles(size.width, size.height, SubtitleOptions{}, avatar->face_box());
-      Compositor compositor(size.width, size.height, make_base(size, *avatar), *avatar, subtitles.band());
+      Compositor compositor(size.width, size.height, make_base(size, *avatar), *avatar,
+                            subtitles.band());
       subtitles.choose_highlight(compositor.frame());
-      const std::vector<TimedWord> words = {{"Three", 0, 0.3}, {"calm", 0.3, 0.6}, {"mornings", 0.6, 1.0, true}};
+      const std::vector<TimedWord> words = {
+          {"Three", 0, 0.3}, {"calm", 0.3, 0.6}, {"mornings", 0.6, 1.0, true}};
       compositor.compose(AvatarPose{}, subtitles.render(words, Cue{0, 1, 0, 3, {}}, 2), true);
       // The pill: the pixels of the band that have exactly its colour; the text on it: pixels
       // inside the pill's bounding box far from the pill's colour.
@@ -187,14 +199,17 @@ TEST(Compositor, TheHighlightContrastsWithItsTextOutfitAndBackground) {
       EXPECT_GE(contrast_ratio(text, pill), 4.5);
       // Outfit and background as drawn: the frame's corner and the middle of the chest.
       const Rgb background = at(2, 2);
-      const Rgb outfit = at(static_cast<int>(framing_for(size.width, size.height).cx) - size.width / 10,
-                            size.height - 10);
+      const Rgb outfit =
+          at(static_cast<int>(framing_for(size.width, size.height).cx) - size.width / 10,
+             size.height - 10);
       EXPECT_GE(contrast_ratio(pill, background), 2.0);
       EXPECT_GE(contrast_ratio(pill, outfit), 2.0);
-      std::printf("%-5s %4dx%-4d pill #%02x%02x%02x: text %.1f:1, background %.1f:1, outfit %.1f:1\n",
-                  st.id.c_str(), size.width, size.height, static_cast<int>(pill.r * 255),
-                  static_cast<int>(pill.g * 255), static_cast<int>(pill.b * 255), contrast_ratio(text, pill),
-                  contrast_ratio(pill, background), contrast_ratio(pill, outfit));
+      std::printf(
+          "%-5s %4dx%-4d pill #%02x%02x%02x: text %.1f:1, background %.1f:1, outfit %.1f:1\n",
+          st.id.c_str(), size.width, size.height, static_cast<int>(pill.r * 255),
+          static_cast<int>(pill.g * 255), static_cast<int>(pill.b * 255),
+          contrast_ratio(text, pill), contrast_ratio(pill, background),
+          contrast_ratio(pill, outfit));
     }
   }
 }
@@ -204,13 +219,16 @@ class DecodedFrames {
  public:
   DecodedFrames(const std::filesystem::path& video, int width, int height)
       : frame_(static_cast<std::size_t>(width) * height * 3) {
-    const std::string command = "ffmpeg -v error -i " + video.string() + " -f rawvideo -pix_fmt rgb24 -";
+    const std::string command =
+        "ffmpeg -v error -i " + video.string() + " -f rawvideo -pix_fmt rgb24 -";
     pipe_ = ::popen(command.c_str(), "r");
   }
   ~DecodedFrames() {
     if (pipe_ != nullptr) ::pclose(pipe_);
   }
-  bool next() { return pipe_ != nullptr && std::fread(frame_.data(), 1, frame_.size(), pipe_) == frame_.size(); }
+  bool next() {
+    return pipe_ != nullptr && std::fread(frame_.data(), 1, frame_.size(), pipe_) == frame_.size();
+  }
   const std::vector<std::uint8_t>& rgb() const { return frame_; }
 
  private:
@@ -232,7 +250,8 @@ std::vector<std::size_t> far_background(FrameSize size, const std::string& avata
   std::vector<std::uint8_t> drawn(static_cast<std::size_t>(size.width) * size.height, 0);
   for (int y = 0; y < size.height; ++y) {
     for (int x = 0; x < size.width; ++x) {
-      const bool in_moving = x >= moving.x && x < moving.x + moving.w && y >= moving.y && y < moving.y + moving.h;
+      const bool in_moving =
+          x >= moving.x && x < moving.x + moving.w && y >= moving.y && y < moving.y + moving.h;
       const auto px = *reinterpret_cast<const std::uint32_t*>(data + y * stride + x * 4);
       drawn[static_cast<std::size_t>(y) * size.width + x] = in_moving || px != background;
     }
@@ -264,7 +283,8 @@ std::vector<std::size_t> far_background(FrameSize size, const std::string& avata
 }
 
 TEST(Compositor, BackgroundFarFromTheAvatarStaysBackgroundInTheVideo) {
-  const auto dir = std::filesystem::temp_directory_path() / ("reelgen-compositor-test-" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("reelgen-compositor-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   for (const Size s : kSizes) {
     const FrameSize size = frame_size(s.resolution, s.aspect);
@@ -282,7 +302,8 @@ TEST(Compositor, BackgroundFarFromTheAvatarStaysBackgroundInTheVideo) {
     auto summary = video::engine::render(request, out);
     ASSERT_TRUE(summary.has_value()) << summary.error().message;
     const auto pixels = far_background(size, request.avatar_id);
-    ASSERT_GT(pixels.size(), static_cast<std::size_t>(size.width) * size.height / 20) << "enough background to check";
+    ASSERT_GT(pixels.size(), static_cast<std::size_t>(size.width) * size.height / 20)
+        << "enough background to check";
     DecodedFrames frames(out, size.width, size.height);
     int count = 0, worst = 0;
     while (frames.next()) {
@@ -297,8 +318,8 @@ TEST(Compositor, BackgroundFarFromTheAvatarStaysBackgroundInTheVideo) {
       }
     }
     EXPECT_EQ(count, summary->frames);
-    std::printf("%dx%d: %d frames, %zu background pixels, worst difference %d\n", size.width, size.height,
-                count, pixels.size(), worst);
+    std::printf("%dx%d: %d frames, %zu background pixels, worst difference %d\n", size.width,
+                size.height, count, pixels.size(), worst);
   }
   std::filesystem::remove_all(dir);
 }

@@ -32,8 +32,8 @@ TEST(LipSync, ArpabetAndIpaMapToTheClassicShapes) {
 
 TEST(LipSync, ShortShapesMergeButClosuresSurvive) {
   // A 20 ms /p/ between two vowels, and a run of 10 ms shapes that must not flicker.
-  std::vector<Phone> phones = {{0.0, 0.2, Viseme::wide},     {0.2, 0.22, Viseme::closed},
-                               {0.22, 0.4, Viseme::open},    {0.4, 0.41, Viseme::clenched},
+  std::vector<Phone> phones = {{0.0, 0.2, Viseme::wide},      {0.2, 0.22, Viseme::closed},
+                               {0.22, 0.4, Viseme::open},     {0.4, 0.41, Viseme::clenched},
                                {0.41, 0.42, Viseme::rounded}, {0.42, 0.6, Viseme::wide}};
   const LipSyncOptions options;
   const auto track = build_mouth_track(phones, 0.8, options);
@@ -106,7 +106,9 @@ TEST(Expressions, NodsBrowsAndSaccadesFollowTheSentencesAndTheSeed) {
     EXPECT_LE(std::abs(s.x), 1.0);
     EXPECT_LE(std::abs(s.y), 0.5);
     centred += s.x == 0 && s.y == 0;
-    if (i > 0) EXPECT_GE(s.at - track.saccades[i - 1].at, 0.6 - 1e-9);
+    if (i > 0) {
+      EXPECT_GE(s.at - track.saccades[i - 1].at, 0.6 - 1e-9);
+    }
   }
   EXPECT_GE(centred, static_cast<int>(track.saccades.size()) / 3);
   // The eyes jump (within 40 ms) and then hold.
@@ -116,11 +118,14 @@ TEST(Expressions, NodsBrowsAndSaccadesFollowTheSentencesAndTheSeed) {
     EXPECT_DOUBLE_EQ(e.gaze_y, s.y);
   }
   // Deterministic: the same seed the same motion, another seed other glances.
-  const auto again = build_expressions(sentences, 20, 42), other = build_expressions(sentences, 20, 43);
+  const auto again = build_expressions(sentences, 20, 42),
+             other = build_expressions(sentences, 20, 43);
   ASSERT_EQ(again.saccades.size(), track.saccades.size());
-  for (std::size_t i = 0; i < track.saccades.size(); ++i) EXPECT_EQ(again.saccades[i].x, track.saccades[i].x);
+  for (std::size_t i = 0; i < track.saccades.size(); ++i)
+    EXPECT_EQ(again.saccades[i].x, track.saccades[i].x);
   bool differs = other.saccades.size() != track.saccades.size();
-  for (std::size_t i = 0; !differs && i < track.saccades.size(); ++i) differs = other.saccades[i].at != track.saccades[i].at;
+  for (std::size_t i = 0; !differs && i < track.saccades.size(); ++i)
+    differs = other.saccades[i].at != track.saccades[i].at;
   EXPECT_TRUE(differs);
 }
 
@@ -138,8 +143,9 @@ TEST(LipSync, VowelsShowAnOpeningAndOnlyBilabialsAndRestsClose) {
   for (const char* id : {"rhv-slt", "rhv-bdl", "kal", "es"}) {
     const VoiceInfo* voice = find_voice(id);
     ASSERT_NE(voice, nullptr);
-    auto tokens = normalize_text(voice->language == "en" ? script : "Hola a todos, hoy hablamos de la mañana.",
-                                 voice->language);
+    auto tokens = normalize_text(
+        voice->language == "en" ? script : "Hola a todos, hoy hablamos de la mañana.",
+        voice->language);
     auto speech = engine_for(*voice).synthesize(tokens, *voice, {});
     ASSERT_TRUE(speech.has_value()) << speech.error().message;
     const LipSyncOptions options;
@@ -159,14 +165,16 @@ TEST(LipSync, VowelsShowAnOpeningAndOnlyBilabialsAndRestsClose) {
       }
       if (opening <= 0) {
         ++shut_frames;
-        const bool bilabial_or_rest = pose.to == Viseme::closed || pose.to == Viseme::rest ||
-                                      (pose.mix < 1 && (pose.from == Viseme::closed || pose.from == Viseme::rest));
+        const bool bilabial_or_rest =
+            pose.to == Viseme::closed || pose.to == Viseme::rest ||
+            (pose.mix < 1 && (pose.from == Viseme::closed || pose.from == Viseme::rest));
         shut_ok += bilabial_or_rest;
       }
     }
     ASSERT_GT(vowel_frames, 20) << id;
-    std::printf("%-8s vowel frames open %d/%d (%.0f %%), shut frames on m/b/p or rest %d/%d\n", id, open_frames,
-                vowel_frames, 100.0 * open_frames / vowel_frames, shut_ok, shut_frames);
+    std::printf("%-8s vowel frames open %d/%d (%.0f %%), shut frames on m/b/p or rest %d/%d\n", id,
+                open_frames, vowel_frames, 100.0 * open_frames / vowel_frames, shut_ok,
+                shut_frames);
     EXPECT_GE(open_frames, 0.9 * vowel_frames) << id;
     EXPECT_EQ(shut_ok, shut_frames) << id;
   }

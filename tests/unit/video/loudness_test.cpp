@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <regex>
@@ -69,8 +69,8 @@ struct Measured {
 
 // ffmpeg's own EBU R 128 meter on the decoded file.
 Measured ebur128_of(const std::filesystem::path& file) {
-  const std::string command = "ffmpeg -nostats -hide_banner -i " + file.string() +
-                              " -af ebur128=peak=true -f null - 2>&1";
+  const std::string command =
+      "ffmpeg -nostats -hide_banner -i " + file.string() + " -af ebur128=peak=true -f null - 2>&1";
   std::FILE* pipe = ::popen(command.c_str(), "r");
   std::string output;
   char buf[4096];
@@ -82,7 +82,8 @@ Measured ebur128_of(const std::filesystem::path& file) {
   if (summary == std::string::npos) return m;
   const std::string tail = output.substr(summary);
   std::smatch match;
-  if (std::regex_search(tail, match, std::regex(R"(I:\s+(-?[0-9.]+) LUFS)"))) m.integrated = std::stod(match[1]);
+  if (std::regex_search(tail, match, std::regex(R"(I:\s+(-?[0-9.]+) LUFS)")))
+    m.integrated = std::stod(match[1]);
   if (std::regex_search(tail, match, std::regex(R"(Peak:\s+(-?[0-9.]+|-inf) dBFS)"))) {
     m.true_peak = match[1] == "-inf" ? -INFINITY : std::stod(match[1]);
   }
@@ -90,7 +91,8 @@ Measured ebur128_of(const std::filesystem::path& file) {
 }
 
 TEST(Loudness, EveryVoiceIsAtMinus14LufsInTheFile) {
-  const auto dir = std::filesystem::temp_directory_path() / ("reelgen-loudness-test-" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("reelgen-loudness-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::vector<std::string> voices;
   for (const auto& v : catalog().voices) {
@@ -105,9 +107,12 @@ TEST(Loudness, EveryVoiceIsAtMinus14LufsInTheFile) {
     r.write_sidecars = false;
     r.voice_id = id;
     r.language = voice->language;
-    r.script = voice->language == "en" ? "Hello and welcome back! Today I will show you three calm ways to start your morning."
-               : voice->language == "de" ? "Heute sprechen wir über Größe, Übung und Geduld. Los geht's!"
-                                         : "Hola a todos. Hoy les enseño tres maneras de empezar el día con calma.";
+    r.script =
+        voice->language == "en"
+            ? "Hello and welcome back! Today I will show you three calm ways to start your morning."
+        : voice->language == "de"
+            ? "Heute sprechen wir über Größe, Übung und Geduld. Los geht's!"
+            : "Hola a todos. Hoy les enseño tres maneras de empezar el día con calma.";
     const auto out = dir / (id + ".mp4");
     auto summary = video::engine::render(r, out);
     ASSERT_TRUE(summary.has_value()) << id << ": " << summary.error().message;

@@ -30,7 +30,9 @@ void expect_silences_are_silent(const Narration& n) {
     for (const auto& c : cues)
       EXPECT_FALSE(overlaps(c.start, c.end, s)) << "cue " << c.start << ".." << c.end;
     for (const auto& p : n.phones) {
-      if (p.viseme != Viseme::rest) EXPECT_FALSE(overlaps(p.start, p.end, s));
+      if (p.viseme != Viseme::rest) {
+        EXPECT_FALSE(overlaps(p.start, p.end, s));
+      }
     }
     const auto track = build_mouth_track(n.phones, n.duration);
     EXPECT_EQ(mouth_at(track, (s.start + s.end) / 2).to, Viseme::rest);

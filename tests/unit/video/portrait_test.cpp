@@ -43,7 +43,8 @@ struct Drawn {
   cairo_surface_t* surface;
   ~Drawn() { cairo_surface_destroy(surface); }
   const unsigned char* at(int x, int y) const {
-    return cairo_image_surface_get_data(surface) + y * cairo_image_surface_get_stride(surface) + x * 4;
+    return cairo_image_surface_get_data(surface) + y * cairo_image_surface_get_stride(surface) +
+           x * 4;
   }
 };
 
@@ -75,7 +76,8 @@ TEST_F(Portrait, SpeechOpensThePhotosOwnMouth) {
   AvatarPose closed, open;
   open.mouth = {Viseme::wide, Viseme::wide, 1};
   const Drawn still = draw(*avatar_, closed), speaking = draw(*avatar_, open);
-  if (std::getenv("PORTRAIT_DUMP")) cairo_surface_write_to_png(speaking.surface, std::getenv("PORTRAIT_DUMP"));
+  if (std::getenv("PORTRAIT_DUMP"))
+    cairo_surface_write_to_png(speaking.surface, std::getenv("PORTRAIT_DUMP"));
   const Rect region = avatar_->dynamic_bounds();
   int changed = 0, dark = 0, foreign = 0;
   for (int y = region.y; y < region.y + region.h; ++y) {
@@ -94,7 +96,8 @@ TEST_F(Portrait, SpeechOpensThePhotosOwnMouth) {
       for (int y2 = std::max(0, y - 90); y2 <= y + 2 && !found; ++y2) {
         for (int x2 = std::max(0, x - 4); x2 <= std::min(399, x + 4) && !found; ++x2) {
           const unsigned char* s = still.at(x2, y2);
-          found = std::max({std::abs(p[0] - s[0]), std::abs(p[1] - s[1]), std::abs(p[2] - s[2])}) <= 48;
+          found =
+              std::max({std::abs(p[0] - s[0]), std::abs(p[1] - s[1]), std::abs(p[2] - s[2])}) <= 48;
         }
       }
       foreign += !found;
@@ -115,9 +118,11 @@ TEST_F(Portrait, SpeechOpensThePhotosOwnMouth) {
   EXPECT_GE(red_bottom(speaking) - red_bottom(still), 12);
   // Closed, the mouth is the photo untouched.
   const Drawn again = draw(*avatar_, closed);
-  EXPECT_EQ(std::memcmp(cairo_image_surface_get_data(again.surface), cairo_image_surface_get_data(still.surface),
-                        static_cast<std::size_t>(cairo_image_surface_get_stride(still.surface)) * 500),
-            0);
+  EXPECT_EQ(
+      std::memcmp(cairo_image_surface_get_data(again.surface),
+                  cairo_image_surface_get_data(still.surface),
+                  static_cast<std::size_t>(cairo_image_surface_get_stride(still.surface)) * 500),
+      0);
 }
 
 TEST_F(Portrait, BlinksCloseTheEyesWithSkinAndTheFaceBoxHoldsEyesAndMouth) {
@@ -130,9 +135,9 @@ TEST_F(Portrait, BlinksCloseTheEyesWithSkinAndTheFaceBoxHoldsEyesAndMouth) {
   }
   EXPECT_GT(changed, 400) << "eyelids drawn above the mouth";
   const Rect face = avatar_->face_box();
-  EXPECT_LE(face.y, 200);                 // the eyes, about 1.25 mouth widths above the mouth
-  EXPECT_GE(face.y + face.h, 380);        // the mouth's bottom
-  EXPECT_LT(face.y + face.h, 500);        // not the whole photo: captions may go on the chin
+  EXPECT_LE(face.y, 200);           // the eyes, about 1.25 mouth widths above the mouth
+  EXPECT_GE(face.y + face.h, 380);  // the mouth's bottom
+  EXPECT_LT(face.y + face.h, 500);  // not the whole photo: captions may go on the chin
 }
 
 TEST_F(Portrait, GivenBoxesPlaceTheEyesAndTheFaceAndMustLieInsideTheImage) {

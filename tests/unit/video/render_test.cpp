@@ -5,15 +5,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
-
-#include <boost/json.hpp>
-#include <cstdlib>
 
 #include "video/engine.hpp"
 #include "video/video.hpp"
@@ -114,7 +113,9 @@ TEST_F(Render, TwoScenesMakeOneContinuousVideo) {
   std::string shown;
   for (std::size_t i = 0; i < cues.size(); ++i) {
     EXPECT_LT(cues[i].start, cues[i].end);
-    if (i > 0) EXPECT_LE(cues[i - 1].end, cues[i].start) << "cues in order, never overlapping";
+    if (i > 0) {
+      EXPECT_LE(cues[i - 1].end, cues[i].start) << "cues in order, never overlapping";
+    }
     EXPECT_LE(cues[i].end, summary->duration_s);
     shown += (shown.empty() ? "" : " ") + cues[i].text;
   }

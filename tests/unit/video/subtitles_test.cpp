@@ -14,8 +14,9 @@ namespace {
 
 std::vector<TimedWord> sample_words() {
   std::vector<TimedWord> words;
-  const char* text[] = {"Hello", "there,", "this", "is", "a", "longer", "sentence", "that", "must",
-                        "wrap", "across", "several", "cues.", "Next", "one."};
+  const char* text[] = {"Hello",  "there,",   "this",  "is",   "a",
+                        "longer", "sentence", "that",  "must", "wrap",
+                        "across", "several",  "cues.", "Next", "one."};
   double t = 0.3;
   for (const char* w : text) {
     words.push_back({w, t, t + 0.25, std::string(w).back() == '.'});
@@ -69,12 +70,14 @@ std::vector<TimedWord> timed(std::initializer_list<const char*> text) {
   return words;
 }
 
-std::vector<std::string> cue_texts(const std::vector<TimedWord>& words, const std::vector<Cue>& cues) {
+std::vector<std::string> cue_texts(const std::vector<TimedWord>& words,
+                                   const std::vector<Cue>& cues) {
   std::vector<std::string> out;
   for (const auto& c : cues) {
     std::string text;
     for (std::size_t w = c.first; w < c.last; ++w) {
-      if (w > c.first) text += std::find(c.breaks.begin(), c.breaks.end(), w) != c.breaks.end() ? " / " : " ";
+      if (w > c.first)
+        text += std::find(c.breaks.begin(), c.breaks.end(), w) != c.breaks.end() ? " / " : " ";
       text += words[w].text;
     }
     out.push_back(text);
@@ -86,10 +89,11 @@ std::vector<std::string> cue_texts(const std::vector<TimedWord>& words, const st
 TEST(Subtitles, NoOrphanWordOnALineOrInACue) {
   CueOptions options;
   options.max_line_chars = 18;
-  for (const auto& words : {timed({"Hello", "there,", "this", "is", "a", "talk", "over", "music."}),
-                            timed({"The", "calm", "you", "build", "in", "the", "morning", "stays", "with", "you."}),
-                            timed({"Drink", "water", "first,", "then", "stretch", "for", "five", "minutes", "before",
-                                   "you", "check", "your", "phone", "or", "read", "any", "news."})}) {
+  for (const auto& words :
+       {timed({"Hello", "there,", "this", "is", "a", "talk", "over", "music."}),
+        timed({"The", "calm", "you", "build", "in", "the", "morning", "stays", "with", "you."}),
+        timed({"Drink", "water", "first,", "then", "stretch", "for", "five", "minutes", "before",
+               "you", "check", "your", "phone", "or", "read", "any", "news."})}) {
     const auto cues = build_cues(words, options);
     const auto texts = cue_texts(words, cues);
     for (std::size_t c = 0; c < cues.size(); ++c) {
@@ -109,20 +113,24 @@ TEST(Subtitles, NoOrphanWordOnALineOrInACue) {
 }
 
 TEST(Subtitles, EmojiAndHashtagsStayInTheCueOfTheirSentence) {
-  const auto words = timed({"What", "a", "day!", "🎉", "Tomorrow", "we", "rest.", "#selfcare", "#calm"});
+  const auto words =
+      timed({"What", "a", "day!", "🎉", "Tomorrow", "we", "rest.", "#selfcare", "#calm"});
   const auto cues = build_cues(words, {});
-  EXPECT_EQ(cue_texts(words, cues), (std::vector<std::string>{"What a day! 🎉", "Tomorrow we rest. / #selfcare #calm"}));
+  EXPECT_EQ(cue_texts(words, cues),
+            (std::vector<std::string>{"What a day! 🎉", "Tomorrow we rest. / #selfcare #calm"}));
 }
 
 TEST(Subtitles, EveryCueStaysUpLongEnoughToRead) {
   // Fast speech: 0.12 s a word, sentences of two words.
   std::vector<TimedWord> words;
-  for (int i = 0; i < 12; ++i) words.push_back({"word", 0.3 + 0.12 * i, 0.4 + 0.12 * i, i % 2 == 1});
+  for (int i = 0; i < 12; ++i)
+    words.push_back({"word", 0.3 + 0.12 * i, 0.4 + 0.12 * i, i % 2 == 1});
   const CueOptions options;
   const auto cues = build_cues(words, options);
   for (std::size_t c = 0; c + 1 < cues.size(); ++c) {
     // Either its minimum, or up to the next cue.
-    EXPECT_GE(cues[c].end - cues[c].start + 1e-9, std::min(options.min_duration, cues[c + 1].start - cues[c].start));
+    EXPECT_GE(cues[c].end - cues[c].start + 1e-9,
+              std::min(options.min_duration, cues[c + 1].start - cues[c].start));
     EXPECT_LE(cues[c].end, cues[c + 1].start);
   }
   EXPECT_GE(cues.back().end - cues.back().start + 1e-9, options.min_duration);
@@ -213,25 +221,29 @@ TEST(Layout, BandsStayInTheSafeZoneAndOffTheFace) {
       for (const auto& style : avatar_styles()) {
         auto avatar = make_vector_avatar(style, framing_for(size.width, size.height));
         const Rect face = avatar->face_box();
-        SCOPED_TRACE(style.id + " " + std::to_string(size.width) + "x" + std::to_string(size.height));
+        SCOPED_TRACE(style.id + " " + std::to_string(size.width) + "x" +
+                     std::to_string(size.height));
         if (a == Aspect::portrait) {
           const Framing f = framing_for(size.width, size.height);
           EXPECT_GE(f.head, 0.35 * size.height - 1);
           EXPECT_LE(f.head, 0.40 * size.height);
           EXPECT_GE(face.y, size.height / 4) << "room above the face for a hook and captions";
         }
-        for (const SubtitlePosition p : {SubtitlePosition::top, SubtitlePosition::center, SubtitlePosition::bottom}) {
+        for (const SubtitlePosition p :
+             {SubtitlePosition::top, SubtitlePosition::center, SubtitlePosition::bottom}) {
           SubtitleOptions options;
           options.position = p;
           SubtitleRenderer renderer(size.width, size.height, options, face);
           const Rect band = renderer.band();
-          EXPECT_TRUE(inside(band, safe)) << "position " << static_cast<int>(p) << " band " << band.x << ","
-                                          << band.y << " " << band.w << "x" << band.h;
-          EXPECT_TRUE(intersect(band, face).empty()) << "position " << static_cast<int>(p) << " band y " << band.y
-                                                     << ".." << band.y + band.h << " face y " << face.y << ".."
-                                                     << face.y + face.h;
+          EXPECT_TRUE(inside(band, safe))
+              << "position " << static_cast<int>(p) << " band " << band.x << "," << band.y << " "
+              << band.w << "x" << band.h;
+          EXPECT_TRUE(intersect(band, face).empty())
+              << "position " << static_cast<int>(p) << " band y " << band.y << ".."
+              << band.y + band.h << " face y " << face.y << ".." << face.y + face.h;
           EXPECT_GE(renderer.line_chars(), 12u);
-          // With a hook line: the hook is in the safe zone, off the face, and captions stay below it.
+          // With a hook line: the hook is in the safe zone, off the face, and captions stay below
+          // it.
           const Rect hook = hook_band(size.width, size.height, face);
           EXPECT_TRUE(inside(hook, safe));
           EXPECT_TRUE(intersect(hook, face).empty());

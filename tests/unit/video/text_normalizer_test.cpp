@@ -39,7 +39,8 @@ TEST(TextNormalizer, EmojiAndUrlsAreShownNotRead) {
 }
 
 TEST(TextNormalizer, HashtagsUrlsAndEmojiAreNeverSpoken) {
-  EXPECT_EQ(spoken("Three calm mornings ☀️ #MorningRoutine #selfcare, www.calm.day and me@calm.day 🙌"),
+  EXPECT_EQ(spoken("Three calm mornings ☀️ #MorningRoutine #selfcare, www.calm.day and "
+                   "me@calm.day 🙌"),
             "Three calm mornings and");
   EXPECT_EQ(spoken("Tips #2024goals #tips."), "Tips");
   EXPECT_EQ(spoken("Mañana #café", "es"), "Mañana");

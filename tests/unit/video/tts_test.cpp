@@ -65,7 +65,8 @@ TEST(Tts, EspeakGivesGermanWordsTheirOwnSpans) {
     EXPECT_LE(t.end - t.start, 1.0) << "token " << i << " does not swallow its neighbours";
     if (i + 1 < tokens.size()) {
       EXPECT_LT(t.start, speech->tokens[i + 1].start) << "token " << i;
-      EXPECT_LE(t.end, speech->tokens[i + 1].start + 0.05) << "token " << i << " ends before the next";
+      EXPECT_LE(t.end, speech->tokens[i + 1].start + 0.05)
+          << "token " << i << " ends before the next";
     }
   }
   // "und Geduld." is the last quarter or so of the sentence, not a blip at its end.
@@ -104,7 +105,8 @@ TEST(Tts, RhvoiceWordStartsLandOnTheClosureOfTheirP) {
   std::vector<double> energy;
   for (std::size_t i = 0; i + frame <= speech->samples.size(); i += frame) {
     double sum = 0;
-    for (std::size_t j = i; j < i + frame; ++j) sum += static_cast<double>(speech->samples[j]) * speech->samples[j];
+    for (std::size_t j = i; j < i + frame; ++j)
+      sum += static_cast<double>(speech->samples[j]) * speech->samples[j];
     energy.push_back(sum / static_cast<double>(frame));
   }
   const double peak = *std::max_element(energy.begin(), energy.end());
@@ -116,7 +118,8 @@ TEST(Tts, RhvoiceWordStartsLandOnTheClosureOfTheirP) {
     const double start = speech->tokens[w].start;
     bool near_silence = false;
     for (double d = -0.03; d <= 0.03; d += 0.005) near_silence = near_silence || silent(start + d);
-    EXPECT_TRUE(near_silence) << "word " << w << " starts at " << start << " s, away from its closure";
+    EXPECT_TRUE(near_silence) << "word " << w << " starts at " << start
+                              << " s, away from its closure";
   }
 }
 

@@ -57,7 +57,8 @@ TEST(Validate, HookIsOneShortLineOfText) {
   EXPECT_TRUE(validate(r).has_value());
   r.hook += "a";
   EXPECT_TRUE(has_field(validate(r).error(), "hook", "max_length"));
-  for (const char* bad : {"two\nlines", "tab\there", "nul\x01", "\u202Eevil", "iso\u2066late", "c1 \u0085"}) {
+  for (const char* bad :
+       {"two\nlines", "tab\there", "nul\x01", "\u202Eevil", "iso\u2066late", "c1 \u0085"}) {
     r.hook = bad;
     EXPECT_TRUE(has_field(validate(r).error(), "hook", "text")) << bad;
   }
@@ -129,8 +130,8 @@ Scene scene(std::string script, std::string avatar = "ava", std::string voice = 
 
 TEST(Validate, ScenesReplaceTheTopLevelSpeaker) {
   RenderRequest r;
-  r.script = "";            // ignored with scenes
-  r.avatar_id = "nobody";   // ignored with scenes
+  r.script = "";           // ignored with scenes
+  r.avatar_id = "nobody";  // ignored with scenes
   r.scenes = {scene("Hi, I am Ava."), scene("And I am Leo.", "leo", "rms")};
   r.scenes[1].background = "gradient:#000000:#ffffff";
   EXPECT_TRUE(validate(r).has_value());
@@ -138,7 +139,8 @@ TEST(Validate, ScenesReplaceTheTopLevelSpeaker) {
 
 TEST(Validate, SceneErrorsNameTheScene) {
   RenderRequest r;
-  r.scenes = {scene("Fine."), scene("Fine too."), scene("Fine again."), scene("Hola", "ava", "kal")};
+  r.scenes = {scene("Fine."), scene("Fine too."), scene("Fine again."),
+              scene("Hola", "ava", "kal")};
   r.scenes[3].language = "es";
   r.scenes[1].avatar_id = "nobody";
   r.scenes[2].script = "Bad [pause 30s] mark";
@@ -183,7 +185,8 @@ TEST(Catalog, HasAvatarsVoicesAndPreviews) {
     ASSERT_TRUE(png.has_value());
     EXPECT_EQ(png->substr(1, 3), "PNG");
   }
-  for (const char* lang : {"en", "es", "fr", "de", "it", "pt"}) EXPECT_NE(default_voice_for(lang), nullptr);
+  for (const char* lang : {"en", "es", "fr", "de", "it", "pt"})
+    EXPECT_NE(default_voice_for(lang), nullptr);
 }
 
 TEST(Catalog, RhvoiceIsTheEnglishDefaultAndTheAvatarsVoice) {
@@ -193,7 +196,8 @@ TEST(Catalog, RhvoiceIsTheEnglishDefaultAndTheAvatarsVoice) {
     EXPECT_EQ(find_voice(id)->engine, TtsEngineKind::rhvoice);
   }
   EXPECT_EQ(find_voice("kal")->engine_voice, "cmu_us_kal16");
-  for (const auto& a : catalog().avatars) EXPECT_EQ(find_voice(a.default_voice)->engine, TtsEngineKind::rhvoice) << a.id;
+  for (const auto& a : catalog().avatars)
+    EXPECT_EQ(find_voice(a.default_voice)->engine, TtsEngineKind::rhvoice) << a.id;
   for (const auto& v : catalog().voices) {
     EXPECT_NE(v.engine_voice, "Lyubov") << "not licensed for commercial use";
     EXPECT_NE(v.engine_voice, "Evgeniy-Eng") << "not licensed for commercial use";
