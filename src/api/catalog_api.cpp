@@ -38,11 +38,22 @@ http::Response voices(Services&, http::Request&, http::Context&) {
                     {"name", v.name},
                     {"language", v.language},
                     {"gender", v.gender},
-                    {"engine", v.engine == video::TtsEngineKind::flite ? "flite" : "espeak-ng"}});
+                    {"engine", video::engine_name(v.engine)},
+                    {"preview_url", "/api/v1/voices/" + v.id + "/preview.wav"}});
   }
   boost::json::array languages;
   for (const auto& l : video::catalog().languages) languages.emplace_back(l);
   return json(200, {{"voices", std::move(list)}, {"languages", std::move(languages)}});
+}
+
+http::Response voice_preview(Services& s, http::Request&, http::Context& ctx) {
+  auto wav = s.videos->voice_preview(ctx.path_params.at(0));
+  if (!wav) return problem(ctx, wav.error());
+  http::Response res;
+  res.content_type = "audio/wav";
+  res.body = std::move(*wav);
+  res.set_header("Cache-Control", "public, max-age=86400");
+  return res;
 }
 
 }  // namespace
@@ -51,6 +62,7 @@ void add_catalog_routes(http::Router& router, Services& s) {
   router.add("GET", "/api/v1/avatars", bind_handler<avatars>(s));
   router.add("GET", "/api/v1/avatars/{id}/preview.png", bind_handler<avatar_preview>(s));
   router.add("GET", "/api/v1/voices", bind_handler<voices>(s));
+  router.add("GET", "/api/v1/voices/{id}/preview.wav", bind_handler<voice_preview>(s));
 }
 
 }  // namespace reelgen::api

@@ -8,7 +8,9 @@
 #include "api/services.hpp"
 #include "api/video_json.hpp"
 #include "core/json.hpp"
+#include "core/utf8.hpp"
 #include "jobs/video_service.hpp"
+#include "video/video.hpp"
 
 namespace reelgen::api {
 namespace {
@@ -43,6 +45,22 @@ http::Response reel_response(Services& s, const http::Context& ctx, const Job& j
                        {"caption", std::move(*caption)}});
 }
 
+// The first line of the caption a reel's caption request writes, if it fits a video's hook.
+std::string caption_hook(Services& s, const boost::json::object& caption) {
+  std::vector<core::FieldError> errors;
+  auto request = read_caption_request(caption, "caption", errors);
+  if (!request) return {};
+  auto generated = s.captions->generate(*request);
+  if (!generated) return {};
+  auto doc = core::parse_json("{" + generated->fragment + "}");
+  if (!doc || !doc->is_object()) return {};
+  const auto* text = doc->get_object().if_contains("caption");
+  if (text == nullptr || !text->is_string()) return {};
+  std::string_view first(text->get_string());
+  first = first.substr(0, first.find('\n'));
+  return core::utf8_length(first) <= video::kMaxHookChars ? std::string(first) : std::string();
+}
+
 http::Response engine_loading(const http::Context& ctx) {
   return problem(ctx,
                  core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
@@ -63,7 +81,12 @@ http::Response create_reel(Services& s, http::Request& req, http::Context& ctx) 
   if (!errors.empty()) {
     return problem(ctx, core::Error::invalid_fields(std::move(errors)));
   }
-  auto job = s.videos->submit_reel(ctx.key_id, *video, *caption, req.header("Idempotency-Key"));
+  // The video opens with the caption's first line as its hook, unless the request has one.
+  boost::json::object with_hook = *video;
+  if (!with_hook.contains("hook")) {
+    if (auto hook = caption_hook(s, *caption); !hook.empty()) with_hook["hook"] = hook;
+  }
+  auto job = s.videos->submit_reel(ctx.key_id, with_hook, *caption, req.header("Idempotency-Key"));
   if (!job) return submit_problem(ctx, job.error());
   auto res = reel_response(s, ctx, *job, 202);
   res.set_header("Location", "/api/v1/reels/" + job->id);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include "app/commands.hpp"
 #include "video/catalog.hpp"
@@ -35,7 +36,7 @@ int report_error(const core::Error& error) {
 struct VideoOptions {
   std::string script, script_file, avatar = "ava", voice, language = "en";
   std::string aspect = "9:16", resolution = "720p", quality = "medium", format, output;
-  std::string background = "#223355", music, portrait, mouth_box;
+  std::string background = "#223355", music, portrait, mouth_box, eyes_box, face_box, hook;
   std::string subtitle_position = "bottom", subtitle_style = "outline";
   double speed = 1.0, pitch = 1.0, music_volume = 0.3;
   int fps = 30;
@@ -123,14 +124,18 @@ int run_video(const VideoOptions& o) {
   r.subtitles.enabled = !o.no_subtitles;
   r.subtitles.highlight = !o.no_highlight;
   if (!o.portrait.empty() && o.avatar == "ava") r.avatar_id = "portrait";
-  if (!o.mouth_box.empty()) {
-    video::MouthBox m;
-    if (std::sscanf(o.mouth_box.c_str(), "%d,%d,%d,%d", &m.x, &m.y, &m.width, &m.height) != 4) {
-      return report_error(
-          core::Error::invalid("mouth_box", "format", "must look like x,y,width,height"));
+  // The portrait's boxes, "x,y,width,height" in image pixels; the renderer checks their ranges.
+  for (auto [text, box, field] : {std::tuple{&o.mouth_box, &r.mouth_box, "mouth_box"},
+                                  std::tuple{&o.eyes_box, &r.eyes_box, "eyes_box"},
+                                  std::tuple{&o.face_box, &r.face_box, "face_box"}}) {
+    if (text->empty()) continue;
+    video::ImageBox b;
+    if (std::sscanf(text->c_str(), "%d,%d,%d,%d", &b.x, &b.y, &b.width, &b.height) != 4) {
+      return report_error(core::Error::invalid(field, "format", "must look like x,y,width,height"));
     }
-    r.mouth_box = m;
+    *box = b;
   }
+  r.hook = o.hook;
   std::string format = o.format;
   if (format.empty()) format = o.output.ends_with(".webm") ? "webm" : "mp4";
   auto aspect = video::parse_aspect(o.aspect);
@@ -204,7 +209,7 @@ int run_voices(const std::string& language) {
   for (const auto& v : video::catalog().voices) {
     if (!language.empty() && v.language != language) continue;
     std::printf("%-6s %-8s %-6s %-7s %s\n", v.id.c_str(), v.language.c_str(),
-                v.engine == video::TtsEngineKind::flite ? "flite" : "espeak", v.gender.c_str(),
+                std::string(video::engine_name(v.engine)).c_str(), v.gender.c_str(),
                 v.name.c_str());
   }
   return 0;
@@ -243,6 +248,11 @@ void add_video_commands(CLI::App& cli, int& exit_code) {
   cmd->add_option("--portrait", o->portrait, "A PNG/JPEG face to animate (avatar portrait)");
   cmd->add_option("--mouth-box", o->mouth_box,
                   "The portrait's mouth as x,y,width,height in image pixels");
+  cmd->add_option("--eyes-box", o->eyes_box,
+                  "The portrait's eyes (both) as x,y,width,height in image pixels");
+  cmd->add_option("--face-box", o->face_box,
+                  "The portrait's face, which captions avoid, as x,y,width,height");
+  cmd->add_option("--hook", o->hook, "A line shown in the top safe area for the whole video");
   cmd->add_option("--subtitle-position", o->subtitle_position, "top, center or bottom")
       ->capture_default_str();
   cmd->add_option("--subtitle-style", o->subtitle_style, "outline or box")->capture_default_str();

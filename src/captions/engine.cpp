@@ -271,12 +271,13 @@ void strip_emojis(std::string& line) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     const std::vector<std::string> found = emojis_in(line);
     if (found.empty()) break;
-    std::string_view rest = line;
+    // The last emoji of the line, with or without its presentation selector.
     bool removed = false;
     for (const std::string& e : found) {
-      for (std::string_view tail : {std::string_view(e), std::string_view(e + "\xEF\xB8\x8F")}) {
-        if (!removed && rest.ends_with(tail)) {
-          line.resize(line.size() - tail.size());
+      const std::string selected = e + "\xEF\xB8\x8F";
+      for (const std::string* tail : {&selected, &e}) {
+        if (!removed && line.ends_with(*tail)) {
+          line.resize(line.size() - tail->size());
           removed = true;
         }
       }

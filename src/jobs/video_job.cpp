@@ -85,6 +85,25 @@ std::optional<std::filesystem::path> find_upload(const std::filesystem::path& di
 
 namespace {
 
+// A portrait box {"x", "y", "width", "height"} in image pixels; nullopt when absent or wrong.
+std::optional<video::ImageBox> read_box(core::ObjectReader& in, const char* field,
+                                        std::vector<core::FieldError>& errors) {
+  const boost::json::object* box = in.object(field);
+  if (box == nullptr) return std::nullopt;
+  core::ObjectReader b(*box, in.path(field), errors);
+  for (const char* name : {"x", "y", "width", "height"}) {
+    if (!box->contains(name)) b.add_error(name, "required", "is required");
+  }
+  const auto x = b.integer("x", 0, video::kMaxImageSide);
+  const auto y = b.integer("y", 0, video::kMaxImageSide);
+  const auto w = b.integer("width", 1, video::kMaxImageSide);
+  const auto h = b.integer("height", 1, video::kMaxImageSide);
+  b.reject_unknown();
+  if (!x || !y || !w || !h) return std::nullopt;
+  return video::ImageBox{static_cast<int>(*x), static_cast<int>(*y), static_cast<int>(*w),
+                         static_cast<int>(*h)};
+}
+
 // The fields a whole request and each scene share: what is said, by whom, in front of what.
 // Target is video::RenderRequest or video::Scene (the members have the same names).
 template <typename Target>
@@ -118,21 +137,9 @@ void read_scene_fields(core::ObjectReader& in, bool script_required, Target& t,
       in.add_error("portrait_upload_id", "upload", "names no upload of this key");
     }
   }
-  if (const boost::json::object* box = in.object("mouth_box")) {
-    core::ObjectReader b(*box, in.path("mouth_box"), errors);
-    for (const char* name : {"x", "y", "width", "height"}) {
-      if (!box->contains(name)) b.add_error(name, "required", "is required");
-    }
-    const auto x = b.integer("x", 0, video::kMaxImageSide);
-    const auto y = b.integer("y", 0, video::kMaxImageSide);
-    const auto w = b.integer("width", 1, video::kMaxImageSide);
-    const auto h = b.integer("height", 1, video::kMaxImageSide);
-    b.reject_unknown();
-    if (x && y && w && h) {
-      t.mouth_box = video::MouthBox{static_cast<int>(*x), static_cast<int>(*y),
-                                    static_cast<int>(*w), static_cast<int>(*h)};
-    }
-  }
+  t.mouth_box = read_box(in, "mouth_box", errors);
+  t.eyes_box = read_box(in, "eyes_box", errors);
+  t.face_box = read_box(in, "face_box", errors);
 }
 
 void read_scenes(const boost::json::array& items, video::RenderRequest& r,
@@ -169,6 +176,7 @@ core::Result<video::RenderRequest> parse_video_request(const boost::json::object
     read_scenes(*scenes, r, uploads, errors);
   }
   read_scene_fields(in, !has_scenes, r, uploads, errors);
+  if (auto v = in.text("hook", false, 0, video::kMaxHookChars)) r.hook = std::move(*v);
   if (auto v = in.number("speed", 0.5, 2.0)) r.speed = *v;
   if (auto v = in.number("pitch", 0.5, 2.0)) r.pitch = *v;
   if (auto v = in.choice("resolution", kResolutions)) {

@@ -375,4 +375,19 @@ core::Result<std::string> VideoService::avatar_preview(std::string_view avatar_i
   return previews_.try_emplace(std::string(avatar_id), std::move(*png)).first->second;
 }
 
+core::Result<std::string> VideoService::voice_preview(std::string_view voice_id) {
+  if (video::find_voice(voice_id) == nullptr) {
+    return core::fail(ErrorCode::not_found, "no voice with id '" + std::string(voice_id) + "'");
+  }
+  const std::string key = "voice:" + std::string(voice_id);
+  {
+    std::lock_guard lock(previews_mutex_);
+    if (auto it = previews_.find(key); it != previews_.end()) return it->second;
+  }
+  auto wav = video::voice_preview_wav(voice_id);
+  if (!wav) return wav;
+  std::lock_guard lock(previews_mutex_);
+  return previews_.try_emplace(key, std::move(*wav)).first->second;
+}
+
 }  // namespace reelgen::jobs

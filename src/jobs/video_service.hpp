@@ -111,6 +111,8 @@ class VideoService {
 
   // A 256-pixel PNG preview of an avatar, drawn once by the renderer and kept.
   [[nodiscard]] core::Result<std::string> avatar_preview(std::string_view avatar_id);
+  // A short spoken sample of a voice (WAV, -14 LUFS), spoken once by the renderer and kept.
+  [[nodiscard]] core::Result<std::string> voice_preview(std::string_view voice_id);
 
  private:
   std::int64_t now_ms() const;

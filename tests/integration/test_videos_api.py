@@ -323,6 +323,34 @@ class Videos(ServerTestCase):
         status, _, doc = self.server.json("GET", "/api/v1/voices")
         self.assertEqual(status, 200)
         self.assertTrue({"kal", "slt"} <= {v["voice_id"] for v in doc["voices"]})
+        engines = {v["voice_id"]: v["engine"] for v in doc["voices"]}
+        self.assertEqual(engines.get("rhv-slt"), "rhvoice")
+        self.assertEqual(engines.get("kal"), "flite")
+        voice = next(v for v in doc["voices"] if v["voice_id"] == "rhv-slt")
+        self.assertEqual(voice["preview_url"], "/api/v1/voices/rhv-slt/preview.wav")
+        status, headers, wav = self.server.request("GET", voice["preview_url"], key=self.server.key,
+                                                   timeout=60)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "audio/wav")
+        self.assertEqual(wav[:4], b"RIFF")
+        self.assertEqual(wav[8:12], b"WAVE")
+        status, _, _ = self.server.request("GET", "/api/v1/voices/nobody/preview.wav",
+                                           key=self.server.key)
+        self.assertEqual(status, 404)
+
+    def test_hook_and_portrait_boxes_are_taken_and_checked(self):
+        status, _, doc = self.server.json("POST", "/api/v1/videos",
+                                          {"script": "Hello there.",
+                                           "hook": "Three habits for calmer mornings"})
+        self.assertEqual(status, 202, doc)
+        status, _, doc = self.server.json("POST", "/api/v1/videos",
+                                          {"script": "Hello.", "hook": "x" * 81})
+        self.assertEqual(status, 422, doc)
+        self.assertIn("hook", json.dumps(doc))
+        status, _, doc = self.server.json("POST", "/api/v1/videos",
+                                          {"script": "Hello.", "eyes_box": {"x": 1, "y": 2}})
+        self.assertEqual(status, 422, doc)
+        self.assertIn("eyes_box.width", json.dumps(doc))
 
 
 LONG_SCRIPT = " ".join(["Every great reel starts with a story worth telling, and this one keeps going."] * 12)
