@@ -21,14 +21,19 @@ http::Response avatars(Services&, http::Request&, http::Context&) {
   return json(200, {{"avatars", std::move(list)}});
 }
 
-http::Response avatar_preview(Services& s, http::Request&, http::Context& ctx) {
-  auto png = s.videos->avatar_preview(ctx.path_params.at(0));
-  if (!png) return problem(ctx, png.error());
+// A preview the catalog links to, cached by clients for a day.
+http::Response preview(const http::Context& ctx, core::Result<std::string> bytes,
+                       std::string_view content_type) {
+  if (!bytes) return problem(ctx, bytes.error());
   http::Response res;
-  res.content_type = "image/png";
-  res.body = std::move(*png);
+  res.content_type = std::string(content_type);
+  res.body = std::move(*bytes);
   res.set_header("Cache-Control", "public, max-age=86400");
   return res;
+}
+
+http::Response avatar_preview(Services& s, http::Request&, http::Context& ctx) {
+  return preview(ctx, s.videos->avatar_preview(ctx.path_params.at(0)), "image/png");
 }
 
 http::Response voices(Services&, http::Request&, http::Context&) {
@@ -47,13 +52,7 @@ http::Response voices(Services&, http::Request&, http::Context&) {
 }
 
 http::Response voice_preview(Services& s, http::Request&, http::Context& ctx) {
-  auto wav = s.videos->voice_preview(ctx.path_params.at(0));
-  if (!wav) return problem(ctx, wav.error());
-  http::Response res;
-  res.content_type = "audio/wav";
-  res.body = std::move(*wav);
-  res.set_header("Cache-Control", "public, max-age=86400");
-  return res;
+  return preview(ctx, s.videos->voice_preview(ctx.path_params.at(0)), "audio/wav");
 }
 
 }  // namespace

@@ -361,33 +361,32 @@ std::size_t VideoService::expire_uploads(std::int64_t cutoff_ms) {
   return removed;
 }
 
+core::Result<std::string> VideoService::cached_preview(
+    const std::string& key, const std::function<core::Result<std::string>()>& make) {
+  {
+    std::lock_guard lock(previews_mutex_);
+    if (auto it = previews_.find(key); it != previews_.end()) return it->second;
+  }
+  auto made = make();
+  if (!made) return made;
+  std::lock_guard lock(previews_mutex_);
+  return previews_.try_emplace(key, std::move(*made)).first->second;
+}
+
 core::Result<std::string> VideoService::avatar_preview(std::string_view avatar_id) {
   if (video::find_avatar(avatar_id) == nullptr) {
     return core::fail(ErrorCode::not_found, "no avatar with id '" + std::string(avatar_id) + "'");
   }
-  {
-    std::lock_guard lock(previews_mutex_);
-    if (auto it = previews_.find(avatar_id); it != previews_.end()) return it->second;
-  }
-  auto png = video::avatar_preview_png(avatar_id, 256);
-  if (!png) return png;
-  std::lock_guard lock(previews_mutex_);
-  return previews_.try_emplace(std::string(avatar_id), std::move(*png)).first->second;
+  return cached_preview(std::string(avatar_id),
+                        [&] { return video::avatar_preview_png(avatar_id, 256); });
 }
 
 core::Result<std::string> VideoService::voice_preview(std::string_view voice_id) {
   if (video::find_voice(voice_id) == nullptr) {
     return core::fail(ErrorCode::not_found, "no voice with id '" + std::string(voice_id) + "'");
   }
-  const std::string key = "voice:" + std::string(voice_id);
-  {
-    std::lock_guard lock(previews_mutex_);
-    if (auto it = previews_.find(key); it != previews_.end()) return it->second;
-  }
-  auto wav = video::voice_preview_wav(voice_id);
-  if (!wav) return wav;
-  std::lock_guard lock(previews_mutex_);
-  return previews_.try_emplace(key, std::move(*wav)).first->second;
+  return cached_preview("voice:" + std::string(voice_id),
+                        [&] { return video::voice_preview_wav(voice_id); });
 }
 
 }  // namespace reelgen::jobs

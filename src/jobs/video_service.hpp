@@ -10,6 +10,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -126,6 +127,10 @@ class VideoService {
   const core::Clock& clock_;
   std::function<void()> wake_;
   std::atomic<std::int64_t> last_created_ms_{0};
+  // A preview (avatar PNG, voice WAV) under key, made by the renderer once and kept.
+  core::Result<std::string> cached_preview(const std::string& key,
+                                           const std::function<core::Result<std::string>()>& make);
+
   std::mutex previews_mutex_;
   std::map<std::string, std::string, std::less<>> previews_;
 };
