@@ -23,7 +23,7 @@ std::vector<NicheTag> tag_list(std::string_view value) {
   return tags;
 }
 
-// "topic_es" -> ("topic", 1); "topic" -> ("topic", 0); unknown languages -> npos.
+// "hashtags_es" -> ("hashtags", 1); "hashtags" -> ("hashtags", 0); unknown languages -> npos.
 std::pair<std::string_view, std::size_t> split_language(std::string_view key) {
   std::size_t us = key.rfind('_');
   if (us == std::string_view::npos || key.size() - us != 3) return {key, 0};
@@ -78,17 +78,11 @@ core::Result<NicheSet> NicheSet::parse(std::string_view text) {
       current = section;
       Niche niche;
       niche.name = section;
-      niche.topic.fill(section);
-      niche.audience = section;
       set.niches_.push_back(std::move(niche));
     }
     Niche& niche = set.niches_.back();
     auto index = static_cast<std::uint16_t>(set.niches_.size() - 1);
-    if (base == "topic") {
-      niche.topic[lang] = value;
-    } else if (base == "audience") {
-      niche.audience = value;
-    } else if (base == "hashtags") {
+    if (base == "hashtags") {
       niche.hashtags[lang] = tag_list(value);
     } else if (base == "emojis") {
       niche.emojis = split_list(value);

@@ -40,8 +40,6 @@ struct NicheTag {
 
 struct Niche {
   std::string_view name;
-  std::array<std::string_view, kLanguageCount> topic{};  // fills {topic}, e.g. "travel"
-  std::string_view audience;                             // fills {niche} (English)
   std::array<std::vector<NicheTag>, kLanguageCount> hashtags;
   std::vector<std::string_view> emojis;
   // "🍫:chocolate|protein_bar": the emoji for the niche's sense of those words, per language.
