@@ -80,6 +80,13 @@ std::string_view noun_form(const Term& t) {
 }  // namespace
 
 bool Analysis::mentions(std::string_view word) const {
+  // "~vela": a word of several senses (a candle, a sail) speaks for the niche's sense only
+  // beside other words of the niche.
+  constexpr int kSenseWitnesses = 2;
+  if (word.starts_with('~')) {
+    if (niche_witnesses < kSenseWitnesses) return false;
+    word.remove_prefix(1);
+  }
   return std::binary_search(cues.begin(), cues.end(), word,
                             [](std::string_view a, std::string_view b) { return a < b; });
 }
@@ -242,22 +249,21 @@ Analysis Analyzer::analyze_other(std::string_view description,
 
   thread_local std::vector<double> scores;
   scores.assign(niches_.size(), 0.0);
+  thread_local NicheWitnesses witnesses;
+  witnesses.reset(niches_.size());
   const std::size_t lang = out.language;
   const double n = static_cast<double>(std::max<std::size_t>(tokens.size(), 1));
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     if (!content(t)) continue;
     double weight = (noun_like(t) ? 1.5 : 1.0) * (1.5 - static_cast<double>(i) / n);
+    witnesses.mark(scores);
+    std::string_view single = language.plural_s() ? strip_plural(t.lower) : t.lower;
     if (niches_.is_trigger(t.lower, lang)) {
       niches_.vote(t.lower, weight, scores, lang);
-      continue;
-    }
-    std::string_view single = language.plural_s() ? strip_plural(t.lower) : t.lower;
-    if (single != t.lower && niches_.is_trigger(single, lang)) {
+    } else if (single != t.lower && niches_.is_trigger(single, lang)) {
       niches_.vote(single, weight, scores, lang);
-      continue;
-    }
-    if (german) {
+    } else if (german) {
       // Plurals ("Welpen", "Berge") and compounds: "Schokoladenkuchen" is a "kuchen",
       // "Urlaubstag" starts with "urlaub".
       std::string_view w = t.lower;
@@ -283,18 +289,24 @@ Analysis Analyzer::analyze_other(std::string_view description,
         }
       }
     }
+    witnesses.count(scores, weight);
   }
   for (const std::string& keyword : keywords) {
     tokenize(keyword, extra);
-    for (const Word& w : extra) niches_.vote(w.lower, 1.0, scores, lang);
+    for (const Word& w : extra) {
+      witnesses.mark(scores);
+      niches_.vote(w.lower, 1.0, scores, lang);
+      witnesses.count(scores, 1.0);
+    }
   }
   tokenize(audience, extra);
   for (const Word& w : extra) niches_.vote(w.lower, 0.5, scores, lang);
-  decide(out, scores);
+  decide(out, scores, witnesses);
   return out;
 }
 
-void Analyzer::decide(Analysis& out, const std::vector<double>& scores) const {
+void Analyzer::decide(Analysis& out, const std::vector<double>& scores,
+                      const NicheWitnesses& witnesses) const {
   std::size_t best = niches_.fallback();
   double best_score = 0.0, second = 0.0;
   for (std::size_t i = 0; i < scores.size(); ++i) {
@@ -310,6 +322,7 @@ void Analyzer::decide(Analysis& out, const std::vector<double>& scores) const {
     }
   }
   out.niche = best;
+  out.niche_witnesses = best_score <= 0 ? 0 : witnesses.words[best];
   // Strong and unrivalled evidence approaches 1; one weak vote, or a tie, stays near 0.5.
   out.niche_confidence = best_score <= 0 ? 0.0 : best_score / (best_score + second + 1.0);
 }
@@ -571,6 +584,8 @@ void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keyw
                         std::string_view audience) const {
   thread_local std::vector<double> scores;
   scores.assign(niches_.size(), 0.0);
+  thread_local NicheWitnesses witnesses;
+  witnesses.reset(niches_.size());
   thread_local std::vector<Word> words;
   const double n = static_cast<double>(std::max<std::size_t>(analysis.terms.size(), 1));
   for (std::size_t i = 0; i < analysis.terms.size(); ++i) {
@@ -578,6 +593,7 @@ void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keyw
     if (t.stop) continue;
     // The subject usually comes first: "yoga on the beach" is about yoga, not the beach.
     const double weight = (t.pos == Pos::noun ? 1.5 : 1.0) * (1.5 - static_cast<double>(i) / n);
+    witnesses.mark(scores);
     if (!vote_word(t.lemma, noun_form(t), weight, scores) && t.compound) {
       // A collocation that says nothing itself speaks through its words: "wedding_day" for
       // "wedding" (and "day"), while "olive_tree" is only a tree.
@@ -588,6 +604,7 @@ void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keyw
       }
       vote_word(rest, rest, weight, scores);
     }
+    witnesses.count(scores, weight);
   }
   // The subject's head names what the post is about: "sunset yoga" is yoga.
   if (analysis.subject.found) {
@@ -619,7 +636,9 @@ void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keyw
     tokenize(keyword, words);
     for (const Word& w : words) {
       const std::string noun = lexicon_.singular(w.lower);
+      witnesses.mark(scores);
       vote_word(noun, noun, 1.0, scores);
+      witnesses.count(scores, 1.0);
     }
   }
   tokenize(audience, words);
@@ -627,7 +646,7 @@ void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keyw
     const std::string noun = lexicon_.singular(w.lower);
     vote_word(noun, noun, 0.5, scores);
   }
-  decide(analysis, scores);
+  decide(analysis, scores, witnesses);
 }
 
 }  // namespace reelgen::captions::detail

@@ -50,11 +50,25 @@ struct Analysis {
   std::vector<std::string> keywords;     // unique lemmas (nouns, adjectives, verbs), best first
   std::size_t niche = 0;                 // index into the NicheSet
   double niche_confidence = 0;           // 0..1; 0 when the fallback niche was taken
+  int niche_witnesses = 0;               // the description's words (and keywords) that voted for it
   Subject subject;
   std::vector<std::string> cues;  // sorted lower-case words and lemmas, keywords included
   std::size_t language = 0;       // index into kLanguages
 
+  // True when word is among the cues; "~word" (a word of several senses in data/captions/
+  // niches.txt) only when the niche has at least two witnesses.
   bool mentions(std::string_view word) const;
+};
+
+// Counts, per niche, the words whose vote gave it real evidence (a third of the word's weight).
+struct NicheWitnesses {
+  std::vector<double> before;
+  std::vector<int> words;
+  void reset(std::size_t niches) { words.assign(niches, 0); }
+  void mark(const std::vector<double>& scores) { before = scores; }
+  void count(const std::vector<double>& scores, double weight) {
+    for (std::size_t i = 0; i < words.size(); ++i) words[i] += scores[i] - before[i] >= weight / 3;
+  }
 };
 
 class Analyzer {
@@ -83,8 +97,10 @@ class Analyzer {
   // triggers and, unless noun is empty, noun's WordNet topics. False when there is none.
   bool vote_word(std::string_view lemma, std::string_view noun, double weight,
                  std::vector<double>& scores) const;
-  // Picks the best niche from scores and fills analysis.niche and niche_confidence.
-  void decide(Analysis& analysis, const std::vector<double>& scores) const;
+  // Picks the best niche from scores and fills analysis.niche, niche_confidence and
+  // niche_witnesses.
+  void decide(Analysis& analysis, const std::vector<double>& scores,
+              const NicheWitnesses& witnesses) const;
 
   const Lexicon& lexicon_;
   const SortedLines& stopwords_;

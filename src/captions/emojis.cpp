@@ -56,7 +56,21 @@ EmojiChoice pick_emojis(const EmojiTable& table, const Analysis& analysis, std::
   if (cldr.empty() && head.size() > 3 && head.back() == 's') {
     cldr = table.best(std::string_view(head).substr(0, head.size() - 1));
   }
-  if (!cldr.empty() && niche.owns_emoji(cldr, lang) && add(cldr)) ++choice.from_description;
+  // A head word the niche marks as having several senses ("~vela") needs its second witness.
+  auto ambiguous = [&](std::string_view emoji) {
+    const std::string marked = "~" + head;
+    for (std::size_t l : {lang, std::size_t{0}}) {
+      for (const NicheTag& e : niche.sense_emojis[l]) {
+        if (same_emoji(e.tag, emoji) && e.needs.find(marked) != std::string_view::npos) {
+          return !analysis.mentions(marked);
+        }
+      }
+    }
+    return false;
+  };
+  if (!cldr.empty() && niche.owns_emoji(cldr, lang) && !ambiguous(cldr) && add(cldr)) {
+    ++choice.from_description;
+  }
   for (std::string_view e : niche.emojis) add(e);
   return choice;
 }

@@ -223,7 +223,7 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
     std::size_t first = std::string::npos;
     tag.applies([&](std::string_view word) {
       if (!words.mentions(word)) return false;
-      std::string spaced(word);
+      std::string spaced(word.starts_with('~') ? word.substr(1) : word);
       std::replace(spaced.begin(), spaced.end(), '_', ' ');
       first = std::min(first, description.find(spaced));
       return false;  // look at every word of the condition
@@ -237,12 +237,14 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
   pick.relevant = tags.size();
   // The niche's general tags (#foodie, #travelgram) only to make up a minimal set, and only when
   // the niche is clear: beside specific tags, or under the wrong niche, they read as filler. A
-  // post that has no tag at all gets two when the niche is likely.
+  // niche one word points to is not clear, however strongly: "patio" may be a restaurant's,
+  // "class" a spin class. A post that has no tag at all gets two when the niche is likely.
   constexpr std::size_t kMinimalSet = 3, kLastResort = 2;
   constexpr double kClearNiche = 0.5, kLikelyNiche = 0.3;
-  const std::size_t wanted = words.niche_confidence >= kClearNiche                    ? kMinimalSet
-                             : words.niche_confidence >= kLikelyNiche && tags.empty() ? kLastResort
-                                                                                      : 0;
+  constexpr int kWitnesses = 2;
+  const bool clear = words.niche_confidence >= kClearNiche && words.niche_witnesses >= kWitnesses;
+  const bool likely = words.niche_confidence >= kLikelyNiche && words.niche_witnesses >= kWitnesses;
+  const std::size_t wanted = clear ? kMinimalSet : likely && tags.empty() ? kLastResort : 0;
   for (const NicheTag& tag : niche) {
     if (tags.size() >= wanted) break;
     if (tag.needs.empty()) add_body(tag.tag);

@@ -155,7 +155,8 @@ TEST(BuiltinProvider, KeywordsAlwaysAppear) {
 
 // Up to hashtag_count, fewer when fewer are relevant: never padded with filler.
 TEST(BuiltinProvider, HashtagCountIsAnUpperBound) {
-  CaptionRequest r = request("Morning yoga session on the beach", Style::inspirational);
+  CaptionRequest r = request("Leg day at the gym: squats, deadlifts and a sweaty cardio finisher",
+                             Style::inspirational);
   std::size_t at_fifteen = 0;
   for (int count : {0, 1, 5, 15, 30}) {
     r.hashtag_count = count;
@@ -182,6 +183,24 @@ TEST(BuiltinProvider, HashtagCountIsAnUpperBound) {
   r.generic_hashtags = true;
   r.hashtag_count = 30;
   EXPECT_GT(generate(r).caption.hashtags.size(), at_fifteen) << "generic tags only when asked";
+}
+
+TEST(BuiltinProvider, OneWordIsNotEnoughForANichesGeneralTags) {
+  // "class" points to education and "patio" to home, but a spin class is fitness and a patio
+  // that opens at 4 pm a restaurant's: #education or #homedecor would be wrong.
+  for (const char* text : {"Spin class with coach Dani, 6 am crew",
+                           "Let people know our patio opens May 1, 4-10 pm"}) {
+    CaptionRequest r = request(text);
+    r.hashtag_count = 15;
+    const Caption c = generate(r).caption;
+    for (const char* general : {"#education", "#learning", "#homedecor", "#interiordesign"}) {
+      EXPECT_THAT(c.hashtags, ::testing::Not(Contains(general))) << text;
+    }
+  }
+  // Two words of the niche make it clear: a gym post gets the niche's general tags.
+  CaptionRequest gym = request("Gym workout today: strength training and cardio");
+  gym.hashtag_count = 15;
+  EXPECT_GE(generate(gym).caption.hashtags.size(), 3u);
 }
 
 TEST(BuiltinProvider, BannedTagsNeverAppear) {
