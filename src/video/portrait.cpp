@@ -282,10 +282,18 @@ class PortraitAvatar final : public Avatar {
     const int stride = cairo_image_surface_get_stride(warped_);
     cairo_surface_flush(warped_);
     unsigned char* data = cairo_image_surface_get_data(warped_);
+    // Outside the region, above the lips (unless rounded shapes pinch them) and below the
+    // dropped chin the photo is unchanged: left transparent, the (moved) photo shows through.
+    const double chin = chin_ + mh_ * 1.25 * m.open + 1, lips = m.round > 0 ? warp_.y : my_ - 1;
     for (int j = 0; j < area.h; ++j) {
       for (int i = 0; i < area.w; ++i) {
         const auto [x, y] = rest(h, area.x + i + 0.5, area.y + j + 0.5);
-        mouth_pixel(m, x, y, data + j * stride + i * 4);
+        unsigned char* out = data + j * stride + i * 4;
+        if (x < warp_.x || x >= warp_.x + warp_.w || y < lips || y >= chin) {
+          std::memset(out, 0, 4);
+          continue;
+        }
+        mouth_pixel(m, x, y, out);
       }
     }
     cairo_surface_mark_dirty(warped_);
