@@ -1,6 +1,7 @@
 #include "captions/post_analysis.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "captions/language.hpp"
 #include "captions/lexicon.hpp"
@@ -631,8 +632,28 @@ std::string ask_reader(std::string_view rest) {
     while (!bare.empty() && (bare.back() == '.' || bare.back() == ',')) bare.remove_suffix(1);
     const std::string_view tail = word.substr(bare.size());
     if (!out.empty()) out += ' ';
-    if (bare == "they" && !asked) {
-      out += "do you";
+    // The question's first subject trades places with its auxiliary ("we should add" -> "should
+    // we add", "they are planning" -> "are you planning"), or takes "do" ("they want" -> "do you
+    // want").
+    const bool subject = bare == "they" || bare == "we";
+    const std::string_view who = bare == "they" ? "you" : "we";
+    std::string_view next;
+    if (subject && tail.empty() && space != std::string_view::npos) {
+      next = rest.substr(space + 1, rest.find(' ', space + 1) - space - 1);
+    }
+    static constexpr std::array<std::string_view, 9> kAuxiliaries = {
+        "should", "could", "can", "will", "would", "shall", "must", "are", "were"};
+    const bool auxiliary =
+        std::find(kAuxiliaries.begin(), kAuxiliaries.end(), next) != kAuxiliaries.end();
+    if (subject && !asked && auxiliary) {
+      out.append(next).append(" ").append(who);
+      asked = true;
+      i = space + 1 + next.size() + 1;
+      if (i > rest.size()) break;
+      continue;
+    }
+    if (subject && !asked) {
+      out.append("do ").append(who);
       asked = true;
     } else if (bare == "they") {
       out += "you";
@@ -672,33 +693,59 @@ std::string join_opening(std::string_view opening, std::string_view rest, const 
   return out;
 }
 
+// How many of words a prefix of the data files covers, 0 when it does not match: its words in
+// order, where "*" stands for one to four words ("remind * that": "remind our members that").
+// A trailing ':' is not a word ("quick tip post:").
+std::size_t prefix_words(std::string_view prefix, const std::vector<std::string_view>& words) {
+  if (prefix.ends_with(':')) prefix.remove_suffix(1);
+  std::vector<std::string_view> want;
+  for (std::size_t i = 0; i < prefix.size();) {
+    const std::size_t space = std::min(prefix.find(' ', i), prefix.size());
+    if (space > i) want.push_back(prefix.substr(i, space - i));
+    i = space + 1;
+  }
+  constexpr std::size_t kMostWild = 4;
+  // Lazy: a "*" takes as few words as let the rest match.
+  auto match = [&](auto& self, std::size_t w, std::size_t at) -> std::size_t {
+    if (w == want.size()) return at;
+    if (want[w] != "*") {
+      return at < words.size() && words[at] == want[w] ? self(self, w + 1, at + 1) : 0;
+    }
+    for (std::size_t n = 1; n <= kMostWild && at + n <= words.size(); ++n) {
+      if (const std::size_t end = self(self, w + 1, at + n)) return end;
+    }
+    return 0;
+  };
+  return want.empty() ? 0 : match(match, 0, 0);
+}
+
 // The description without a leading "Photo of" / "Caption for", split into sentences.
 std::vector<std::string> sentences_of(std::string_view text, const std::vector<Token>& tokens,
                                       const PostLanguage& lang, const Lexicon* lexicon) {
   // The longest meta prefix ("photo of") or instruction ("announce that") the description
   // opens with, and what replaces an instruction ("celebrate" -> "Celebrating").
-  const std::string spaced = cue_text(tokens);
-  std::string_view lead, replacement;
+  std::vector<std::string_view> words;
+  for (const Token& t : tokens) {
+    if (t.kind == Token::Kind::word) words.push_back(t.lower);
+  }
+  std::size_t lead = 0;  // words of the description the prefix covers
+  std::string_view replacement;
   for (std::string_view list : {"meta_prefixes", "instructions"}) {
     for (std::string_view item : lang.list(list)) {
       const std::size_t gt = item.find('>');
-      const std::string_view prefix = trim(item.substr(0, gt));
-      std::string words(prefix);
-      if (words.ends_with(':')) words.pop_back();  // "quick tip post:" matches its words
-      if (prefix.size() <= lead.size() || !spaced.starts_with(" " + words + " ")) continue;
-      lead = prefix;
+      const std::size_t covered = prefix_words(trim(item.substr(0, gt)), words);
+      if (covered <= lead) continue;
+      lead = covered;
       replacement = gt == std::string_view::npos ? std::string_view{} : trim(item.substr(gt + 1));
     }
   }
   std::size_t start = 0;
-  if (!lead.empty()) {
-    const std::size_t words =
-        1 + static_cast<std::size_t>(std::count(lead.begin(), lead.end(), ' '));
+  if (lead > 0) {
     std::size_t seen = 0;
     start = text.size();
     for (const Token& t : tokens) {
       if (t.kind != Token::Kind::word) continue;
-      if (seen++ == words) {
+      if (seen++ == lead) {
         start = t.begin;
         break;
       }
@@ -706,7 +753,10 @@ std::vector<std::string> sentences_of(std::string_view text, const std::vector<T
   }
   std::vector<std::string> out;
   std::size_t begin = start;
+  // A replacement writes ';' for the commas the list would split on ("Wir freuen uns; euch
+  // mitzuteilen; dass").
   std::string opening(replacement);
+  std::replace(opening.begin(), opening.end(), ';', ',');
   auto flush = [&](std::size_t end) {
     std::string_view part = trim(text.substr(begin, end - begin));
     while (!part.empty() && (part.front() == ',' || part.front() == ';' || part.front() == ' '))

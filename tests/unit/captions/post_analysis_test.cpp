@@ -131,6 +131,29 @@ TEST(PostAnalysis, InstructionsToTheWriterAreNotCopied) {
                   "Bramble & Oak Interiors", FactKind::name));
 }
 
+// Instructions name their audience in many ways ("our followers", "à nos abonnés"): the data's
+// "*" covers them. A German "dass" clause keeps its verb last, so its instruction becomes a main
+// clause instead of being cut.
+TEST(PostAnalysis, InstructionsWithAnAudienceAndDassClausesAreRewritten) {
+  EXPECT_EQ(read("Anuncia que nuestra clínica abre los domingos", "es").sentences.front(),
+            "Nuestra clínica abre los domingos.");
+  EXPECT_EQ(read("Rappelle à nos abonnés que les inscriptions ferment le 15 septembre", "fr")
+                .sentences.front(),
+            "Rappel : les inscriptions ferment le 15 septembre.");
+  EXPECT_EQ(read("Avise os seguidores que a padaria abre às 7h", "pt").sentences.front(),
+            "A padaria abre às 7h.");
+  EXPECT_EQ(read("Kündige an, dass unser Café ab April eine Köchin sucht", "de").sentences.front(),
+            "Wir freuen uns, euch mitzuteilen, dass unser Café ab April eine Köchin sucht.");
+  EXPECT_EQ(read("Remind all our members that the pool closes at 6 pm").sentences.front(),
+            "Reminder: the pool closes at 6 pm.");
+  // A question to the reader puts its auxiliary first.
+  EXPECT_EQ(read("Write a caption asking our followers which topping we should add next")
+                .sentences.front(),
+            "Which topping should we add next?");
+  EXPECT_EQ(read("Ask our followers which songs they want at the gig").sentences.front(),
+            "Which songs do you want at the gig?");
+}
+
 TEST(PostAnalysis, ShortCaptionsKeepTheMostImportantFactsFirst) {
   const std::vector<Fact> ordered =
       by_importance(read("Open house Saturday 1-4 pm at 12 Elm Street, offered at $675,000").facts);
