@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "api/caption_dto.hpp"
+#include "api/reel_request.hpp"
 #include "api/services.hpp"
 #include "api/video_json.hpp"
 #include "core/json.hpp"
@@ -70,17 +71,10 @@ http::Response create_reel(Services& s, http::Request& req, http::Context& ctx) 
   if (!s.engine_ready.load()) return engine_loading(ctx);
   auto fields = core::parse_json_object(req.body);
   if (!fields) return problem(ctx, fields.error());
-  std::vector<core::FieldError> errors;
-  core::ObjectReader in(*fields, "", errors);
-  const boost::json::object* video = in.object("video");
-  const boost::json::object* caption = in.object("caption");
-  if (video == nullptr && errors.empty()) in.add_error("video", "required", "is required");
-  if (caption == nullptr && errors.empty()) in.add_error("caption", "required", "is required");
-  in.reject_unknown();
-  if (caption != nullptr) read_caption_request(*caption, "caption", errors);
-  if (!errors.empty()) {
-    return problem(ctx, core::Error::invalid_fields(std::move(errors)));
-  }
+  auto parts = read_reel_request(*fields);
+  if (!parts) return problem(ctx, parts.error());
+  const boost::json::object* video = parts->video;
+  const boost::json::object* caption = parts->caption;
   // The video opens with the caption's first line as its hook, unless the request has one.
   boost::json::object with_hook = *video;
   if (!with_hook.contains("hook")) {

@@ -85,13 +85,9 @@ http::Response create_video(Services& s, http::Request& req, http::Context& ctx)
 http::Response create_batch(Services& s, http::Request& req, http::Context& ctx) {
   auto fields = core::parse_json_object(req.body);
   if (!fields) return problem(ctx, fields.error());
-  std::vector<core::FieldError> errors;
-  core::ObjectReader in(*fields, "", errors);
-  const boost::json::array* videos = in.array("videos", 1, 10);
-  in.reject_unknown();
-  if (!errors.empty()) {
-    return problem(ctx, core::Error::invalid_fields(std::move(errors)));
-  }
+  auto batch = jobs::read_video_batch(*fields);
+  if (!batch) return problem(ctx, batch.error());
+  const boost::json::array* videos = *batch;
   boost::json::array results;
   std::size_t accepted = 0;
   std::size_t index = 0;

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "core/error.hpp"
@@ -19,6 +21,11 @@ struct Image {
 // invalid_argument (naming field) when the file is missing, unreadable, not an image, larger
 // than kMaxImageBytes or wider/taller than kMaxImageSide.
 core::Result<Image> load_image(const std::filesystem::path& path, const std::string& field);
+
+// The same from an image's bytes; name (a file name, or any label) appears in the messages and
+// its extension helps FFmpeg recognise the format.
+core::Result<Image> decode_image(std::span<const std::uint8_t> bytes, const std::string& name,
+                                 const std::string& field);
 
 // Where an image goes to cover a width x height area at (x, y): scaled to fill it, centred, the
 // overflow cut (CSS's background-size: cover).

@@ -1,10 +1,10 @@
 #include "video/pause_marks.hpp"
 
 #include <cctype>
-#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
-#include <system_error>
 
 #include "video/video.hpp"
 
@@ -41,6 +41,43 @@ core::Error bad_mark(std::string_view mark, std::string_view problem) {
                                   " to " + format_seconds(kMaxPauseSeconds) + " seconds");
 }
 
+// A decimal number of digits and at most one '.' ("0.5", "5", ".5", "5."), read as
+// std::from_chars(chars_format::fixed) reads it: exactly up to 15 significant digits (the mantissa
+// and the power of ten are then exact, so one division rounds correctly), to within an ulp beyond,
+// and nullopt when it overflows or underflows to zero. from_chars for double is missing from
+// libc++ 16 (the fuzz build), and strtod follows the locale.
+std::optional<double> parse_decimal(std::string_view text) {
+  std::uint64_t mantissa = 0;
+  int significant = 0;
+  long exponent = 0;  // value = mantissa * 10^exponent
+  bool dot = false;
+  bool digit = false;
+  for (const char c : text) {
+    if (c == '.') {
+      if (dot) return std::nullopt;
+      dot = true;
+      continue;
+    }
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    digit = true;
+    if (significant < 19) {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+      if (mantissa != 0) ++significant;
+      if (dot) --exponent;
+    } else if (!dot) {
+      ++exponent;
+    }
+  }
+  if (!digit) return std::nullopt;
+  if (mantissa == 0) return 0.0;
+  double scale = 1;
+  for (long k = exponent < 0 ? -exponent : exponent; k > 0 && scale < HUGE_VAL; --k) scale *= 10;
+  const double value =
+      exponent < 0 ? static_cast<double>(mantissa) / scale : static_cast<double>(mantissa) * scale;
+  if (value == 0 || std::isinf(value)) return std::nullopt;
+  return value;
+}
+
 // The seconds of the mark's inside after "pause" ("  0.5s ", " 500 ms"); nullopt when malformed.
 std::optional<double> parse_length(std::string_view inside) {
   std::size_t i = 0;
@@ -50,12 +87,9 @@ std::optional<double> parse_length(std::string_view inside) {
   while (i < inside.size() &&
          (std::isdigit(static_cast<unsigned char>(inside[i])) || inside[i] == '.'))
     ++i;
-  double value = 0;
-  const char* first = inside.data() + number_start;
-  const char* last = inside.data() + i;
-  if (first == last) return std::nullopt;
-  const auto [end, ec] = std::from_chars(first, last, value, std::chars_format::fixed);
-  if (ec != std::errc{} || end != last) return std::nullopt;
+  const auto number = parse_decimal(inside.substr(number_start, i - number_start));
+  if (!number) return std::nullopt;
+  const double value = *number;
   while (i < inside.size() && is_space(inside[i])) ++i;
   std::string unit;
   while (i < inside.size() && std::isalpha(static_cast<unsigned char>(inside[i])))

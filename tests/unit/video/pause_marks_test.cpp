@@ -34,6 +34,23 @@ TEST(PauseMarks, AcceptsTheLimits) {
   EXPECT_TRUE(split_pause_marks("a [pause 50ms] b [pause 10s] c [pause 0.05s]").has_value());
 }
 
+// The same reading on every standard library (the fuzz build's libc++ has no from_chars for
+// double) and in every locale.
+TEST(PauseMarks, ReadsEveryDecimalForm) {
+  const auto parts = split_pause_marks(
+      "a [pause .5s] b [pause 2.s] c [pause 0001.250s] d [pause 0.1000000000000000000001s] e "
+      "[pause 1234.5ms] f");
+  ASSERT_TRUE(parts.has_value()) << parts.error().message;
+  ASSERT_EQ(parts->size(), 6u);
+  EXPECT_EQ((*parts)[0].pause_after, 0.5);
+  EXPECT_EQ((*parts)[1].pause_after, 2.0);
+  EXPECT_EQ((*parts)[2].pause_after, 1.25);
+  EXPECT_DOUBLE_EQ((*parts)[3].pause_after, 0.1);
+  EXPECT_EQ((*parts)[4].pause_after, 1234.5 / 1000);
+  EXPECT_FALSE(split_pause_marks("a [pause .s] b").has_value());
+  EXPECT_FALSE(split_pause_marks("a [pause 1" + std::string(400, '0') + "s] b").has_value());
+}
+
 TEST(PauseMarks, RefusesMalformedAndOutOfRangeMarks) {
   for (const char* script :
        {"a [pause] b", "a [pause 1] b", "a [pause 1 min] b", "a [pause s] b", "a [pause 1.2.3s] b",
