@@ -238,11 +238,12 @@ void App::start_workers() {
 
 core::Result<void> App::load_engine() {
   const auto start = std::chrono::steady_clock::now();
-  auto provider = captions::make_builtin_provider();
+  auto provider = captions::make_provider(services_->config.llm, services_->clock);
   if (!provider) return std::unexpected(provider.error());
   services_->provider = std::move(*provider);
   services_->captions = std::make_unique<captions::Service>(*services_->provider, services_->cache,
-                                                            render_caption_fragment);
+                                                            render_caption_fragment,
+                                                            services_->config.llm.fallback_ttl);
   services_->engine_load_time = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   // Ready only once the warm-up file is in the cache: its requests are hits from the first one.

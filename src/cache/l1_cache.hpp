@@ -51,7 +51,9 @@ class L1Cache {
   // count_miss=false leaves a miss out of the statistics (for a lookup that another follows).
   bool get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss = true);
   // Stores value unless the admission filter or the size bounds refuse it. Returns whether stored.
-  bool put(std::uint64_t hash, std::string_view key, std::string value);
+  // ttl, when given and shorter than the configured one, is this entry's life instead.
+  bool put(std::uint64_t hash, std::string_view key, std::string value,
+           std::optional<std::chrono::seconds> ttl = std::nullopt);
   // Removes expired entries; returns how many.
   std::size_t purge_expired();
   void clear();
