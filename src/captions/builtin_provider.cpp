@@ -43,8 +43,8 @@ core::Result<std::unique_ptr<Provider>> make_builtin_provider() {
 }
 
 core::Result<std::unique_ptr<Provider>> make_provider(const core::LlmConfig& config,
-                                                      const core::Clock&) {
-  (void)config;
+                                                      const core::Clock& clock) {
+  if (config.configured()) return make_llm_provider(config, clock);
   return make_builtin_provider();
 }
 

@@ -11,6 +11,9 @@
 #include "core/error.hpp"
 
 namespace reelgen::captions {
+namespace llm {
+struct LlmMetrics;
+}
 
 class Provider {
  public:
@@ -24,6 +27,8 @@ class Provider {
   // Who would answer request ("builtin" or "llm:<model>"): part of the cache key, so a model's
   // captions and the builtin's never share an entry.
   virtual std::string route(const CaptionRequest& request) const = 0;
+  // The model's counters; null for a provider without a model.
+  virtual const llm::LlmMetrics* model_metrics() const { return nullptr; }
 };
 
 // The builtin engine: loads its lexicon and phrase banks from data compiled into the binary.
@@ -34,6 +39,9 @@ core::Result<std::unique_ptr<Provider>> make_builtin_provider();
 // The provider the configuration asks for: the builtin engine alone, or (with a model
 // configured) the model guarded by the builtin engine, which also answers "provider": "builtin".
 // clock drives the model's circuit breaker and retry waits.
+// The model provider alone (make_provider picks it when a model is configured).
+core::Result<std::unique_ptr<Provider>> make_llm_provider(const core::LlmConfig& config,
+                                                          const core::Clock& clock);
 core::Result<std::unique_ptr<Provider>> make_provider(const core::LlmConfig& config,
                                                       const core::Clock& clock);
 
