@@ -156,6 +156,9 @@ int caption(const core::Config& config, const std::string& body_json, bool as_js
   if (!provider) return fail(provider.error());
   auto result = (*provider)->generate(*request);
   if (!result) return fail(result.error());
+  if (result->fallback) {
+    std::fprintf(stderr, "reelgen: the model failed; the builtin engine wrote this caption\n");
+  }
   if (as_json) {
     std::printf("{%s}\n", api::render_caption_fragment(*request, *result).c_str());
     return 0;
@@ -168,9 +171,6 @@ int caption(const core::Config& config, const std::string& body_json, bool as_js
       std::printf("\n%s\n", tags.c_str());
     }
   };
-  if (result->fallback) {
-    std::fprintf(stderr, "reelgen: the model failed; the builtin engine wrote this caption\n");
-  }
   print(result->caption);
   for (const auto& v : result->variants) {
     std::printf("\n---\n");

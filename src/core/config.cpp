@@ -98,6 +98,7 @@ Result<Config> load_config(const EnvLookup& env) {
   read_string(env, "LLM_BASE_URL", llm.base_url);
   read_string(env, "LLM_MODEL", llm.model);
   read_string(env, "LLM_API_KEY", llm.api_key);
+  read_string(env, "LLM_CA_FILE", llm.ca_file);
   read_string(env, "LLM_DIALECT", llm.dialect);
   for (Result<void> r : {
            read_unsigned(env, "PORT", s.port, 65535),
@@ -195,10 +196,10 @@ Result<void> validate_llm(const LlmConfig& llm) {
         ErrorCode::invalid_argument,
         "LLM_DIALECT '" + llm.dialect + "': expected auto, openai, vllm, llamacpp or ollama");
   }
-  if (!llm.base_url.empty() && !llm.base_url.starts_with("http://")) {
-    return fail(ErrorCode::invalid_argument, "LLM_BASE_URL '" + llm.base_url +
-                                                 "': expected http://host[:port]/path (https "
-                                                 "is not supported yet)");
+  if (!llm.base_url.empty() && !llm.base_url.starts_with("http://") &&
+      !llm.base_url.starts_with("https://")) {
+    return fail(ErrorCode::invalid_argument,
+                "LLM_BASE_URL '" + llm.base_url + "': expected http[s]://host[:port]/path");
   }
   if (llm.max_concurrency < 1) {
     return fail(ErrorCode::invalid_argument, "LLM_MAX_CONCURRENCY must be at least 1");
@@ -221,6 +222,7 @@ boost::json::object describe(const LlmConfig& llm) {
       {"llm_base_url", llm.base_url},
       {"llm_model", llm.model},
       {"llm_api_key", llm.api_key.empty() ? "unset" : "set"},
+      {"llm_ca_file", llm.ca_file},
       {"llm_timeout_ms", llm.timeout.count()},
       {"llm_max_concurrency", llm.max_concurrency},
       {"llm_queue", llm.queue},

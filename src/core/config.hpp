@@ -82,6 +82,7 @@ struct LlmConfig {
   std::string base_url;              // LLM_BASE_URL, e.g. http://127.0.0.1:8000/v1
   std::string model;                 // LLM_MODEL; empty: no model, "provider": "llm" gets 422
   std::string api_key;               // LLM_API_KEY (optional; never logged or shown)
+  std::string ca_file;               // LLM_CA_FILE: PEM CAs for https; empty = system store
   Millis timeout{8'000};             // LLM_TIMEOUT_MS: one model call, connect to last byte
   int max_concurrency = 8;           // LLM_MAX_CONCURRENCY: model calls in flight at once
   std::size_t queue = 64;            // LLM_QUEUE: calls waiting for a slot; beyond it, fallback

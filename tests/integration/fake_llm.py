@@ -8,7 +8,11 @@ it is empty, `server.default` answers.
 """
 
 import json
+import os
 import re
+import ssl
+import subprocess
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +32,7 @@ def good_caption(body):
 
 
 class FakeLlm:
-    def __init__(self, default="good", delay=0.0):
+    def __init__(self, default="good", delay=0.0, tls=False):
         self.default = default
         self.delay = delay
         self.requests = []
@@ -39,12 +43,29 @@ class FakeLlm:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
+        self.scheme = "http"
+        self.cert_file = None
+        if tls:
+            self.scheme = "https"
+            self.cert_file = self._self_signed()
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(self.cert_file, self._key_file)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     @property
     def base_url(self):
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"{self.scheme}://127.0.0.1:{self.port}/v1"
+
+    def _self_signed(self):
+        """A certificate for 127.0.0.1 made for this run (openssl); the test trusts it by file."""
+        folder = tempfile.mkdtemp(prefix="fake-llm-tls-")
+        cert, self._key_file = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", self._key_file, "-out", cert], check=True, capture_output=True)
+        return cert
 
     def script(self, modes):
         with self._lock:

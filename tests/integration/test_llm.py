@@ -19,13 +19,17 @@ class LlmCase(unittest.TestCase):
     env = {}
     dialect = "openai"
     base_path = "/v1"
+    tls = False
 
     @classmethod
     def setUpClass(cls):
-        cls.llm = FakeLlm()
-        env = {"CAPTION_PROVIDER": "llm", "LLM_BASE_URL": f"http://127.0.0.1:{cls.llm.port}{cls.base_path}",
+        cls.llm = FakeLlm(tls=cls.tls)
+        env = {"CAPTION_PROVIDER": "llm",
+               "LLM_BASE_URL": f"{cls.llm.scheme}://127.0.0.1:{cls.llm.port}{cls.base_path}",
                "LLM_MODEL": "test-model", "LLM_DIALECT": cls.dialect, "LLM_TIMEOUT_MS": "2000",
                "LLM_API_KEY": "sk-test-secret"}
+        if cls.tls:
+            env["LLM_CA_FILE"] = cls.llm.cert_file
         env.update(cls.env)
         cls.server = Server(env=env)
 
@@ -132,6 +136,27 @@ class OpenAi(LlmCase):
                                 capture_output=True, text=True, env=env, timeout=30)
         self.assertEqual(result.returncode, 2)
         self.assertIn("provider", result.stderr)
+
+
+class Tls(LlmCase):
+    tls = True
+
+    def test_https_with_the_certificate_verified(self):
+        doc = self.generate(seed=25)
+        self.assertFalse(doc["performance_metrics"]["fallback"])
+        self.assertEqual(len(self.llm.requests), 1)
+        self.generate(seed=26)  # over the kept-alive connection
+        self.assertEqual(len(self.llm.requests), 2)
+
+    def test_an_untrusted_certificate_is_refused(self):
+        # The system trust store does not know the test's self-signed certificate.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LLM_")}
+        env.update(LLM_BASE_URL=self.llm.base_url, LLM_MODEL="test-model")
+        result = subprocess.run([BIN, "caption", DESC, "--provider", "llm", "--json"],
+                                capture_output=True, text=True, env=env, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("the model failed", result.stderr)
+        self.assertEqual(len(self.llm.requests), 0)
 
 
 class Streaming(LlmCase):

@@ -3,12 +3,15 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <future>
 #include <map>
 #include <thread>
+#include <variant>
 
 namespace reelgen::captions::llm {
 namespace {
@@ -32,15 +35,19 @@ std::optional<std::chrono::seconds> retry_after_of(std::string_view value) {
 }  // namespace
 
 core::Result<Endpoint> parse_base_url(std::string_view url) {
-  constexpr std::string_view scheme = "http://";
-  if (!url.starts_with(scheme)) {
+  Endpoint e;
+  if (url.starts_with("https://")) {
+    e.tls = true;
+    e.port = 443;
+    url.remove_prefix(8);
+  } else if (url.starts_with("http://")) {
+    url.remove_prefix(7);
+  } else {
     return core::fail(core::ErrorCode::invalid_argument,
-                      "LLM_BASE_URL must start with http:// (https is not supported yet)");
+                      "LLM_BASE_URL must start with http:// or https://");
   }
-  url.remove_prefix(scheme.size());
   const auto slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
-  Endpoint e;
   if (slash != std::string_view::npos) e.base_path = std::string(url.substr(slash));
   while (!e.base_path.empty() && e.base_path.back() == '/') e.base_path.pop_back();
   const auto colon = authority.rfind(':');
@@ -61,8 +68,23 @@ core::Result<Endpoint> parse_base_url(std::string_view url) {
   return e;
 }
 
+// One connection to a model server: plain TCP or TLS over it.
+struct Connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
 struct HttpClient::Impl {
-  explicit Impl(std::size_t max_idle) : max_idle(max_idle) {
+  Impl(std::size_t max_idle, const std::string& ca_file) : max_idle(max_idle) {
+    tls.set_verify_mode(asio::ssl::verify_peer);
+    boost::system::error_code ec;
+    if (ca_file.empty()) {
+      tls.set_default_verify_paths(ec);
+    } else {
+      tls.load_verify_file(ca_file, ec);
+    }
+    tls_error = ec ? "TLS trust store: " + ec.message() : "";
     thread = std::thread([this] { ioc.run(); });
   }
   ~Impl() {
@@ -88,10 +110,14 @@ struct HttpClient::Impl {
 
   // Runs on the client's thread only: the idle pool needs no lock.
   asio::awaitable<HttpOutcome> run(Call call) {
-    const std::string key = call.endpoint.host + ":" + std::to_string(call.endpoint.port);
+    const std::string key = std::string(call.endpoint.tls ? "https://" : "http://") +
+                            call.endpoint.host + ":" + std::to_string(call.endpoint.port);
     bhttp::request<bhttp::string_body> req{bhttp::verb::post, call.endpoint.base_path + call.path,
                                            11};
-    req.set(bhttp::field::host, call.endpoint.host);
+    const bool default_port = call.endpoint.port == (call.endpoint.tls ? 443 : 80);
+    req.set(bhttp::field::host,
+            default_port ? call.endpoint.host
+                         : call.endpoint.host + ":" + std::to_string(call.endpoint.port));
     req.set(bhttp::field::content_type, "application/json");
     req.set(bhttp::field::accept, "application/json, text/event-stream");
     for (const auto& [name, value] : call.headers) req.set(name, value);
@@ -100,49 +126,91 @@ struct HttpClient::Impl {
     req.prepare_payload();
 
     for (int attempt = 0; attempt < 2; ++attempt) {
-      std::unique_ptr<beast::tcp_stream> stream = take_idle(key);
-      const bool reused = stream != nullptr;
-      if (!stream) {
-        stream = std::make_unique<beast::tcp_stream>(ioc);
-        stream->expires_at(call.deadline);
-        tcp::resolver resolver(ioc);
-        auto [rec, endpoints] = co_await resolver.async_resolve(
-            call.endpoint.host, std::to_string(call.endpoint.port), nothrow);
-        if (rec) co_return failed(rec, "resolve");
-        auto [cec, ep] = co_await stream->async_connect(endpoints, nothrow);
-        if (cec) co_return failed(cec, "connect");
-        opened.fetch_add(1, std::memory_order_relaxed);
+      std::unique_ptr<Connection> conn = take_idle(key);
+      const bool reused = conn != nullptr;
+      if (!conn) {
+        auto opened_conn = co_await open(call);
+        if (auto* failure = std::get_if<HttpOutcome>(&opened_conn)) co_return std::move(*failure);
+        conn = std::move(std::get<std::unique_ptr<Connection>>(opened_conn));
       }
-      stream->expires_at(call.deadline);
-      auto [wec, wn] = co_await bhttp::async_write(*stream, req, nothrow);
-      if (wec) {
-        if (reused) continue;  // the server closed an idle connection: one fresh try
-        co_return failed(wec, "write");
+      conn->tcp().expires_at(call.deadline);
+      ExchangeResult r;
+      if (conn->tls) {
+        r = co_await exchange(*conn->tls, req);
+      } else {
+        r = co_await exchange(*conn->plain, req);
       }
-      beast::flat_buffer buffer;
-      bhttp::response_parser<bhttp::string_body> parser;
-      parser.body_limit(kMaxReplyBytes);
-      auto [rec, rn] = co_await bhttp::async_read(*stream, buffer, parser, nothrow);
-      if (rec) {
-        if (reused && rn == 0 && rec != beast::error::timeout) continue;
-        co_return failed(rec, "read");
-      }
-      auto& res = parser.get();
-      HttpOutcome out;
-      out.reply.status = static_cast<int>(res.result_int());
-      out.reply.content_type = std::string(res[bhttp::field::content_type]);
-      if (auto it = res.find(bhttp::field::retry_after); it != res.end()) {
-        out.reply.retry_after = retry_after_of(it->value());
-      }
-      const bool keep = res.keep_alive();
-      out.reply.body = std::move(res.body());
-      if (keep) give_back(key, std::move(stream));
-      co_return out;
+      if (r.stale && reused) continue;  // the server closed an idle connection: one fresh try
+      if (r.keep_alive) give_back(key, std::move(conn));
+      co_return std::move(r.outcome);
     }
     co_return HttpOutcome{CallFailure::network, "the server closed the connection", {}};
   }
 
-  std::unique_ptr<beast::tcp_stream> take_idle(const std::string& key) {
+  // A new connection (TLS handshake included) within the call's deadline.
+  asio::awaitable<std::variant<std::unique_ptr<Connection>, HttpOutcome>> open(const Call& call) {
+    auto conn = std::make_unique<Connection>();
+    if (call.endpoint.tls) {
+      if (!tls_error.empty()) co_return HttpOutcome{CallFailure::network, tls_error, {}};
+      conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, tls);
+    } else {
+      conn->plain = std::make_unique<beast::tcp_stream>(ioc);
+    }
+    conn->tcp().expires_at(call.deadline);
+    tcp::resolver resolver(ioc);
+    auto [rec, endpoints] = co_await resolver.async_resolve(
+        call.endpoint.host, std::to_string(call.endpoint.port), nothrow);
+    if (rec) co_return failed(rec, "resolve");
+    auto [cec, ep] = co_await conn->tcp().async_connect(endpoints, nothrow);
+    if (cec) co_return failed(cec, "connect");
+    if (conn->tls) {
+      SSL* ssl = conn->tls->native_handle();
+      SSL_set_tlsext_host_name(ssl, call.endpoint.host.c_str());  // SNI
+      conn->tls->set_verify_callback(asio::ssl::host_name_verification(call.endpoint.host));
+      auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, nothrow);
+      if (hec) co_return failed(hec, "TLS handshake");
+    }
+    opened.fetch_add(1, std::memory_order_relaxed);
+    co_return conn;
+  }
+
+  struct ExchangeResult {
+    HttpOutcome outcome;
+    bool stale = false;  // failed before any byte of a reply: the connection was closed
+    bool keep_alive = false;
+  };
+
+  template <typename Stream>
+  asio::awaitable<ExchangeResult> exchange(Stream& stream,
+                                           bhttp::request<bhttp::string_body>& req) {
+    ExchangeResult r;
+    auto [wec, wn] = co_await bhttp::async_write(stream, req, nothrow);
+    if (wec) {
+      r.stale = wec != beast::error::timeout;
+      r.outcome = failed(wec, "write");
+      co_return r;
+    }
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(kMaxReplyBytes);
+    auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
+    if (rec) {
+      r.stale = rn == 0 && rec != beast::error::timeout;
+      r.outcome = failed(rec, "read");
+      co_return r;
+    }
+    auto& res = parser.get();
+    r.outcome.reply.status = static_cast<int>(res.result_int());
+    r.outcome.reply.content_type = std::string(res[bhttp::field::content_type]);
+    if (auto it = res.find(bhttp::field::retry_after); it != res.end()) {
+      r.outcome.reply.retry_after = retry_after_of(it->value());
+    }
+    r.keep_alive = res.keep_alive();
+    r.outcome.reply.body = std::move(res.body());
+    co_return r;
+  }
+
+  std::unique_ptr<Connection> take_idle(const std::string& key) {
     auto it = idle.find(key);
     if (it == idle.end() || it->second.empty()) return nullptr;
     auto stream = std::move(it->second.back());
@@ -150,7 +218,7 @@ struct HttpClient::Impl {
     return stream;
   }
 
-  void give_back(const std::string& key, std::unique_ptr<beast::tcp_stream> stream) {
+  void give_back(const std::string& key, std::unique_ptr<Connection> stream) {
     auto& list = idle[key];
     if (list.size() < max_idle) list.push_back(std::move(stream));
   }
@@ -159,12 +227,15 @@ struct HttpClient::Impl {
   asio::io_context ioc{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{
       asio::make_work_guard(ioc)};
-  std::map<std::string, std::vector<std::unique_ptr<beast::tcp_stream>>> idle;
+  asio::ssl::context tls{asio::ssl::context::tls_client};
+  std::string tls_error;  // the trust store could not be loaded: https calls fail with it
+  std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
   std::atomic<std::uint64_t> opened{0};
   std::thread thread;
 };
 
-HttpClient::HttpClient(std::size_t max_idle) : impl_(std::make_unique<Impl>(max_idle)) {}
+HttpClient::HttpClient(std::size_t max_idle, const std::string& ca_file)
+    : impl_(std::make_unique<Impl>(max_idle, ca_file)) {}
 HttpClient::~HttpClient() = default;
 
 std::uint64_t HttpClient::connections_opened() const {

@@ -1,8 +1,9 @@
 #pragma once
 // An HTTP/1.1 client for model servers: one private io_context thread runs every call as a
 // coroutine, with a deadline on each and a keep-alive pool of idle connections per host.
-// Plain http only; TLS is not implemented yet. The calling thread waits for its own reply (it
-// is a blocking-pool or CLI thread, never a server I/O thread).
+// https goes through OpenSSL with the peer's certificate and host name verified against the
+// system trust store (or a given CA file). The calling thread waits for its own reply (it is a
+// blocking-pool or CLI thread, never a server I/O thread).
 
 #include <chrono>
 #include <cstdint>
@@ -20,9 +21,10 @@ struct Endpoint {
   std::string host;
   std::uint16_t port = 80;
   std::string base_path;  // "/v1" or "" (no trailing '/')
+  bool tls = false;       // https
 };
 
-// "http://host[:port][/path]". Returns invalid_argument otherwise.
+// "http[s]://host[:port][/path]". Returns invalid_argument otherwise.
 core::Result<Endpoint> parse_base_url(std::string_view url);
 
 struct HttpReply {
@@ -42,8 +44,9 @@ struct HttpOutcome {
 
 class HttpClient {
  public:
-  // max_idle: idle connections kept per host.
-  explicit HttpClient(std::size_t max_idle);
+  // max_idle: idle connections kept per host. ca_file: PEM certificates to trust for https
+  // instead of the system's; empty for the system trust store.
+  HttpClient(std::size_t max_idle, const std::string& ca_file);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

@@ -80,7 +80,7 @@ class LlmProvider final : public Provider {
         dialect_(dialect_of(config_.dialect)),
         engine_(std::move(engine)),
         breaker_(config_.breaker_failures, config_.breaker_cooldown, clock),
-        client_(static_cast<std::size_t>(config_.max_concurrency)),
+        client_(static_cast<std::size_t>(config_.max_concurrency), config_.ca_file),
         slots_(config_.max_concurrency, config_.queue, metrics_),
         label_("llm:" + config_.model) {}
 

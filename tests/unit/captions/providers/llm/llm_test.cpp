@@ -179,7 +179,11 @@ TEST(BaseUrl, HostPortAndPath) {
   EXPECT_EQ(e->port, 8000);
   EXPECT_EQ(e->base_path, "/v1");
   EXPECT_EQ(parse_base_url("http://localhost")->port, 80);
-  EXPECT_FALSE(parse_base_url("https://api.example.com/v1"));
+  auto hosted = parse_base_url("https://api.example.com/v1");
+  ASSERT_TRUE(hosted);
+  EXPECT_TRUE(hosted->tls);
+  EXPECT_EQ(hosted->port, 443);
+  EXPECT_FALSE(parse_base_url("ftp://api.example.com/v1"));
   EXPECT_FALSE(parse_base_url("http://h:99999"));
 }
 
