@@ -92,6 +92,37 @@ class OpenAi(LlmCase):
         self.assertIn("previous answer was refused", retry)
         self.assertIn('the fact "$5" is missing', retry)
 
+    def test_identical_misses_share_one_model_call(self):
+        self.llm.delay = 0.3
+        docs = []
+        try:
+            threads = [threading.Thread(target=lambda: docs.append(self.generate(seed=16))) for _ in range(3)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            self.llm.delay = 0.0
+        self.assertEqual(len(docs), 3)
+        self.assertEqual(len(self.llm.requests), 1)
+        self.assertEqual({d["caption"] for d in docs}, {docs[0]["caption"]})
+
+    def test_performance_ai_counts_calls_tokens_and_repairs(self):
+        self.llm.script(["missing_fact", "good"])
+        self.generate(seed=17)
+        status, _, ai = self.server.json("GET", "/performance/ai")
+        self.assertEqual(status, 200)
+        llm = ai["llm"]
+        self.assertGreaterEqual(llm["calls"], 2)
+        self.assertGreaterEqual(llm["repairs"], 1)
+        self.assertGreaterEqual(llm["invalid_answers"], 1)
+        self.assertGreaterEqual(llm["tokens_in"], 240)
+        self.assertGreaterEqual(llm["tokens_out"], 80)
+        self.assertEqual(llm["breaker_state"], "closed")
+        status, _, text = self.server.request("GET", "/metrics")
+        self.assertIn(b'reelgen_llm_tokens_total{direction="in"}', text)
+        self.assertIn(b"reelgen_llm_call_seconds_bucket", text)
+
     def test_wrong_language_twice_falls_back_to_the_builtin(self):
         self.llm.script(["wrong_language", "wrong_language"])
         doc = self.generate(seed=12)

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "cache/l1_cache.hpp"
+#include "captions/provider.hpp"
 #include "captions/providers/llm/breaker.hpp"
 #include "captions/providers/llm/client.hpp"
 #include "captions/providers/llm/wire.hpp"
@@ -192,6 +193,53 @@ TEST(CacheKey, IncludesWhoWritesTheCaption) {
   r.content_description = "Sunset over the ocean";
   EXPECT_NE(Service::cache_key(r, "builtin"), Service::cache_key(r, "llm:qwen"));
   EXPECT_NE(Service::cache_key(r, "llm:qwen"), Service::cache_key(r, "llm:llama"));
+}
+
+// A provider whose answers say whether they are fallbacks, counting its calls.
+class CountingProvider final : public Provider {
+ public:
+  std::string_view name() const override { return "llm:test"; }
+  core::Result<CaptionResult> generate(const CaptionRequest& request) const override {
+    ++calls;
+    CaptionResult r;
+    r.caption.text = request.content_description;
+    r.fallback = request.content_description.starts_with("fallback");
+    r.provider = r.fallback ? "builtin" : "llm:test";
+    return r;
+  }
+  core::Result<Caption> score(const CaptionRequest&, Caption c) const override { return c; }
+  std::string route(const CaptionRequest&) const override { return "llm:test"; }
+  mutable int calls = 0;
+};
+
+TEST(Service, FallbackAnswersStayCachedOnlyTheFallbackTtl) {
+  core::ManualClock clock;
+  cache::L1Cache c({100, 1 << 20, std::chrono::seconds(3600), 1}, clock);
+  CountingProvider provider;
+  Service service(
+      provider, c, [](const CaptionRequest&, const CaptionResult& r) { return r.caption.text; },
+      std::chrono::seconds(60));
+  CaptionRequest fallback, model;
+  fallback.content_description = "fallback caption";
+  model.content_description = "model caption";
+  auto first = service.generate(fallback);
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->fallback);
+  EXPECT_EQ(first->provider, "builtin");
+  ASSERT_TRUE(service.generate(model));
+  EXPECT_EQ(provider.calls, 2);
+  clock.advance(59s);
+  auto hit = service.generate(fallback);
+  ASSERT_TRUE(hit);
+  EXPECT_TRUE(hit->cache_hit);
+  EXPECT_TRUE(hit->fallback);  // travels with the cached entry
+  EXPECT_EQ(provider.calls, 2);
+  clock.advance(2s);
+  EXPECT_FALSE(service.generate(fallback)->cache_hit);  // expired: the model is asked again
+  auto kept = service.generate(model);
+  EXPECT_TRUE(kept->cache_hit);
+  EXPECT_EQ(kept->provider, "llm:test");
+  EXPECT_EQ(provider.calls, 3);
 }
 
 TEST(L1Cache, AFallbackTtlIsShorterThanTheCacheTtl) {
