@@ -295,8 +295,13 @@ bool App::blocking(const http::Request& request) const {
   const http::RouteMatch match = router_.match(request.method, request.path());
   if (match.handler == nullptr) return false;
   if (match.dispatch == http::Dispatch::blocking) return true;
-  // An I/O-thread route still reads the store when its key is not in the authenticator's memory.
   const Services& s = *services_;
+  // With a model configured, a caption that is not a cache hit may wait on the model.
+  if (match.pattern == "/api/v14/generate" && s.config.llm.configured() && s.engine_ready.load() &&
+      !s.captions->knows_body(request.body)) {
+    return true;
+  }
+  // An I/O-thread route still reads the store when its key is not in the authenticator's memory.
   return access_for(s.config, match.pattern, request.method) != Access::open &&
          s.store_ready.load() && !s.auth->knows(presented_secret(request));
 }

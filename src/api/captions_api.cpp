@@ -168,12 +168,11 @@ http::Response info(Services& s, http::Request&, http::Context&) {
 }  // namespace
 
 void add_caption_routes(http::Router& router, Services& s) {
-  // A model call waits on the network: with a model configured, caption requests run on the
-  // blocking pool so the I/O threads keep serving everything else.
-  const auto dispatch =
-      s.config.llm.configured() ? http::Dispatch::blocking : http::Dispatch::io_thread;
-  router.add("POST", "/api/v14/generate", bind_handler<generate>(s), dispatch);
-  router.add("POST", "/api/v14/batch", bind_handler<batch>(s), dispatch);
+  // A model call waits on the network: with a model configured, a batch runs on the blocking
+  // pool, and so does a generate request unless its body is a cache hit (App::blocking).
+  router.add("POST", "/api/v14/generate", bind_handler<generate>(s), http::Dispatch::io_thread);
+  router.add("POST", "/api/v14/batch", bind_handler<batch>(s),
+             s.config.llm.configured() ? http::Dispatch::blocking : http::Dispatch::io_thread);
   router.add("GET", "/api/v14/info", bind_handler<info>(s), http::Dispatch::io_thread);
 }
 

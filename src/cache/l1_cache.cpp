@@ -68,6 +68,14 @@ bool L1Cache::get(std::uint64_t hash, std::string_view key, std::string& out, bo
   return true;
 }
 
+bool L1Cache::contains(std::uint64_t hash, std::string_view key) const {
+  const Shard& shard = shard_of(hash);
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.index.find(hash);
+  return found != shard.index.end() && found->second->key == key &&
+         found->second->expires > clock_.now();
+}
+
 bool L1Cache::put(std::uint64_t hash, std::string_view key, std::string value,
                   std::optional<std::chrono::seconds> ttl) {
   if (config_.max_entries == 0 || config_.max_bytes == 0) return false;

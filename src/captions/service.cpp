@@ -81,6 +81,12 @@ bool Service::find_by_body(std::string_view body, Generated& out) {
   return true;
 }
 
+bool Service::knows_body(std::string_view body) const {
+  if (body.size() > kMaxBodyKey) return false;
+  const std::string key = body_key(body);
+  return cache_.contains(core::fast_hash(key), key);
+}
+
 void Service::remember_body(std::string_view body, const Generated& generated) {
   if (body.size() > kMaxBodyKey) return;
   const std::string key = body_key(body);

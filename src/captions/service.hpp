@@ -50,6 +50,8 @@ class Service {
   // request, so the fragment can be cached under the bytes themselves and served without parsing.
   bool find_by_body(std::string_view body, Generated& out);
   void remember_body(std::string_view body, const Generated& generated);
+  // Whether find_by_body would answer body now (a peek that counts nothing).
+  bool knows_body(std::string_view body) const;
   static constexpr std::size_t kMaxBodyKey = 4096;
 
   // Every field that changes the output and who writes it (route: "builtin" or

@@ -296,6 +296,25 @@ class Hanging(LlmCase):
         self.assertRegex(text.decode(), r"reelgen_llm_timeouts_total [1-9]")
 
 
+class CacheHitsStayOnIoThreads(LlmCase):
+    env = {"BLOCKING_THREADS": "1", "LLM_TIMEOUT_MS": "1500"}
+
+    def test_a_cached_caption_does_not_wait_for_the_busy_blocking_pool(self):
+        first = self.generate(seed=201)
+        self.assertFalse(first["performance_metrics"]["fallback"])
+        self.llm.reset(default="hang")
+        slow = threading.Thread(target=lambda: self.generate(seed=202))  # holds the one thread
+        slow.start()
+        time.sleep(0.2)
+        start = time.monotonic()
+        again = self.generate(seed=201)
+        took = time.monotonic() - start
+        slow.join()
+        self.assertTrue(again["performance_metrics"]["cache_hit"])
+        self.assertEqual(again["caption"], first["caption"])
+        self.assertLess(took, 0.5)
+
+
 class Concurrency(LlmCase):
     env = {"LLM_MAX_CONCURRENCY": "2", "LLM_QUEUE": "64"}
 
