@@ -99,6 +99,7 @@ struct HttpClient::Impl {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
     std::chrono::steady_clock::time_point deadline;
+    BodySink on_body;
   };
 
   static HttpOutcome failed(const beast::error_code& ec, std::string_view what) {
@@ -136,9 +137,9 @@ struct HttpClient::Impl {
       conn->tcp().expires_at(call.deadline);
       ExchangeResult r;
       if (conn->tls) {
-        r = co_await exchange(*conn->tls, req);
+        r = co_await exchange(*conn->tls, req, call.on_body);
       } else {
-        r = co_await exchange(*conn->plain, req);
+        r = co_await exchange(*conn->plain, req, call.on_body);
       }
       if (r.stale && reused) continue;  // the server closed an idle connection: one fresh try
       if (r.keep_alive) give_back(key, std::move(conn));
@@ -181,8 +182,8 @@ struct HttpClient::Impl {
   };
 
   template <typename Stream>
-  asio::awaitable<ExchangeResult> exchange(Stream& stream,
-                                           bhttp::request<bhttp::string_body>& req) {
+  asio::awaitable<ExchangeResult> exchange(Stream& stream, bhttp::request<bhttp::string_body>& req,
+                                           const BodySink& on_body) {
     ExchangeResult r;
     auto [wec, wn] = co_await bhttp::async_write(stream, req, nothrow);
     if (wec) {
@@ -193,11 +194,23 @@ struct HttpClient::Impl {
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(kMaxReplyBytes);
-    auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, nothrow);
+    auto [rec, rn] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
     if (rec) {
       r.stale = rn == 0 && rec != beast::error::timeout;
       r.outcome = failed(rec, "read");
       co_return r;
+    }
+    // The body piece by piece, each handed to on_body as it arrives (a stream of events).
+    std::size_t seen = 0;
+    while (!parser.is_done()) {
+      auto [bec, bn] = co_await bhttp::async_read_some(stream, buffer, parser, nothrow);
+      if (bec) {
+        r.outcome = failed(bec, "read");
+        co_return r;
+      }
+      const std::string& sofar = parser.get().body();
+      if (on_body && sofar.size() > seen) on_body(std::string_view(sofar).substr(seen));
+      seen = sofar.size();
     }
     auto& res = parser.get();
     r.outcome.reply.status = static_cast<int>(res.result_int());
@@ -244,9 +257,10 @@ std::uint64_t HttpClient::connections_opened() const {
 
 HttpOutcome HttpClient::post(const Endpoint& endpoint, const std::string& path, std::string body,
                              const std::vector<std::pair<std::string, std::string>>& headers,
-                             std::chrono::milliseconds timeout) {
-  Impl::Call call{endpoint, path, std::move(body), headers,
-                  std::chrono::steady_clock::now() + timeout};
+                             std::chrono::milliseconds timeout, BodySink on_body) {
+  Impl::Call call{
+      endpoint,          path, std::move(body), headers, std::chrono::steady_clock::now() + timeout,
+      std::move(on_body)};
   auto promise = std::make_shared<std::promise<HttpOutcome>>();
   auto future = promise->get_future();
   asio::co_spawn(impl_->ioc, impl_->run(std::move(call)),

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,10 +52,16 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // POSTs body (JSON) to endpoint + path within timeout. Thread-safe; blocks the caller.
+  // Called on the client's thread with each piece of the reply body as it arrives.
+  using BodySink = std::function<void(std::string_view piece)>;
+
+  // POSTs body (JSON) to endpoint + path within timeout. Thread-safe; blocks the caller. The
+  // whole reply body is in the outcome too; on_body (optional, must stay valid until the
+  // caller's post returns or its deadline passes; hold its state in a shared_ptr) sees it as
+  // it streams in.
   HttpOutcome post(const Endpoint& endpoint, const std::string& path, std::string body,
                    const std::vector<std::pair<std::string, std::string>>& headers,
-                   std::chrono::milliseconds timeout);
+                   std::chrono::milliseconds timeout, BodySink on_body = {});
 
   // Connections opened since start (to tell reuse from reconnects).
   std::uint64_t connections_opened() const;

@@ -202,7 +202,13 @@ class LlmProvider final : public Provider {
       headers.emplace_back("Authorization", "Bearer " + config_.api_key);
     metrics_.calls.fetch_add(1, std::memory_order_relaxed);
     const auto start = std::chrono::steady_clock::now();
-    HttpOutcome out = client_.post(endpoint_, chat.path, chat.body, headers, config_.timeout);
+    // A stream is read event by event as it arrives; the state outlives a caller that gave up.
+    const bool stream = config_.stream && dialect_ != Dialect::ollama;
+    auto events = stream ? std::make_shared<StreamAnswer>() : nullptr;
+    HttpClient::BodySink sink;
+    if (events) sink = [events](std::string_view piece) { events->feed(piece); };
+    HttpOutcome out =
+        client_.post(endpoint_, chat.path, chat.body, headers, config_.timeout, std::move(sink));
     metrics_.latency.record(std::chrono::steady_clock::now() - start);
     const bool ok = out.failure == CallFailure::none && out.reply.status == 200;
     publish_breaker(ok, out);
@@ -218,7 +224,8 @@ class LlmProvider final : public Provider {
     const bool streamed =
         out.reply.content_type.find("text/event-stream") != std::string::npos ||
         (dialect_ == Dialect::ollama && out.reply.content_type.find("ndjson") != std::string::npos);
-    ChatAnswer answer = parse_chat_answer(dialect_, out.reply.body, streamed);
+    ChatAnswer answer = streamed && events ? events->finish()
+                                           : parse_chat_answer(dialect_, out.reply.body, streamed);
     metrics_.tokens_in.fetch_add(answer.tokens_in, std::memory_order_relaxed);
     metrics_.tokens_out.fetch_add(answer.tokens_out, std::memory_order_relaxed);
     if (!answer.error.empty()) {

@@ -82,62 +82,6 @@ void read_openai_json(const json::object& doc, ChatAnswer& out) {
   }
 }
 
-// Streamed chunks: {"choices":[{"index":i,"delta":{"content":…},"finish_reason":…}]}, usage in
-// the last chunk when the server sends it.
-void read_openai_stream(std::string_view body, ChatAnswer& out) {
-  std::vector<std::string> parts;
-  std::vector<bool> finished;
-  bool broken = false;
-  SseParser parser([&](std::string_view data) {
-    if (data == "[DONE]" || broken) return;
-    boost::system::error_code ec;
-    const json::value chunk = json::parse(data, ec);
-    if (ec || !chunk.is_object()) {
-      broken = true;
-      return;
-    }
-    const auto& doc = chunk.as_object();
-    if (const auto* usage = doc.if_contains("usage"); usage && usage->is_object()) {
-      read_usage(usage->as_object(), out);
-    }
-    const auto* choices = doc.if_contains("choices");
-    if (choices == nullptr || !choices->is_array()) return;
-    for (const auto& c : choices->as_array()) {
-      if (!c.is_object()) continue;
-      const auto& choice = c.as_object();
-      std::size_t index = 0;
-      if (const auto* i = choice.if_contains("index"); i && i->is_int64() && i->as_int64() >= 0) {
-        index = static_cast<std::size_t>(i->as_int64());
-      }
-      if (index >= 16) continue;
-      if (parts.size() <= index) {
-        parts.resize(index + 1);
-        finished.resize(index + 1);
-      }
-      if (const auto* delta = choice.if_contains("delta"); delta && delta->is_object()) {
-        if (const auto* content = delta->as_object().if_contains("content");
-            content && content->is_string()) {
-          parts[index] += content->as_string();
-        }
-      }
-      if (const auto* reason = choice.if_contains("finish_reason"); reason && reason->is_string()) {
-        finished[index] = true;
-      }
-    }
-  });
-  parser.feed(body);
-  parser.feed("\n\n");  // a last event without its blank line
-  if (broken) {
-    out.error = "a stream event is not JSON";
-  } else if (!parser.done() || parts.empty()) {
-    out.error = "the stream ended before [DONE]";
-  } else if (std::find(finished.begin(), finished.end(), false) != finished.end()) {
-    out.error = "the stream ended before every choice finished";
-  } else {
-    out.contents = std::move(parts);
-  }
-}
-
 // Ollama: {"message":{"content":…},"done":true,"prompt_eval_count":…,"eval_count":…}; streamed
 // as one such object per line, the last with done true.
 void read_ollama_object(const json::object& doc, std::string& content, bool& done,
@@ -270,8 +214,9 @@ ChatAnswer parse_chat_answer(Dialect dialect, std::string_view body, bool stream
     return out;
   }
   if (streamed) {
-    read_openai_stream(body, out);
-    return out;
+    StreamAnswer stream;
+    stream.feed(body);
+    return stream.finish();
   }
   boost::system::error_code ec;
   const json::value doc = json::parse(body, ec);
@@ -280,6 +225,63 @@ ChatAnswer parse_chat_answer(Dialect dialect, std::string_view body, bool stream
     return out;
   }
   read_openai_json(doc.as_object(), out);
+  return out;
+}
+
+// Streamed chunks: {"choices":[{"index":i,"delta":{"content":…},"finish_reason":…}]}, usage in
+// the last chunk when the server sends it.
+StreamAnswer::StreamAnswer() : parser_([this](std::string_view data) { event(data); }) {}
+
+void StreamAnswer::event(std::string_view data) {
+  if (data == "[DONE]" || broken_) return;
+  boost::system::error_code ec;
+  const json::value chunk = json::parse(data, ec);
+  if (ec || !chunk.is_object()) {
+    broken_ = true;
+    return;
+  }
+  const auto& doc = chunk.as_object();
+  if (const auto* usage = doc.if_contains("usage"); usage && usage->is_object()) {
+    read_usage(usage->as_object(), out_);
+  }
+  const auto* choices = doc.if_contains("choices");
+  if (choices == nullptr || !choices->is_array()) return;
+  for (const auto& c : choices->as_array()) {
+    if (!c.is_object()) continue;
+    const auto& choice = c.as_object();
+    std::size_t index = 0;
+    if (const auto* i = choice.if_contains("index"); i && i->is_int64() && i->as_int64() >= 0) {
+      index = static_cast<std::size_t>(i->as_int64());
+    }
+    if (index >= 16) continue;
+    if (parts_.size() <= index) {
+      parts_.resize(index + 1);
+      finished_.resize(index + 1);
+    }
+    if (const auto* delta = choice.if_contains("delta"); delta && delta->is_object()) {
+      if (const auto* content = delta->as_object().if_contains("content");
+          content && content->is_string()) {
+        parts_[index] += content->as_string();
+      }
+    }
+    if (const auto* reason = choice.if_contains("finish_reason"); reason && reason->is_string()) {
+      finished_[index] = true;
+    }
+  }
+}
+
+ChatAnswer StreamAnswer::finish() {
+  parser_.feed("\n\n");  // a last event without its blank line
+  ChatAnswer out = std::move(out_);
+  if (broken_) {
+    out.error = "a stream event is not JSON";
+  } else if (!parser_.done() || parts_.empty()) {
+    out.error = "the stream ended before [DONE]";
+  } else if (std::find(finished_.begin(), finished_.end(), false) != finished_.end()) {
+    out.error = "the stream ended before every choice finished";
+  } else {
+    out.contents = std::move(parts_);
+  }
   return out;
 }
 

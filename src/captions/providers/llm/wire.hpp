@@ -83,6 +83,26 @@ class SseParser {
   bool done_ = false;
 };
 
+// An openai-style streamed answer (server-sent chunks with deltas per choice), read as its
+// bytes arrive in pieces of any size.
+class StreamAnswer {
+ public:
+  StreamAnswer();
+  StreamAnswer(const StreamAnswer&) = delete;
+  StreamAnswer& operator=(const StreamAnswer&) = delete;
+  void feed(std::string_view bytes) { parser_.feed(bytes); }
+  // After the last byte: the contents, or an error when the stream was cut or broken.
+  ChatAnswer finish();
+
+ private:
+  void event(std::string_view data);
+  std::vector<std::string> parts_;
+  std::vector<bool> finished_;
+  bool broken_ = false;
+  ChatAnswer out_;
+  SseParser parser_;
+};
+
 // The caption the model wrote, read from its content (JSON {"caption", "hashtags"}).
 struct ModelCaption {
   std::string text;

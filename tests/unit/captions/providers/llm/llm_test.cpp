@@ -100,6 +100,19 @@ TEST(ChatAnswer, StreamJoinsDeltasPerChoiceAndReadsUsage) {
       parse_chat_answer(Dialect::openai, "data: {oops\n\ndata: [DONE]\n\n", true).error.empty());
 }
 
+TEST(StreamAnswer, FedOneByteAtATimeAsTheNetworkMightDeliverIt) {
+  const std::string body =
+      chunk(0, "{\"caption\":", false) + chunk(0, "\"Hi\"}", true) + "data: [DONE]\n\n";
+  StreamAnswer stream;
+  for (char ch : body) stream.feed(std::string_view(&ch, 1));
+  auto answer = stream.finish();
+  ASSERT_TRUE(answer.error.empty()) << answer.error;
+  EXPECT_EQ(answer.contents, std::vector<std::string>{"{\"caption\":\"Hi\"}"});
+  StreamAnswer cut;
+  cut.feed(body.substr(0, body.size() / 2));
+  EXPECT_FALSE(cut.finish().error.empty());
+}
+
 TEST(ChatAnswer, JsonAndOllama) {
   auto a = parse_chat_answer(
       Dialect::openai,
