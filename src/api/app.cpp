@@ -238,11 +238,12 @@ void App::start_workers() {
 
 core::Result<void> App::load_engine() {
   const auto start = std::chrono::steady_clock::now();
-  auto provider = captions::make_builtin_provider();
+  auto provider = captions::make_provider(services_->config.llm, services_->clock);
   if (!provider) return std::unexpected(provider.error());
   services_->provider = std::move(*provider);
   services_->captions = std::make_unique<captions::Service>(*services_->provider, services_->cache,
-                                                            render_caption_fragment);
+                                                            render_caption_fragment,
+                                                            services_->config.llm.fallback_ttl);
   services_->engine_load_time = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   // Ready only once the warm-up file is in the cache: its requests are hits from the first one.
@@ -294,8 +295,13 @@ bool App::blocking(const http::Request& request) const {
   const http::RouteMatch match = router_.match(request.method, request.path());
   if (match.handler == nullptr) return false;
   if (match.dispatch == http::Dispatch::blocking) return true;
-  // An I/O-thread route still reads the store when its key is not in the authenticator's memory.
   const Services& s = *services_;
+  // With a model configured, a caption that is not a cache hit may wait on the model.
+  if (match.pattern == "/api/v14/generate" && s.config.llm.configured() && s.engine_ready.load() &&
+      !s.captions->knows_body(request.body)) {
+    return true;
+  }
+  // An I/O-thread route still reads the store when its key is not in the authenticator's memory.
   return access_for(s.config, match.pattern, request.method) != Access::open &&
          s.store_ready.load() && !s.auth->knows(presented_secret(request));
 }

@@ -133,6 +133,9 @@ std::optional<CaptionRequest> read_caption_request(const boost::json::object& ob
   }
   if (auto v = in.boolean("cta")) r.cta = *v;
   if (auto v = in.boolean("generic_hashtags")) r.generic_hashtags = *v;
+  if (auto v = in.choice("provider", captions::kProviderNames)) {
+    r.provider = *v == 0 ? captions::ProviderChoice::builtin : captions::ProviderChoice::llm;
+  }
   // Accepted for the caller's bookkeeping; not part of the output.
   in.text("client_id", false, 0, 128);
   in.reject_unknown();
@@ -184,8 +187,7 @@ std::string render_caption_fragment(const CaptionRequest& request,
 }
 
 std::string render_caption_response(std::string_view request_id, std::string_view fragment,
-                                    double processing_ms, bool cache_hit,
-                                    std::string_view provider) {
+                                    double processing_ms, const ResponseOrigin& origin) {
   std::string out;
   out.reserve(fragment.size() + 160);
   out += "{\"request_id\":\"";
@@ -197,9 +199,10 @@ std::string render_caption_response(std::string_view request_id, std::string_vie
   const auto written =
       std::to_chars(number, number + sizeof number, processing_ms, std::chars_format::fixed, 4);
   out.append(number, written.ptr);
-  out += cache_hit ? ",\"cache_hit\":true,\"provider\":\"" : ",\"cache_hit\":false,\"provider\":\"";
-  out += provider;
-  out += "\"}}";
+  out += origin.cache_hit ? ",\"cache_hit\":true,\"provider\":\""
+                          : ",\"cache_hit\":false,\"provider\":\"";
+  out += origin.provider;  // "builtin" or "llm:" + a configured model name
+  out += origin.fallback ? "\",\"fallback\":true}}" : "\",\"fallback\":false}}";
   return out;
 }
 

@@ -28,9 +28,15 @@ core::Result<captions::CaptionRequest> parse_caption_request(std::string_view bo
 std::string render_caption_fragment(const captions::CaptionRequest& request,
                                     const captions::CaptionResult& result);
 
+// What performance_metrics reports besides the time.
+struct ResponseOrigin {
+  bool cache_hit = false;
+  std::string_view provider = "builtin";  // "builtin" or "llm:<model>"
+  bool fallback = false;                  // the model failed and the builtin answered
+};
+
 // {"request_id":…, <fragment>, "performance_metrics":{…}}
 std::string render_caption_response(std::string_view request_id, std::string_view fragment,
-                                    double processing_ms, bool cache_hit,
-                                    std::string_view provider);
+                                    double processing_ms, const ResponseOrigin& origin);
 
 }  // namespace reelgen::api

@@ -18,6 +18,10 @@ double elapsed_ms(const http::Context& ctx) {
       .count();
 }
 
+ResponseOrigin origin_of(const captions::Generated& g) {
+  return {g.cache_hit, g.provider, g.fallback};
+}
+
 http::Response engine_unavailable(const http::Context& ctx) {
   return problem(ctx,
                  core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
@@ -32,11 +36,10 @@ http::Response generate(Services& s, http::Request& req, http::Context& ctx) {
     auto fresh = s.captions->generate(*request);
     if (!fresh) return problem(ctx, fresh.error());
     generated = std::move(*fresh);
-    s.captions->remember_body(req.body, generated.fragment);
+    s.captions->remember_body(req.body, generated);
   }
-  return http::json_response(
-      200, render_caption_response(ctx.request_id, generated.fragment, elapsed_ms(ctx),
-                                   generated.cache_hit, s.captions->provider_name()));
+  return http::json_response(200, render_caption_response(ctx.request_id, generated.fragment,
+                                                          elapsed_ms(ctx), origin_of(generated)));
 }
 
 struct BatchItem {
@@ -94,7 +97,7 @@ http::Response batch(Services& s, http::Request& req, http::Context& ctx) {
       ++ok;
       results += "{\"index\":" + std::to_string(i) + ",\"status\":200,\"result\":";
       results += render_caption_response(item_id, item.outcome->fragment, elapsed_ms(ctx),
-                                         item.outcome->cache_hit, s.captions->provider_name());
+                                         origin_of(*item.outcome));
       results += "}";
       continue;
     }
@@ -144,8 +147,10 @@ http::Response info(Services& s, http::Request&, http::Context&) {
       {"fallback_niche", captions::kFallbackNiche},
       {"intents", std::move(intents)},
       {"limits", std::move(limits)},
-      {"providers", boost::json::array{"builtin"}},
-      {"default_provider", "builtin"},
+      {"providers", s.config.llm.configured() ? boost::json::array{"builtin", "llm"}
+                                              : boost::json::array{"builtin"}},
+      {"default_provider", s.config.llm.provider},
+      {"llm", core::describe(s.config.llm)},
       {"notes",
        {{"hashtags",
          "Instagram accepts up to 30 hashtags, but has been reported to use at most 5 per post "
@@ -163,8 +168,11 @@ http::Response info(Services& s, http::Request&, http::Context&) {
 }  // namespace
 
 void add_caption_routes(http::Router& router, Services& s) {
+  // A model call waits on the network: with a model configured, a batch runs on the blocking
+  // pool, and so does a generate request unless its body is a cache hit (App::blocking).
   router.add("POST", "/api/v14/generate", bind_handler<generate>(s), http::Dispatch::io_thread);
-  router.add("POST", "/api/v14/batch", bind_handler<batch>(s), http::Dispatch::io_thread);
+  router.add("POST", "/api/v14/batch", bind_handler<batch>(s),
+             s.config.llm.configured() ? http::Dispatch::blocking : http::Dispatch::io_thread);
   router.add("GET", "/api/v14/info", bind_handler<info>(s), http::Dispatch::io_thread);
 }
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/services.hpp"
+#include "captions/providers/llm/metrics.hpp"
 #include "monitor/metrics.hpp"
 
 namespace reelgen::api {
@@ -50,6 +51,37 @@ http::Response ready(Services& s, http::Request&, http::Context& ctx) {
   return problem(ctx, core::Error::make(ErrorCode::unavailable, detail));
 }
 
+void render_llm(monitor::Exposition& out, const captions::llm::LlmMetrics& m) {
+  auto counter = [&](const char* name, const char* help, std::uint64_t value) {
+    out.metric(name, "counter", help, "", static_cast<double>(value));
+  };
+  counter("reelgen_llm_calls_total", "Calls to the model server.", m.calls.load());
+  counter("reelgen_llm_failures_total", "Model calls that failed (network, status, timeout).",
+          m.failures.load());
+  counter("reelgen_llm_timeouts_total", "Model calls past LLM_TIMEOUT_MS.", m.timeouts.load());
+  counter("reelgen_llm_invalid_answers_total", "Model answers refused by validation.",
+          m.invalid.load());
+  counter("reelgen_llm_repairs_total", "Answers retried with the findings.", m.repairs.load());
+  counter("reelgen_llm_fallbacks_total", "Requests the builtin engine answered instead.",
+          m.fallbacks.load());
+  counter("reelgen_llm_queue_full_total", "Requests that found the model queue full.",
+          m.queue_full.load());
+  counter("reelgen_llm_breaker_rejections_total", "Calls refused by the open breaker.",
+          m.breaker_open.load());
+  out.metric("reelgen_llm_tokens_total", "counter", "Tokens reported in usage.", "direction=\"in\"",
+             static_cast<double>(m.tokens_in.load()));
+  out.sample("reelgen_llm_tokens_total", "direction=\"out\"",
+             static_cast<double>(m.tokens_out.load()));
+  out.metric("reelgen_llm_breaker_state", "gauge", "0 closed, 1 open, 2 half-open.", "",
+             m.breaker_state.load());
+  out.metric("reelgen_llm_in_flight", "gauge", "Model calls in flight.", "",
+             static_cast<double>(m.in_flight.load()));
+  out.metric("reelgen_llm_queue_depth", "gauge", "Requests waiting for a model slot.", "",
+             static_cast<double>(m.queued.load()));
+  out.header("reelgen_llm_call_seconds", "histogram", "Model call latency.");
+  out.histogram("reelgen_llm_call_seconds", "", m.latency);
+}
+
 http::Response metrics(Services& s, http::Request&, http::Context&) {
   monitor::Exposition out;
   s.metrics->render(out);
@@ -78,6 +110,7 @@ http::Response metrics(Services& s, http::Request&, http::Context&) {
                static_cast<double>(m.failures.load()));
     out.header("reelgen_caption_engine_seconds", "histogram", "Provider time per caption request.");
     out.histogram("reelgen_caption_engine_seconds", provider, m.engine_time);
+    if (const auto* llm = s.captions->provider().model_metrics()) render_llm(out, *llm);
   }
   if (const auto* server = s.server_stats.load()) {
     out.metric("reelgen_http_connections_open", "gauge", "Open client connections.", "",
@@ -170,21 +203,47 @@ http::Response cache_status(Services& s, http::Request&, http::Context&) {
   return json(200, doc);
 }
 
+boost::json::object llm_status(const captions::llm::LlmMetrics& m) {
+  static constexpr const char* kStates[] = {"closed", "open", "half_open"};
+  return {{"calls", m.calls.load()},
+          {"failures", m.failures.load()},
+          {"timeouts", m.timeouts.load()},
+          {"invalid_answers", m.invalid.load()},
+          {"repairs", m.repairs.load()},
+          {"fallbacks", m.fallbacks.load()},
+          {"queue_full", m.queue_full.load()},
+          {"breaker_rejections", m.breaker_open.load()},
+          {"breaker_state", kStates[m.breaker_state.load() % 3]},
+          {"tokens_in", m.tokens_in.load()},
+          {"tokens_out", m.tokens_out.load()},
+          {"in_flight", m.in_flight.load()},
+          {"peak_in_flight", m.peak_in_flight.load()},
+          {"queue_depth", m.queued.load()},
+          {"latency_ms",
+           {{"mean", m.latency.mean_ms()},
+            {"p50", m.latency.quantile_ms(0.5)},
+            {"p99", m.latency.quantile_ms(0.99)}}}};
+}
+
 http::Response ai_status(Services& s, http::Request&, http::Context& ctx) {
   if (!s.engine_ready.load()) {
     return problem(
         ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
   }
   const auto& m = s.captions->metrics();
-  return json(200, {{"provider", s.captions->provider_name()},
-                    {"providers", boost::json::array{"builtin"}},
-                    {"load_time_ms", s.engine_load_time.count()},
-                    {"captions_generated", m.generated.load()},
-                    {"failures", m.failures.load()},
-                    {"engine_time_ms",
-                     {{"mean", m.engine_time.mean_ms()},
-                      {"p50", m.engine_time.quantile_ms(0.5)},
-                      {"p99", m.engine_time.quantile_ms(0.99)}}}});
+  const auto* llm = s.captions->provider().model_metrics();
+  boost::json::object doc{
+      {"provider", s.captions->provider_name()},
+      {"providers", llm ? boost::json::array{"builtin", "llm"} : boost::json::array{"builtin"}},
+      {"load_time_ms", s.engine_load_time.count()},
+      {"captions_generated", m.generated.load()},
+      {"failures", m.failures.load()},
+      {"engine_time_ms",
+       {{"mean", m.engine_time.mean_ms()},
+        {"p50", m.engine_time.quantile_ms(0.5)},
+        {"p99", m.engine_time.quantile_ms(0.99)}}}};
+  if (llm) doc["llm"] = llm_status(*llm);
+  return json(200, doc);
 }
 
 http::Response optimize(Services& s, http::Request&, http::Context& ctx) {

@@ -114,13 +114,51 @@ int keys_revoke(const std::string& data_dir, const std::string& id) {
   return 0;
 }
 
-int caption(const std::string& body_json, bool as_json) {
+// The model settings as flags over the environment (LLM_API_KEY is read from the environment
+// only, so it never shows in a process list).
+struct LlmFlags {
+  std::int64_t timeout_ms = -1, breaker_cooldown_ms = -1, fallback_ttl = -1;
+  void add(CLI::App* cmd, core::LlmConfig& llm) {
+    cmd->add_option("--caption-provider", llm.provider,
+                    "Default caption provider: builtin or llm (env CAPTION_PROVIDER)");
+    cmd->add_option("--llm-base-url", llm.base_url,
+                    "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (env LLM_BASE_URL)");
+    cmd->add_option("--llm-model", llm.model, "Model name (env LLM_MODEL)");
+    cmd->add_option("--llm-dialect", llm.dialect,
+                    "auto, openai, vllm, llamacpp or ollama (env LLM_DIALECT)");
+    cmd->add_option("--llm-timeout-ms", timeout_ms, "One model call (env LLM_TIMEOUT_MS)");
+    cmd->add_option("--llm-max-concurrency", llm.max_concurrency,
+                    "Model calls in flight (env LLM_MAX_CONCURRENCY)");
+    cmd->add_option("--llm-queue", llm.queue, "Calls waiting for a slot (env LLM_QUEUE)");
+    cmd->add_option("--llm-temperature", llm.temperature,
+                    "Sampling temperature (env LLM_TEMPERATURE)");
+    cmd->add_option("--llm-breaker-failures", llm.breaker_failures,
+                    "Consecutive failures that open the breaker (env LLM_BREAKER_FAILURES)");
+    cmd->add_option("--llm-breaker-cooldown-ms", breaker_cooldown_ms,
+                    "Open time before a trial call (env LLM_BREAKER_COOLDOWN_MS)");
+    cmd->add_option("--llm-fallback-ttl", fallback_ttl,
+                    "Seconds a fallback answer stays cached (env LLM_FALLBACK_TTL)");
+    cmd->add_flag("--llm-stream", llm.stream,
+                  "Ask the model for server-sent events (env LLM_STREAM)");
+  }
+  void apply(core::LlmConfig& llm) const {
+    if (timeout_ms >= 0) llm.timeout = core::Millis(timeout_ms);
+    if (breaker_cooldown_ms >= 0) llm.breaker_cooldown = core::Millis(breaker_cooldown_ms);
+    if (fallback_ttl >= 0) llm.fallback_ttl = std::chrono::seconds(fallback_ttl);
+  }
+};
+
+int caption(const core::Config& config, const std::string& body_json, bool as_json) {
   auto request = api::parse_caption_request(body_json);
   if (!request) return fail(request.error());
-  auto provider = captions::make_builtin_provider();
+  if (auto v = core::validate_llm(config.llm); !v) return fail(v.error());
+  auto provider = captions::make_provider(config.llm, core::SystemClock::instance());
   if (!provider) return fail(provider.error());
   auto result = (*provider)->generate(*request);
   if (!result) return fail(result.error());
+  if (result->fallback) {
+    std::fprintf(stderr, "reelgen: the model failed; the builtin engine wrote this caption\n");
+  }
   if (as_json) {
     std::printf("{%s}\n", api::render_caption_fragment(*request, *result).c_str());
     return 0;
@@ -226,6 +264,14 @@ int main(int argc, char** argv) {
   caption_cmd->add_flag("--generic-hashtags", generic_hashtags,
                         "Allow broad reach tags (#explore, #reels) after the relevant ones");
   caption_cmd->add_flag("--json", as_json, "Print the API's JSON instead of text");
+  std::string caption_provider;
+  caption_cmd
+      ->add_option("--provider", caption_provider,
+                   "builtin or llm (the configured model); default CAPTION_PROVIDER")
+      ->check(CLI::IsMember({"builtin", "llm"}));
+  LlmFlags serve_llm, caption_llm;
+  serve_llm.add(serve_cmd, config.llm);
+  caption_llm.add(caption_cmd, config.llm);
 
   auto* migrate_cmd = cli.add_subcommand("migrate", "Create or upgrade the database schema");
   migrate_cmd
@@ -244,6 +290,8 @@ int main(int argc, char** argv) {
     return cli.exit(e) == 0 ? 0 : 2;
   }
 
+  serve_llm.apply(config.llm);
+  caption_llm.apply(config.llm);
   if (serve_cmd->parsed()) return serve(config);
   if (create_cmd->parsed()) return keys_create(config.data_dir, key_name, key_scope, key_rate);
   if (list_cmd->parsed()) return keys_list(config.data_dir);
@@ -272,7 +320,8 @@ int main(int argc, char** argv) {
                              {"generic_hashtags", generic_hashtags}};
     if (!audience.empty()) body["audience"] = audience;
     if (!brand_voice.empty()) body["brand_voice"] = brand_voice;
-    return caption(boost::json::serialize(body), as_json);
+    if (!caption_provider.empty()) body["provider"] = caption_provider;
+    return caption(config, boost::json::serialize(body), as_json);
   }
   return exit_code;
 }

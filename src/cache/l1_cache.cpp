@@ -68,9 +68,19 @@ bool L1Cache::get(std::uint64_t hash, std::string_view key, std::string& out, bo
   return true;
 }
 
-bool L1Cache::put(std::uint64_t hash, std::string_view key, std::string value) {
+bool L1Cache::contains(std::uint64_t hash, std::string_view key) const {
+  const Shard& shard = shard_of(hash);
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.index.find(hash);
+  return found != shard.index.end() && found->second->key == key &&
+         found->second->expires > clock_.now();
+}
+
+bool L1Cache::put(std::uint64_t hash, std::string_view key, std::string value,
+                  std::optional<std::chrono::seconds> ttl) {
   if (config_.max_entries == 0 || config_.max_bytes == 0) return false;
-  Entry entry{hash, std::string(key), std::move(value), clock_.now() + config_.ttl};
+  const auto life = ttl ? std::min(*ttl, config_.ttl) : config_.ttl;
+  Entry entry{hash, std::string(key), std::move(value), clock_.now() + life};
   const std::size_t size = entry.bytes();
   Shard& shard = shard_of(hash);
   if (size > shard_bytes_) return false;

@@ -50,8 +50,13 @@ class L1Cache {
   // Copies the value stored under key into out. hash must be a hash of key. Thread-safe.
   // count_miss=false leaves a miss out of the statistics (for a lookup that another follows).
   bool get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss = true);
+  // Whether an unexpired value is stored under key, leaving statistics, recency and the
+  // admission filter untouched (a peek before the real lookup). Thread-safe.
+  bool contains(std::uint64_t hash, std::string_view key) const;
   // Stores value unless the admission filter or the size bounds refuse it. Returns whether stored.
-  bool put(std::uint64_t hash, std::string_view key, std::string value);
+  // ttl, when given and shorter than the configured one, is this entry's life instead.
+  bool put(std::uint64_t hash, std::string_view key, std::string value,
+           std::optional<std::chrono::seconds> ttl = std::nullopt);
   // Removes expired entries; returns how many.
   std::size_t purge_expired();
   void clear();
@@ -85,6 +90,7 @@ class L1Cache {
   };
 
   Shard& shard_of(std::uint64_t hash) { return shards_[(hash >> 48) % shards_.size()]; }
+  const Shard& shard_of(std::uint64_t hash) const { return shards_[(hash >> 48) % shards_.size()]; }
   void erase(Shard& shard, std::list<Entry>::iterator it);
 
   L1Config config_;

@@ -83,6 +83,10 @@ inline constexpr std::array<std::string_view, 6> kLanguages = {"en", "es", "fr",
 inline constexpr std::size_t kMaxCaptionChars = 2200;
 inline constexpr int kMaxHashtags = 30;
 
+// Who writes a caption: the configured default, the builtin engine, or the language model.
+enum class ProviderChoice { configured, builtin, llm };
+inline constexpr std::array<std::string_view, 2> kProviderNames = {"builtin", "llm"};
+
 // A validated request. Field rules are enforced by the API layer before it gets here.
 struct CaptionRequest {
   std::string content_description;  // 5..2000 code points, whitespace-normalized
@@ -100,6 +104,7 @@ struct CaptionRequest {
   EmojiDensity emoji = EmojiDensity::automatic;
   bool cta = true;                // end with a call to action
   bool generic_hashtags = false;  // allow broad reach tags (#explore, #reels) after relevant ones
+  ProviderChoice provider = ProviderChoice::configured;
 };
 
 // The checks quality_score is built from, each 0..1 (1 = passes).
@@ -137,7 +142,9 @@ struct Caption {
 
 struct CaptionResult {
   Caption caption;
-  std::vector<Caption> variants;  // variants - 1 alternatives, each different from the others
+  std::vector<Caption> variants;     // variants - 1 alternatives, each different from the others
+  std::string provider = "builtin";  // who answered: "builtin" or "llm:<model>"
+  bool fallback = false;             // the model failed and the builtin engine answered
 };
 
 template <typename Enum, std::size_t N>

@@ -11,15 +11,39 @@ void append_field(std::string& key, std::string_view value) {
   key += value;
 }
 
+// A cache entry: who wrote it, whether it is a fallback, then the fragment.
+constexpr char kEntrySeparator = '\x1f';
+
+std::string encode_entry(const Generated& g) {
+  std::string entry;
+  entry.reserve(g.provider.size() + 2 + g.fragment.size());
+  entry += g.provider;
+  entry += kEntrySeparator;
+  entry += g.fallback ? '1' : '0';
+  entry += g.fragment;
+  return entry;
+}
+
+bool decode_entry(std::string_view entry, Generated& out) {
+  const auto sep = entry.find(kEntrySeparator);
+  if (sep == std::string_view::npos || sep + 1 >= entry.size()) return false;
+  out.provider.assign(entry.substr(0, sep));
+  out.fallback = entry[sep + 1] == '1';
+  out.fragment.assign(entry.substr(sep + 2));
+  return true;
+}
+
 }  // namespace
 
-Service::Service(const Provider& provider, cache::L1Cache& cache, Renderer render)
-    : provider_(provider), cache_(cache), render_(std::move(render)) {}
+Service::Service(const Provider& provider, cache::L1Cache& cache, Renderer render,
+                 std::chrono::seconds fallback_ttl)
+    : provider_(provider), cache_(cache), render_(std::move(render)), fallback_ttl_(fallback_ttl) {}
 
-std::string Service::cache_key(const CaptionRequest& r) {
+std::string Service::cache_key(const CaptionRequest& r, std::string_view route) {
   std::string key;
   key.reserve(r.content_description.size() + 96);
-  append_field(key, "v3");  // v3: post analysis (intent, facts), plans, generic hashtags
+  append_field(key, "v4");  // v4: the provider and model that write the caption
+  append_field(key, route);
   append_field(key, r.content_description);
   append_field(key, name_of(r.style, kStyleNames));
   append_field(key, std::to_string(r.hashtag_count));
@@ -50,27 +74,37 @@ std::string body_key(std::string_view body) {
 bool Service::find_by_body(std::string_view body, Generated& out) {
   if (body.size() > kMaxBodyKey) return false;
   const std::string key = body_key(body);
-  if (!cache_.get(core::fast_hash(key), key, out.fragment, /*count_miss=*/false)) return false;
+  std::string entry;
+  if (!cache_.get(core::fast_hash(key), key, entry, /*count_miss=*/false)) return false;
+  if (!decode_entry(entry, out)) return false;
   out.cache_hit = true;
   return true;
 }
 
-void Service::remember_body(std::string_view body, std::string fragment) {
+bool Service::knows_body(std::string_view body) const {
+  if (body.size() > kMaxBodyKey) return false;
+  const std::string key = body_key(body);
+  return cache_.contains(core::fast_hash(key), key);
+}
+
+void Service::remember_body(std::string_view body, const Generated& generated) {
   if (body.size() > kMaxBodyKey) return;
   const std::string key = body_key(body);
-  cache_.put(core::fast_hash(key), key, std::move(fragment));
+  cache_.put(core::fast_hash(key), key, encode_entry(generated),
+             generated.fallback ? std::optional(fallback_ttl_) : std::nullopt);
 }
 
 core::Result<Generated> Service::generate(const CaptionRequest& request) {
-  const std::string key = cache_key(request);
+  const std::string key = cache_key(request, provider_.route(request));
   const std::uint64_t hash = core::fast_hash(key);
   Generated out;
-  if (cache_.get(hash, key, out.fragment)) {
+  std::string entry;
+  if (cache_.get(hash, key, entry) && decode_entry(entry, out)) {
     out.cache_hit = true;
     return out;
   }
   bool shared = false;
-  auto fragment = flights_.run(
+  auto encoded = flights_.run(
       hash, key,
       [&]() -> core::Result<std::string> {
         const auto start = std::chrono::steady_clock::now();
@@ -81,13 +115,15 @@ core::Result<Generated> Service::generate(const CaptionRequest& request) {
           return std::unexpected(result.error());
         }
         metrics_.generated.fetch_add(1, std::memory_order_relaxed);
-        std::string rendered = render_(request, *result);
-        cache_.put(hash, key, rendered);
+        Generated fresh{render_(request, *result), false, result->provider, result->fallback};
+        std::string rendered = encode_entry(fresh);
+        cache_.put(hash, key, rendered,
+                   fresh.fallback ? std::optional(fallback_ttl_) : std::nullopt);
         return rendered;
       },
       &shared);
-  if (!fragment) return std::unexpected(fragment.error());
-  out.fragment = std::move(*fragment);
+  if (!encoded) return std::unexpected(encoded.error());
+  if (!decode_entry(*encoded, out)) return core::fail(core::ErrorCode::internal, "cache entry");
   out.cache_hit = shared;
   return out;
 }

@@ -26,6 +26,8 @@ struct ServiceMetrics {
 struct Generated {
   std::string fragment;  // the rendered result, shared by every request with the same key
   bool cache_hit = false;
+  std::string provider = "builtin";  // who wrote it: "builtin" or "llm:<model>"
+  bool fallback = false;             // the model failed and the builtin engine wrote it
 };
 
 // Turns a result into the cached JSON fragment (written by the API layer, which owns the wire
@@ -34,7 +36,10 @@ using Renderer = std::function<std::string(const CaptionRequest&, const CaptionR
 
 class Service {
  public:
-  Service(const Provider& provider, cache::L1Cache& cache, Renderer render);
+  // A fallback answer (the model failed) stays in the cache only fallback_ttl, so a recovered
+  // model answers again soon.
+  Service(const Provider& provider, cache::L1Cache& cache, Renderer render,
+          std::chrono::seconds fallback_ttl = std::chrono::seconds(60));
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
@@ -44,13 +49,17 @@ class Service {
   // Fast path for repeated identical request bodies: a body's bytes determine the normalized
   // request, so the fragment can be cached under the bytes themselves and served without parsing.
   bool find_by_body(std::string_view body, Generated& out);
-  void remember_body(std::string_view body, std::string fragment);
+  void remember_body(std::string_view body, const Generated& generated);
+  // Whether find_by_body would answer body now (a peek that counts nothing).
+  bool knows_body(std::string_view body) const;
   static constexpr std::size_t kMaxBodyKey = 4096;
 
-  // Every field that changes the output, length-prefixed so no two requests share a key.
-  static std::string cache_key(const CaptionRequest& request);
+  // Every field that changes the output and who writes it (route: "builtin" or
+  // "llm:<model>"), length-prefixed so no two requests share a key.
+  static std::string cache_key(const CaptionRequest& request, std::string_view route);
 
   std::string_view provider_name() const { return provider_.name(); }
+  const Provider& provider() const { return provider_; }
   const ServiceMetrics& metrics() const { return metrics_; }
   cache::L1Cache& cache() { return cache_; }
 
@@ -59,6 +68,7 @@ class Service {
   cache::L1Cache& cache_;
   cache::SingleFlight flights_;
   Renderer render_;
+  std::chrono::seconds fallback_ttl_;
   ServiceMetrics metrics_;
 };
 

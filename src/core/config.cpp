@@ -1,5 +1,6 @@
 #include "core/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -91,6 +92,14 @@ Result<Config> load_config(const EnvLookup& env) {
   read_string(env, "CACHE_WARMUP_FILE", c.cache.warmup_file);
   read_string(env, "WEBHOOK_SECRET", c.webhooks.secret);
   read_string(env, "INSTANCE_ID", c.instance_id);
+  auto& llm = c.llm;
+  std::uint64_t fallback_ttl = static_cast<std::uint64_t>(llm.fallback_ttl.count());
+  read_string(env, "CAPTION_PROVIDER", llm.provider);
+  read_string(env, "LLM_BASE_URL", llm.base_url);
+  read_string(env, "LLM_MODEL", llm.model);
+  read_string(env, "LLM_API_KEY", llm.api_key);
+  read_string(env, "LLM_CA_FILE", llm.ca_file);
+  read_string(env, "LLM_DIALECT", llm.dialect);
   for (Result<void> r : {
            read_unsigned(env, "PORT", s.port, 65535),
            read_unsigned(env, "REELGEN_THREADS", s.threads, 256),
@@ -126,11 +135,20 @@ Result<Config> load_config(const EnvLookup& env) {
            read_millis(env, "WEBHOOK_BACKOFF_MS", c.webhooks.backoff),
            read_millis(env, "WEBHOOK_TIMEOUT_MS", c.webhooks.timeout),
            read_unsigned(env, "WEBHOOK_CONCURRENCY", c.webhooks.concurrency, 256),
+           read_millis(env, "LLM_TIMEOUT_MS", llm.timeout),
+           read_unsigned(env, "LLM_MAX_CONCURRENCY", llm.max_concurrency, 4096),
+           read_unsigned(env, "LLM_QUEUE", llm.queue, 1'000'000),
+           read_double(env, "LLM_TEMPERATURE", llm.temperature),
+           read_unsigned(env, "LLM_BREAKER_FAILURES", llm.breaker_failures, 1'000'000),
+           read_millis(env, "LLM_BREAKER_COOLDOWN_MS", llm.breaker_cooldown),
+           read_unsigned(env, "LLM_FALLBACK_TTL", fallback_ttl, 365ull * 86400),
+           read_bool(env, "LLM_STREAM", llm.stream),
        }) {
     if (!r) return std::unexpected(r.error());
   }
   c.cache.ttl = std::chrono::seconds(ttl);
   c.video.retention = std::chrono::hours(retention);
+  llm.fallback_ttl = std::chrono::seconds(fallback_ttl);
   if (auto r = validate(c); !r) return std::unexpected(r.error());
   return c;
 }
@@ -160,7 +178,61 @@ Result<void> validate(const Config& c) {
   if (c.video.lease < Millis(1000)) {
     return fail(ErrorCode::invalid_argument, "JOB_LEASE_MS must be at least 1000");
   }
+  return validate_llm(c.llm);
+}
+
+Result<void> validate_llm(const LlmConfig& llm) {
+  if (llm.provider != "builtin" && llm.provider != "llm") {
+    return fail(ErrorCode::invalid_argument,
+                "CAPTION_PROVIDER '" + llm.provider + "': expected builtin or llm");
+  }
+  if (llm.provider == "llm" && !llm.configured()) {
+    return fail(ErrorCode::invalid_argument,
+                "CAPTION_PROVIDER=llm needs LLM_BASE_URL and LLM_MODEL");
+  }
+  static constexpr std::string_view kDialects[] = {"auto", "openai", "vllm", "llamacpp", "ollama"};
+  if (std::find(std::begin(kDialects), std::end(kDialects), llm.dialect) == std::end(kDialects)) {
+    return fail(
+        ErrorCode::invalid_argument,
+        "LLM_DIALECT '" + llm.dialect + "': expected auto, openai, vllm, llamacpp or ollama");
+  }
+  if (!llm.base_url.empty() && !llm.base_url.starts_with("http://") &&
+      !llm.base_url.starts_with("https://")) {
+    return fail(ErrorCode::invalid_argument,
+                "LLM_BASE_URL '" + llm.base_url + "': expected http[s]://host[:port]/path");
+  }
+  if (llm.max_concurrency < 1) {
+    return fail(ErrorCode::invalid_argument, "LLM_MAX_CONCURRENCY must be at least 1");
+  }
+  if (llm.breaker_failures < 1) {
+    return fail(ErrorCode::invalid_argument, "LLM_BREAKER_FAILURES must be at least 1");
+  }
+  if (llm.timeout < Millis(1)) {
+    return fail(ErrorCode::invalid_argument, "LLM_TIMEOUT_MS must be at least 1");
+  }
+  if (llm.temperature > 2) {
+    return fail(ErrorCode::invalid_argument, "LLM_TEMPERATURE must be from 0 to 2");
+  }
   return {};
+}
+
+boost::json::object describe(const LlmConfig& llm) {
+  return {
+      {"caption_provider", llm.provider},
+      {"llm_base_url", llm.base_url},
+      {"llm_model", llm.model},
+      {"llm_api_key", llm.api_key.empty() ? "unset" : "set"},
+      {"llm_ca_file", llm.ca_file},
+      {"llm_timeout_ms", llm.timeout.count()},
+      {"llm_max_concurrency", llm.max_concurrency},
+      {"llm_queue", llm.queue},
+      {"llm_temperature", plain_number(llm.temperature)},
+      {"llm_breaker_failures", llm.breaker_failures},
+      {"llm_breaker_cooldown_ms", llm.breaker_cooldown.count()},
+      {"llm_dialect", llm.dialect},
+      {"llm_fallback_ttl", llm.fallback_ttl.count()},
+      {"llm_stream", llm.stream},
+  };
 }
 
 boost::json::object describe(const Config& c) {
@@ -206,6 +278,7 @@ boost::json::object describe(const Config& c) {
       {"data_dir", c.data_dir},
       {"instance_id", c.instance_id},
       {"log_level", c.log_level},
+      {"llm", describe(c.llm)},
   };
 }
 

@@ -75,8 +75,30 @@ struct WebhookSettings {
   int concurrency = 4;         // WEBHOOK_CONCURRENCY: deliveries in flight at once
 };
 
+// Captions from a language model behind an OpenAI-compatible server, guarded by the builtin
+// engine (which answers whenever the model fails, is slow, or is switched off).
+struct LlmConfig {
+  std::string provider = "builtin";  // CAPTION_PROVIDER: builtin | llm (the default for requests)
+  std::string base_url;              // LLM_BASE_URL, e.g. http://127.0.0.1:8000/v1
+  std::string model;                 // LLM_MODEL; empty: no model, "provider": "llm" gets 422
+  std::string api_key;               // LLM_API_KEY (optional; never logged or shown)
+  std::string ca_file;               // LLM_CA_FILE: PEM CAs for https; empty = system store
+  Millis timeout{8'000};             // LLM_TIMEOUT_MS: one model call, connect to last byte
+  int max_concurrency = 8;           // LLM_MAX_CONCURRENCY: model calls in flight at once
+  std::size_t queue = 64;            // LLM_QUEUE: calls waiting for a slot; beyond it, fallback
+  double temperature = 0.7;          // LLM_TEMPERATURE
+  int breaker_failures = 5;          // LLM_BREAKER_FAILURES: consecutive failures that open it
+  Millis breaker_cooldown{30'000};   // LLM_BREAKER_COOLDOWN_MS: open time before one trial call
+  std::string dialect = "auto";      // LLM_DIALECT: auto | openai | vllm | llamacpp | ollama
+  std::chrono::seconds fallback_ttl{60};  // LLM_FALLBACK_TTL seconds: cache life of a fallback
+  bool stream = false;                    // LLM_STREAM: ask for server-sent events
+
+  bool configured() const { return !model.empty() && !base_url.empty(); }
+};
+
 struct Config {
   ServerConfig server;
+  LlmConfig llm;
   WebhookSettings webhooks;
   CacheConfig cache;
   RateLimitConfig rate_limit;
@@ -97,6 +119,10 @@ Result<Config> load_config(const EnvLookup& env);
 
 // The effective configuration as JSON for the start-up log (holds no secrets).
 boost::json::object describe(const Config& config);
+
+// The model settings without the API key (for /api/v14/info and the start-up log).
+boost::json::object describe(const LlmConfig& llm);
+Result<void> validate_llm(const LlmConfig& llm);
 
 // Checks cross-field rules (e.g. limits > 0) after flags are applied.
 Result<void> validate(const Config& config);

@@ -127,6 +127,22 @@ class Generate(ServerTestCase):
         fields = {(e["field"], e["rule"]) for e in doc["errors"]}
         self.assertEqual(fields, {("style", "enum"), ("hashtag_count", "maximum"), ("colour", "unknown_field")})
 
+    def test_provider_llm_without_a_model_is_422_naming_the_field(self):
+        status, headers, body = self.server.request(
+            "POST", "/api/v14/generate",
+            {"content_description": "Fresh sourdough at our bakery", "provider": "llm"},
+            key=self.server.key)
+        doc = self.assertProblem(status, headers, body, 422)
+        self.assertIn("provider", [e["field"] for e in doc["errors"]])
+        status, _, doc = self.generate({"content_description": "Fresh sourdough at our bakery",
+                                        "provider": "builtin"})
+        self.assertEqual(status, 200, doc)
+        self.assertEqual(doc["performance_metrics"]["provider"], "builtin")
+        self.assertFalse(doc["performance_metrics"]["fallback"])
+        status, _, info = self.server.json("GET", "/api/v14/info")
+        self.assertEqual(info["providers"], ["builtin"])
+        self.assertEqual(info["llm"]["llm_api_key"], "unset")
+
     def test_missing_description_is_422(self):
         status, headers, body = self.server.request("POST", "/api/v14/generate", key=self.server.key, body={})
         doc = self.assertProblem(status, headers, body, 422)

@@ -5,17 +5,24 @@ Examples use $REELGEN for the base URL, $KEY for an admin key and $VIDEO_ID for 
 """
 
 import glob
+import json
 import os
 import re
 import subprocess
 import time
 import unittest
 
-from harness import Server
+from fake_llm import FakeLlm
+from harness import BIN, Server
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 EXAMPLE = re.compile(r"<!-- expect: (\d{3}) -->\s*```sh\n(.*?)```", re.S)
 ANY_CURL_BLOCK = re.compile(r"```sh\n(curl .*?)```", re.S)
+# Commands for model servers that do not install here: marked, and never run.
+NOT_RUN = re.compile(r"<!-- not run here: [^>]+ -->\s*```sh\n(.*?)```", re.S)
+MODEL_SERVER_BLOCK = re.compile(r"```sh\n((?:llama-server|vllm|ollama) .*?)```", re.S)
+# reelgen commands run against our own test model server (tests/integration/fake_llm.py).
+WITH_TEST_MODEL = re.compile(r"<!-- run: with the test model server -->\s*```sh\n(.*?)```", re.S)
 
 
 def documents():
@@ -56,6 +63,34 @@ class DocExamples(unittest.TestCase):
                 with self.subTest(doc=os.path.basename(path), command=command.strip()[:80]):
                     self.assertEqual(result.stdout.strip()[-3:], expected, result.stderr)
         self.assertGreaterEqual(count, 15, "the docs should show an example for every endpoint")
+
+
+class ModelServerExamples(unittest.TestCase):
+    def test_model_server_commands_are_marked_not_run_here(self):
+        for path in documents():
+            text = open(path, encoding="utf-8").read()
+            marked = {block for block in NOT_RUN.findall(text)}
+            for block in MODEL_SERVER_BLOCK.findall(text):
+                self.assertIn(block, marked, f"{path}: a model server command lacks its not-run marker")
+
+    def test_reelgen_commands_answer_from_the_test_model_server(self):
+        llm = FakeLlm()
+        try:
+            env = dict(os.environ, LLM_BASE_URL=llm.base_url, LLM_MODEL="docs-model",
+                       PATH=os.path.dirname(os.path.abspath(BIN)) + os.pathsep + os.environ["PATH"])
+            count = 0
+            for path in documents():
+                for command in WITH_TEST_MODEL.findall(open(path, encoding="utf-8").read()):
+                    count += 1
+                    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
+                                            env=env, timeout=30)
+                    self.assertEqual(result.returncode, 0, result.stderr)
+                    self.assertIn("$5", json.loads(result.stdout)["caption"])
+            self.assertGreaterEqual(count, 1)
+            self.assertEqual(len(llm.requests), count)
+            self.assertEqual(llm.requests[0]["body"]["model"], "docs-model")
+        finally:
+            llm.close()
 
 
 if __name__ == "__main__":

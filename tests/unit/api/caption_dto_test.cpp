@@ -135,7 +135,8 @@ TEST(CaptionDto, ResponseSplicesTheCachedFragment) {
   result.caption.hashtags = {"#sunset"};
   result.caption.emojis = {"\xF0\x9F\x8C\x85"};
   const std::string fragment = render_caption_fragment(request, result);
-  const std::string body = render_caption_response("req1", fragment, 0.25, true, "builtin");
+  const std::string body =
+      render_caption_response("req1", fragment, 0.25, {true, "llm:qwen", true});
   auto doc = boost::json::parse(body).as_object();
   EXPECT_EQ(doc["request_id"].as_string(), "req1");
   EXPECT_EQ(doc["caption"].as_string(), "Golden hour \"magic\"");
@@ -145,7 +146,8 @@ TEST(CaptionDto, ResponseSplicesTheCachedFragment) {
   auto metrics = doc["performance_metrics"].as_object();
   EXPECT_DOUBLE_EQ(metrics["processing_time"].as_double(), 0.25);
   EXPECT_TRUE(metrics["cache_hit"].as_bool());
-  EXPECT_EQ(metrics["provider"].as_string(), "builtin");
+  EXPECT_EQ(metrics["provider"].as_string(), "llm:qwen");
+  EXPECT_TRUE(metrics["fallback"].as_bool());
   EXPECT_FALSE(doc.contains("variants"));
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <map>
 #include <set>
 
@@ -92,6 +93,49 @@ TEST(Config, MalformedValuesNameTheVariable) {
   EXPECT_FALSE(load_config(env_of({{"PORT", "70000"}})));
   EXPECT_FALSE(load_config(env_of({{"ACCESS_LOG", "maybe"}})));
   EXPECT_FALSE(load_config(env_of({{"LOG_LEVEL", "loud"}})));
+}
+
+TEST(Config, ModelSettingsFromTheEnvironmentWithoutTheKeyInTheDescription) {
+  auto c = load_config(env_of({{"CAPTION_PROVIDER", "llm"},
+                               {"LLM_BASE_URL", "http://127.0.0.1:8000/v1"},
+                               {"LLM_MODEL", "qwen2.5-7b"},
+                               {"LLM_API_KEY", "sk-secret"},
+                               {"LLM_TIMEOUT_MS", "1500"},
+                               {"LLM_MAX_CONCURRENCY", "3"},
+                               {"LLM_QUEUE", "7"},
+                               {"LLM_TEMPERATURE", "0.2"},
+                               {"LLM_BREAKER_FAILURES", "2"},
+                               {"LLM_BREAKER_COOLDOWN_MS", "900"},
+                               {"LLM_DIALECT", "vllm"},
+                               {"LLM_FALLBACK_TTL", "5"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->llm.configured());
+  EXPECT_EQ(c->llm.timeout, Millis(1500));
+  EXPECT_EQ(c->llm.max_concurrency, 3);
+  EXPECT_EQ(c->llm.queue, 7u);
+  EXPECT_DOUBLE_EQ(c->llm.temperature, 0.2);
+  EXPECT_EQ(c->llm.breaker_failures, 2);
+  EXPECT_EQ(c->llm.breaker_cooldown, Millis(900));
+  EXPECT_EQ(c->llm.dialect, "vllm");
+  EXPECT_EQ(c->llm.fallback_ttl, std::chrono::seconds(5));
+  const std::string shown = boost::json::serialize(describe(*c));
+  EXPECT_EQ(shown.find("sk-secret"), std::string::npos);
+  EXPECT_NE(shown.find("qwen2.5-7b"), std::string::npos);
+}
+
+TEST(Config, ModelSettingsAreChecked) {
+  EXPECT_FALSE(load_config(env_of({{"CAPTION_PROVIDER", "gpt"}})));
+  // llm as the default needs a model to call.
+  EXPECT_FALSE(load_config(env_of({{"CAPTION_PROVIDER", "llm"}})));
+  EXPECT_FALSE(load_config(env_of({{"LLM_DIALECT", "tgi"}})));
+  EXPECT_FALSE(load_config(env_of({{"LLM_MAX_CONCURRENCY", "0"}})));
+  EXPECT_FALSE(load_config(env_of({{"LLM_TEMPERATURE", "3"}})));
+  EXPECT_FALSE(load_config(env_of({{"LLM_BASE_URL", "ftp://x"}})));
+  auto defaults = load_config(env_of({}));
+  ASSERT_TRUE(defaults);
+  EXPECT_FALSE(defaults->llm.configured());
+  EXPECT_EQ(defaults->llm.provider, "builtin");
+  EXPECT_EQ(defaults->llm.timeout, Millis(8000));
 }
 
 TEST(ObjectReader, ValidatesTypesRangesAndUnknownFields) {
