@@ -91,6 +91,7 @@ Result<Config> load_config(const EnvLookup& env) {
   read_string(env, "CACHE_WARMUP_FILE", c.cache.warmup_file);
   read_string(env, "WEBHOOK_SECRET", c.webhooks.secret);
   read_string(env, "INSTANCE_ID", c.instance_id);
+  read_string(env, "DATABASE_URL", c.database.url);
   for (Result<void> r : {
            read_unsigned(env, "PORT", s.port, 65535),
            read_unsigned(env, "REELGEN_THREADS", s.threads, 256),
@@ -126,6 +127,10 @@ Result<Config> load_config(const EnvLookup& env) {
            read_millis(env, "WEBHOOK_BACKOFF_MS", c.webhooks.backoff),
            read_millis(env, "WEBHOOK_TIMEOUT_MS", c.webhooks.timeout),
            read_unsigned(env, "WEBHOOK_CONCURRENCY", c.webhooks.concurrency, 256),
+           read_unsigned(env, "DATABASE_POOL_SIZE", c.database.pool_size, 1024),
+           read_millis(env, "DATABASE_STATEMENT_TIMEOUT_MS", c.database.statement_timeout),
+           read_millis(env, "DATABASE_CONNECT_TIMEOUT_MS", c.database.connect_timeout),
+           read_bool(env, "MIGRATE_ON_START", c.database.migrate_on_start),
        }) {
     if (!r) return std::unexpected(r.error());
   }
@@ -154,6 +159,9 @@ Result<void> validate(const Config& c) {
     return fail(ErrorCode::invalid_argument, "rate limit burst must be at least 1");
   }
   if (c.data_dir.empty()) return fail(ErrorCode::invalid_argument, "data dir must not be empty");
+  if (c.database.pool_size < 1) {
+    return fail(ErrorCode::invalid_argument, "DATABASE_POOL_SIZE must be at least 1");
+  }
   if (c.video.max_attempts < 1) {
     return fail(ErrorCode::invalid_argument, "JOB_MAX_ATTEMPTS must be at least 1");
   }
@@ -204,6 +212,10 @@ boost::json::object describe(const Config& c) {
       {"webhook_timeout_ms", c.webhooks.timeout.count()},
       {"webhook_concurrency", c.webhooks.concurrency},
       {"data_dir", c.data_dir},
+      {"database", c.database.url.empty() ? "sqlite" : "postgres"},
+      {"database_pool_size", c.database.pool_size},
+      {"database_statement_timeout_ms", c.database.statement_timeout.count()},
+      {"migrate_on_start", c.database.migrate_on_start},
       {"instance_id", c.instance_id},
       {"log_level", c.log_level},
   };

@@ -75,8 +75,21 @@ struct WebhookSettings {
   int concurrency = 4;         // WEBHOOK_CONCURRENCY: deliveries in flight at once
 };
 
+struct DatabaseConfig {
+  // DATABASE_URL (or --database-url): a libpq URL (postgres://…) selects PostgreSQL; empty keeps
+  // the SQLite file in DATA_DIR.
+  std::string url;
+  int pool_size = 8;                // DATABASE_POOL_SIZE: connections per process
+  Millis statement_timeout{5'000};  // DATABASE_STATEMENT_TIMEOUT_MS: every query's limit
+  Millis connect_timeout{3'000};    // DATABASE_CONNECT_TIMEOUT_MS
+  // MIGRATE_ON_START: apply pending migrations when a process opens the store; when false,
+  // `reelgen migrate` does, and a process finding the schema behind refuses to start.
+  bool migrate_on_start = true;
+};
+
 struct Config {
   ServerConfig server;
+  DatabaseConfig database;
   WebhookSettings webhooks;
   CacheConfig cache;
   RateLimitConfig rate_limit;

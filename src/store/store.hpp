@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/config.hpp"
 #include "core/error.hpp"
 
 namespace reelgen::store {
@@ -45,6 +46,9 @@ class KeyStore {
   // Revokes by id; not_found when no such key.
   virtual core::Result<void> revoke(std::string_view id) = 0;
   virtual core::Result<std::size_t> count_active() = 0;
+  // The first-start admin key: created only when no active key exists, atomically across every
+  // process sharing the store (replicas starting together create one). nullopt when one exists.
+  virtual core::Result<std::optional<CreatedKey>> create_first_admin(std::string_view name) = 0;
 };
 
 enum class JobStatus { queued, processing, completed, failed, cancelled, expired };
@@ -163,12 +167,26 @@ class Store {
   virtual JobStore& jobs() = 0;
   // A cheap round trip proving the store answers (readiness).
   virtual core::Result<void> ping() = 0;
+  // A named value shared by every process on the store (e.g. the webhook signing secret): the
+  // stored one, or initial, stored now, when there is none. Concurrent first calls agree.
+  virtual core::Result<std::string> setting(std::string_view name, std::string_view initial) = 0;
   virtual std::string_view backend() const = 0;
 };
+
+// The one place a backend is chosen: PostgreSQL when config.database.url is set, the SQLite file
+// in config.data_dir otherwise. Used by every command that touches state.
+core::Result<std::unique_ptr<Store>> open(const core::Config& config, const core::Clock& clock);
 
 // Opens (creating if needed) DATA_DIR/reelgen.db in WAL mode and applies pending migrations.
 core::Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir,
                                                        const core::Clock& clock);
+
+// Connects a pool to the PostgreSQL server at database.url. With database.migrate_on_start (or
+// migrate), applies pending migrations under an advisory lock, so replicas starting together
+// apply each once; without, fails when the schema is behind. Unavailable when the server cannot
+// be reached.
+core::Result<std::unique_ptr<Store>> open_postgres_store(const core::DatabaseConfig& database,
+                                                         const core::Clock& clock, bool migrate);
 
 // Key secrets look like "rg_" + 40 base62 characters.
 std::string new_key_secret();
