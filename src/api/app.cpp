@@ -91,7 +91,10 @@ WarmupReport Services::warm_cache() {
 }
 
 http::Response problem(const http::Context& ctx, const core::Error& error) {
-  return http::problem_response(error, ctx.request_id);
+  http::Response res = http::problem_response(error, ctx.request_id);
+  // A busy or lost database, a full pool, an engine still loading: worth retrying shortly.
+  if (error.code == ErrorCode::unavailable) res.set_header("Retry-After", "1");
+  return res;
 }
 
 http::Response json(int status, const boost::json::value& body) {
@@ -117,9 +120,13 @@ App::~App() {
 
 namespace {
 
-// The webhook signing secret: configured, or generated once and kept in DATA_DIR (mode 0600).
-core::Result<std::string> webhook_secret(const core::Config& config) {
+// The webhook signing secret: configured; with PostgreSQL, generated once and kept in the
+// database, which every replica shares; with SQLite, generated once into DATA_DIR (mode 0600).
+core::Result<std::string> webhook_secret(const core::Config& config, store::Store& store) {
   if (!config.webhooks.secret.empty()) return config.webhooks.secret;
+  if (store.backend() == "postgres") {
+    return store.setting("webhook_secret", "whsec_" + core::random_token(40));
+  }
   const auto path = std::filesystem::path(config.data_dir) / "webhook_secret";
   if (std::ifstream in(path); in) {
     std::string secret;
@@ -181,7 +188,7 @@ core::Result<std::string> claim_instance_id(const core::Config& config, core::Un
 }  // namespace
 
 core::Result<void> App::open_store() {
-  auto store = store::open_sqlite_store(services_->config.data_dir, services_->clock);
+  auto store = store::open(services_->config, services_->clock);
   if (!store) return std::unexpected(store.error());
   services_->store = std::move(*store);
   services_->auth = std::make_unique<Authenticator>(services_->store->keys(), services_->clock);
@@ -216,7 +223,7 @@ core::Result<void> App::open_store() {
   };
   services_->workers = std::make_unique<jobs::WorkerPool>(
       services_->store->jobs(), *services_->runner, workers, services_->clock);
-  auto secret = webhook_secret(services_->config);
+  auto secret = webhook_secret(services_->config, *services_->store);
   if (!secret) return std::unexpected(secret.error());
   jobs::WebhookConfig hooks;
   hooks.secret = *secret;
