@@ -113,7 +113,8 @@ App::App(core::Config config, const core::Clock& clock)
 }
 
 App::~App() {
-  // Workers and webhooks use the store: stop them first.
+  // Workers and webhooks use the store: stop them first, and the store's calls into them.
+  if (services_->store) services_->store->jobs().subscribe(nullptr);
   if (services_->workers) services_->workers->stop();
   if (services_->webhooks) services_->webhooks->stop();
 }
@@ -223,6 +224,10 @@ core::Result<void> App::open_store() {
   };
   services_->workers = std::make_unique<jobs::WorkerPool>(
       services_->store->jobs(), *services_->runner, workers, services_->clock);
+  // Jobs queued by other processes (PostgreSQL's LISTEN/NOTIFY) wake this one's idle workers.
+  if (workers.workers > 0) {
+    services_->store->jobs().subscribe([w = services_->workers.get()] { w->wake(); });
+  }
   auto secret = webhook_secret(services_->config, *services_->store);
   if (!secret) return std::unexpected(secret.error());
   jobs::WebhookConfig hooks;

@@ -3,6 +3,7 @@
 // backend implements the same interfaces for scale-out.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -155,6 +156,10 @@ class JobStore {
   virtual core::Result<void> record_webhook(std::string_view id, std::string_view status,
                                             int attempts, std::int64_t next_ms,
                                             std::string_view error) = 0;
+  // Calls wake, from a thread of the store's, whenever any process sharing the store queues a
+  // job, so idle workers need not wait for their next poll; nullptr stops the calls (before
+  // whatever wake refers to goes away). A no-op where processes share no such channel.
+  virtual void subscribe(std::function<void()> wake) { static_cast<void>(wake); }
   // For per-key limits: jobs queued or processing, and jobs created since a time.
   virtual core::Result<int> count_active(std::string_view key_id) = 0;
   virtual core::Result<int> count_created_since(std::string_view key_id, std::int64_t since_ms) = 0;

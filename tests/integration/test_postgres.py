@@ -28,12 +28,18 @@ class Postgres:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
             self.as_server = ["runuser", "-u", "postgres", "--"]
-        data = os.path.join(self.dir, "data")
-        self._run(f"{PG_BIN}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
-        self._run(f"{PG_BIN}/pg_ctl", "-D", data, "-l", os.path.join(self.dir, "server.log"), "-w",
-                  "-o", f"-k {self.dir} -c listen_addresses='' -F", "start")
+        self.data = os.path.join(self.dir, "data")
+        self._run(f"{PG_BIN}/initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        self.start()
         self._run(f"{PG_BIN}/createdb", "-h", self.dir, "-U", "postgres", "reelgen")
         self.url = f"postgresql:///reelgen?host={self.dir}&user=postgres"
+
+    def start(self):
+        self._run(f"{PG_BIN}/pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "server.log"), "-w",
+                  "-o", f"-k {self.dir} -c listen_addresses='' -F", "start")
+
+    def stop(self):
+        self._run(f"{PG_BIN}/pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
 
     def _run(self, *cmd):
         subprocess.run([*self.as_server, *cmd], check=True, capture_output=True, timeout=60)
@@ -166,6 +172,31 @@ class ScaleOut(unittest.TestCase):
             self.assertEqual(status, 200, video_id)
             self.assertEqual(headers["content-type"], "video/mp4")
             self.assertGreater(len(body), 1000)
+
+    def test_5_a_lost_database_is_503_and_degraded_then_recovers(self):
+        server = self.servers[1]
+        self.pg.stop()
+        try:
+            status, headers, body = server.request("GET", "/api/v1/videos", key=self.key)
+            self.assertEqual(status, 503, body)
+            self.assertEqual(headers.get("retry-after"), "1")
+            status, _, doc = server.json("GET", "/health")
+            self.assertEqual(status, 200)
+            self.assertEqual(doc["status"], "degraded")
+            self.assertEqual(doc["checks"]["store"], "unavailable")
+            self.assertTrue(any(p.startswith("store: ") for p in doc["problems"]), doc)
+            status, _, _ = server.request("GET", "/health/ready")
+            self.assertEqual(status, 200)
+        finally:
+            self.pg.start()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            status, _, _ = server.request("GET", "/api/v1/videos", key=self.key)
+            if status == 200:
+                break
+            time.sleep(0.1)
+        self.assertEqual(status, 200, "the server never reconnected")
+        self.assertEqual(server.json("GET", "/health")[2]["status"], "ok")
 
 
 if __name__ == "__main__":

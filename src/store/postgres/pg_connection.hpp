@@ -130,11 +130,12 @@ class Pool {
 
   // Waits up to the connect timeout for a free connection.
   [[nodiscard]] core::Result<Lease> acquire();
+  // A connection of its own, outside the pool (e.g. for LISTEN).
+  [[nodiscard]] core::Result<std::unique_ptr<Connection>> connect();
   // Why the database is unreachable, empty while it answers.
   std::string last_error() const;
 
  private:
-  [[nodiscard]] core::Result<std::unique_ptr<Connection>> connect();
   void give_back(std::unique_ptr<Connection> c);
 
   core::DatabaseConfig config_;

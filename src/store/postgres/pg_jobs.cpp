@@ -2,9 +2,15 @@
 // due row with FOR UPDATE SKIP LOCKED, so concurrent workers (in any process) never wait on, nor
 // take, a row another is claiming.
 
+#include <poll.h>
+
+#include <atomic>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "core/log.hpp"
 #include "store/job_columns.hpp"
 #include "store/postgres/pg_connection.hpp"
 #include "store/store.hpp"
@@ -73,6 +79,18 @@ std::string select(const char* columns, const char* rest) {
 class PgJobs final : public JobStore {
  public:
   explicit PgJobs(pg::Pool& pool) : pool_(pool) {}
+  ~PgJobs() override {
+    stopping_ = true;
+    if (listener_.joinable()) listener_.join();
+  }
+
+  void subscribe(std::function<void()> wake) override {
+    {
+      std::lock_guard lock(wake_mutex_);
+      wake_ = std::move(wake);
+    }
+    if (!listener_.joinable() && !stopping_) listener_ = std::thread([this] { listen(); });
+  }
 
   core::Result<Job> create(const Job& job) override {
     auto c = pool_.acquire();
@@ -283,6 +301,40 @@ class PgJobs final : public JobStore {
   }
 
  private:
+  // LISTENs on a connection of its own and calls the subscriber for each notification; after a
+  // lost connection, listens again (polling covers the gap).
+  void listen() {
+    std::chrono::milliseconds backoff(100);
+    while (!stopping_) {
+      auto conn = pool_.connect();
+      if (!conn || !(*conn)->exec("LISTEN reelgen_jobs")) {
+        for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
+             waited += std::chrono::milliseconds(100)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        continue;
+      }
+      backoff = std::chrono::milliseconds(100);
+      PGconn* c = (*conn)->get();
+      while (!stopping_ && PQstatus(c) == CONNECTION_OK) {
+        pollfd fd{PQsocket(c), POLLIN, 0};
+        if (::poll(&fd, 1, 200) <= 0) continue;  // the timeout bounds how long stop waits
+        if (PQconsumeInput(c) == 0) break;
+        bool woken = false;
+        while (PGnotify* n = PQnotifies(c)) {
+          PQfreemem(n);
+          woken = true;
+        }
+        if (woken) {
+          std::lock_guard lock(wake_mutex_);
+          if (wake_) wake_();
+        }
+      }
+      if (!stopping_) core::log_warn("job notifications lost; listening again");
+    }
+  }
+
   core::Result<pg::Rows> run(const std::string& sql, pg::Params params) {
     auto c = pool_.acquire();
     if (!c) return std::unexpected(c.error());
@@ -332,6 +384,10 @@ class PgJobs final : public JobStore {
   }
 
   pg::Pool& pool_;
+  std::mutex wake_mutex_;
+  std::function<void()> wake_;
+  std::atomic<bool> stopping_{false};
+  std::thread listener_;
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -109,6 +111,32 @@ TEST_F(PgStoreTest, AWebhookDeliveryGoesToOneProcess) {
   ASSERT_TRUE(a->jobs().record_webhook("j1", "pending", 1, 7000, "503"));
   EXPECT_TRUE(b->jobs().due_webhooks(6999, 10).value().empty());
   EXPECT_EQ(b->jobs().due_webhooks(7000, 10).value().size(), 1u);
+}
+
+TEST_F(PgStoreTest, QueuingAJobWakesTheWorkersOfOtherProcesses) {
+  auto listener = open_one();
+  auto submitter = open_one();
+  ASSERT_TRUE(listener && submitter);
+  std::mutex mutex;
+  std::condition_variable woken;
+  int wakes = 0;
+  listener->jobs().subscribe([&] {
+    std::lock_guard lock(mutex);
+    ++wakes;
+    woken.notify_all();
+  });
+  // LISTEN starts on the store's own thread: queue until one is heard (each wait is an event
+  // wait, cut short by the notification).
+  for (int i = 0; i < 50; ++i) {
+    std::string id = "j";
+    id += std::to_string(i);
+    ASSERT_TRUE(submitter->jobs().create(make(id, 1000 + i)));
+    std::unique_lock lock(mutex);
+    if (woken.wait_for(lock, std::chrono::milliseconds(200), [&] { return wakes > 0; })) break;
+  }
+  listener->jobs().subscribe(nullptr);
+  std::lock_guard lock(mutex);
+  EXPECT_GT(wakes, 0);
 }
 
 TEST(PgStoreOutage, ALostDatabaseIsUnavailableAtOnceAndRecoversByItself) {
