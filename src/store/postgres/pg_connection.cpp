@@ -114,6 +114,9 @@ core::Result<std::unique_ptr<Connection>> Pool::connect() {
     PQfinish(conn);
     return core::fail(ErrorCode::unavailable, "cannot connect to the database: " + message);
   }
+  // Notices ("relation … already exists, skipping") are not errors; libpq would print them.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::make_unique<Connection>(conn);
 }
 
