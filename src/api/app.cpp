@@ -268,6 +268,11 @@ core::Result<void> App::load_engine() {
   return {};
 }
 
+void App::operations_only() {
+  services_->engine_needed = false;
+  operations_only_ = true;
+}
+
 bool App::ready() const { return services_->store_ready.load() && services_->engine_ready.load(); }
 
 store::Store& App::store() { return *services_->store; }
@@ -316,6 +321,12 @@ http::Response App::dispatch(http::Request& request, http::Context& ctx) {
   Services& s = *services_;
   const http::RouteMatch match = router_.match(request.method, request.path());
   ctx.route = match.handler ? match.pattern : "unmatched";
+  if (operations_only_ && match.handler != nullptr && match.pattern != "/metrics" &&
+      !match.pattern.starts_with("/health")) {
+    ctx.route = "unmatched";
+    return problem(ctx, core::Error::make(ErrorCode::not_found,
+                                          "a worker process serves only /health and /metrics"));
+  }
   if (match.handler == nullptr) {
     if (match.allow.empty()) {
       return problem(ctx, core::Error::make(ErrorCode::not_found,

@@ -19,7 +19,7 @@ double uptime_seconds(const Services& s) {
 std::vector<std::string> not_ready_reasons(const Services& s) {
   std::vector<std::string> reasons;
   if (!s.store_ready.load()) reasons.emplace_back("store: not open");
-  if (!s.engine_ready.load()) reasons.emplace_back("caption engine: loading");
+  if (s.engine_needed && !s.engine_ready.load()) reasons.emplace_back("caption engine: loading");
   return reasons;
 }
 
@@ -36,15 +36,17 @@ http::Response health(Services& s, http::Request&, http::Context&) {
   boost::json::array problems;
   for (const auto& r : reasons) problems.emplace_back(r);
   const char* status = starting ? "starting" : reasons.empty() ? "ok" : "degraded";
-  return json(
-      200,
-      {{"status", status},
-       {"version", REELGEN_VERSION},
-       {"uptime_seconds", uptime_seconds(s)},
-       {"store_backend",
-        std::string(s.store_ready.load() ? s.store->backend() : std::string_view())},
-       {"checks", {{"store", store}, {"caption_engine", s.engine_ready.load() ? "ok" : "loading"}}},
-       {"problems", std::move(problems)}});
+  return json(200, {{"status", status},
+                    {"version", REELGEN_VERSION},
+                    {"uptime_seconds", uptime_seconds(s)},
+                    {"store_backend",
+                     std::string(s.store_ready.load() ? s.store->backend() : std::string_view())},
+                    {"checks",
+                     {{"store", store},
+                      {"caption_engine", !s.engine_needed        ? "not used"
+                                         : s.engine_ready.load() ? "ok"
+                                                                 : "loading"}}},
+                    {"problems", std::move(problems)}});
 }
 
 http::Response live(Services&, http::Request&, http::Context&) {

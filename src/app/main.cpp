@@ -75,24 +75,41 @@ int worker(core::Config config) {
   core::LogLevel level{};
   core::parse_log_level(config.log_level, level);
   core::set_log_level(level);
-  // Blocked before any thread starts, so that every thread inherits the mask and the signals
-  // reach sigwait below.
+  const bool serve_health = config.video.health_port != 0;
+  // Without a health server, the signals are waited for here: blocked before any thread starts,
+  // so that every thread inherits the mask and they reach sigwait below.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (!serve_health) pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   api::App app(config);
+  app.operations_only();
   if (auto r = app.open_store(); !r) return fail(r.error());
   core::log_info("starting worker", core::describe(config));
+  if (!serve_health) {
+    app.start_workers();
+    std::printf("reelgen worker rendering with %d slots\n", config.video.workers);
+    std::fflush(stdout);
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    core::log_info("stopping", {{"signal", received}});
+    return 0;  // the App stops its workers: running jobs stay leased and are retaken
+  }
+  config.server.port = config.video.health_port;
+  config.server.threads = 1;
+  http::Server server(config.server, {[&app](http::Request& r) { return app.handle(r); },
+                                      [&app](const http::Request& r) { return app.blocking(r); }});
+  if (auto r = server.listen(); !r) return fail(r.error());
+  app.attach(server.stats());
   app.start_workers();
-  std::printf("reelgen worker rendering with %d slots\n", config.video.workers);
+  std::printf("reelgen worker rendering with %d slots, health on http://%s:%u\n",
+              config.video.workers, config.server.host.c_str(), server.port());
   std::fflush(stdout);
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  core::log_info("stopping", {{"signal", received}});
-  return 0;  // the App stops its workers: running jobs stay leased and are retaken
+  server.run(true);  // until SIGINT or SIGTERM
+  core::log_info("stopping");
+  return 0;
 }
 
 core::Result<std::unique_ptr<store::Store>> open_store(const core::Config& config) {
@@ -213,6 +230,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   add_database_option(worker_cmd, config);
   add_workers_option(worker_cmd, config);
+  worker_cmd
+      ->add_option("--health-port", config.video.health_port,
+                   "Serve /health and /metrics on this port, 0 for none (env HEALTH_PORT)")
+      ->capture_default_str();
   worker_cmd
       ->add_option("--log-level", config.log_level,
                    "debug, info, warn, error or off (env LOG_LEVEL)")

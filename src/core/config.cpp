@@ -117,6 +117,7 @@ Result<Config> load_config(const EnvLookup& env) {
            read_double(env, "RATE_LIMIT_PER_MINUTE", c.rate_limit.per_minute),
            read_double(env, "RATE_LIMIT_BURST", c.rate_limit.burst),
            read_unsigned(env, "JOB_WORKERS", c.video.workers, 64),
+           read_unsigned(env, "HEALTH_PORT", c.video.health_port, 65535),
            read_unsigned(env, "VIDEO_MAX_ACTIVE_PER_KEY", c.video.max_active_per_key, 100'000),
            read_unsigned(env, "VIDEO_DAILY_QUOTA", c.video.daily_quota, 10'000'000),
            read_unsigned(env, "VIDEO_RETENTION_HOURS", retention, 24ull * 3650),

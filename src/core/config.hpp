@@ -64,6 +64,9 @@ struct VideoConfig {
   std::chrono::hours retention{168};  // VIDEO_RETENTION_HOURS: files of older jobs are deleted
   Millis lease{30'000};               // JOB_LEASE_MS: a dead worker's job is retaken after this
   int max_attempts = 3;               // JOB_MAX_ATTEMPTS
+  // HEALTH_PORT (`worker --health-port`): where a worker process serves /health* and /metrics;
+  // 0 serves nothing.
+  std::uint16_t health_port = 0;
 };
 
 struct WebhookSettings {

@@ -1,10 +1,13 @@
 """Scale-out on PostgreSQL: two `serve --workers 0` processes and two `worker` processes share one
 database (a throwaway server started here on a Unix socket) and one data dir."""
 
+import http.client
+import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -58,8 +61,10 @@ class Postgres:
 class Worker:
     """A running `reelgen worker`."""
 
-    def __init__(self, env, data_dir):
-        self.proc = subprocess.Popen([BIN, "worker", "--workers", "1", "--data-dir", data_dir], env=env,
+    def __init__(self, env, data_dir, health_port=0):
+        self.health_port = health_port
+        self.proc = subprocess.Popen([BIN, "worker", "--workers", "1", "--data-dir", data_dir,
+                                      "--health-port", str(health_port)], env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.output = []
         for line in self.proc.stdout:
@@ -107,7 +112,10 @@ class ScaleOut(unittest.TestCase):
         cls.key = keys[0]
         for s in cls.servers:
             s.key = cls.key
-        cls.workers = [Worker(replica_env, cls.data_dir) for _ in range(2)]
+        with socket.socket() as s:  # a free port for the second worker's health server
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        cls.workers = [Worker(replica_env, cls.data_dir), Worker(replica_env, cls.data_dir, port)]
 
     @classmethod
     def tearDownClass(cls):
@@ -117,6 +125,29 @@ class ScaleOut(unittest.TestCase):
             s.stop()
         shutil.rmtree(cls.data_dir, ignore_errors=True)
         cls.pg.close()
+
+    def test_0_a_worker_serves_health_and_metrics_only(self):
+        port = self.workers[1].health_port
+        conn = lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        def get(path):
+            c = conn()
+            try:
+                c.request("GET", path, headers={"Authorization": "Bearer " + self.key})
+                r = c.getresponse()
+                return r.status, r.read()
+            finally:
+                c.close()
+        status, body = get("/health")
+        self.assertEqual(status, 200)
+        doc = json.loads(body)
+        self.assertEqual(doc["status"], "ok", doc)
+        self.assertEqual(doc["store_backend"], "postgres")
+        self.assertEqual(doc["checks"]["caption_engine"], "not used")
+        self.assertEqual(get("/health/ready")[0], 200)
+        status, body = get("/metrics")
+        self.assertEqual(status, 200)
+        self.assertIn(b"reelgen_", body)
+        self.assertEqual(get("/api/v1/videos")[0], 404)
 
     def test_1_a_key_created_on_one_server_works_on_the_other(self):
         out = subprocess.run([BIN, "keys", "create", "--name", "shared"], env=self.env, check=True,
