@@ -174,6 +174,22 @@ class ScaleOut(unittest.TestCase):
         self.assertEqual(sorted(r[0] for r in rows), sorted(ids))
         self.assertEqual({r[1] for r in rows}, {"1"}, "every draft claimed exactly once")
 
+    def test_2b_events_follow_a_job_rendered_by_another_process(self):
+        script = " ".join(["Progress of this video is written by a worker process."] * 4)
+        status, _, doc = self.servers[0].json("POST", "/api/v1/videos", {"script": script, "test": True})
+        self.assertEqual(status, 202, doc)
+        with self.servers[1].connect(timeout=120) as sock:
+            sock.sendall(b"GET /api/v1/videos/%s/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+                         % (doc["video_id"].encode(), self.key.encode()))
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        head, body = data.split(b"\r\n\r\n", 1)
+        self.assertIn(b"200 OK", head.split(b"\r\n")[0])
+        names = [e.splitlines()[0].split(": ", 1)[1] for e in body.decode().split("\n\n") if e.startswith("event:")]
+        self.assertEqual(names[-1], "completed")
+        self.assertIn("progress", names)
+
     def test_3_a_job_of_a_killed_worker_completes_on_the_other(self):
         script = " ".join(["This video is long enough to be caught while it renders."] * 6)
         status, _, doc = self.servers[0].json("POST", "/api/v1/videos", {"script": script, "test": True})
@@ -197,7 +213,7 @@ class ScaleOut(unittest.TestCase):
         self.servers[0].proc.send_signal(signal.SIGKILL)
         self.servers[0].proc.wait()
         ids = [r[0] for r in self.pg.query("SELECT id FROM jobs WHERE status = 'completed'")]
-        self.assertGreaterEqual(len(ids), 21)
+        self.assertGreaterEqual(len(ids), 22)
         for video_id in ids:
             status, headers, body = self.servers[1].request("GET", f"/api/v1/videos/{video_id}/file", key=self.key)
             self.assertEqual(status, 200, video_id)
