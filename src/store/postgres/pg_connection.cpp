@@ -105,7 +105,8 @@ core::Result<std::unique_ptr<Connection>> Pool::connect() {
   const char* keys[] = {"dbname", "connect_timeout", "options", "application_name", nullptr};
   const char* values[] = {config_.url.c_str(), timeout.c_str(), options.c_str(), "reelgen",
                           nullptr};
-  // expand_dbname: the URL's own settings apply, ours fill what it leaves out.
+  // expand_dbname: the URL supplies host, user, database…; the keys after it (the timeouts, the
+  // statement limit, our name) take precedence over the same keys in the URL.
   PGconn* conn = PQconnectdbParams(keys, values, 1);
   if (conn == nullptr) return core::fail(ErrorCode::unavailable, "postgres: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
