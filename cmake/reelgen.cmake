@@ -8,14 +8,15 @@ function(reelgen_library name)
   target_link_libraries(reelgen_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()
 
-# reelgen_test(NAME SOURCES ... DEPS ... [ENVIRONMENT "VAR=value;..."]): a GoogleTest executable
-# registered with ctest.
+# reelgen_test(NAME SOURCES ... DEPS ... [ENVIRONMENT "VAR=value;..."] [FIXTURES name]): a
+# GoogleTest executable registered with ctest; FIXTURES names the ctest fixtures its tests need.
 function(reelgen_test name)
-  cmake_parse_arguments(ARG "" "ENVIRONMENT" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "ENVIRONMENT;FIXTURES" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-                       PROPERTIES LABELS unit ENVIRONMENT "${ARG_ENVIRONMENT}")
+                       PROPERTIES LABELS unit ENVIRONMENT "${ARG_ENVIRONMENT}"
+                                  FIXTURES_REQUIRED "${ARG_FIXTURES}")
 endfunction()
 
 # reelgen_embed(TARGET FUNCTION fn FILES <abs path> ... NAMES <logical name> ...)

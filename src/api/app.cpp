@@ -91,7 +91,10 @@ WarmupReport Services::warm_cache() {
 }
 
 http::Response problem(const http::Context& ctx, const core::Error& error) {
-  return http::problem_response(error, ctx.request_id);
+  http::Response res = http::problem_response(error, ctx.request_id);
+  // A busy or lost database, a full pool, an engine still loading: worth retrying shortly.
+  if (error.code == ErrorCode::unavailable) res.set_header("Retry-After", "1");
+  return res;
 }
 
 http::Response json(int status, const boost::json::value& body) {
@@ -110,16 +113,21 @@ App::App(core::Config config, const core::Clock& clock)
 }
 
 App::~App() {
-  // Workers and webhooks use the store: stop them first.
+  // Workers and webhooks use the store: stop them first, and the store's calls into them.
+  if (services_->store) services_->store->jobs().subscribe(nullptr);
   if (services_->workers) services_->workers->stop();
   if (services_->webhooks) services_->webhooks->stop();
 }
 
 namespace {
 
-// The webhook signing secret: configured, or generated once and kept in DATA_DIR (mode 0600).
-core::Result<std::string> webhook_secret(const core::Config& config) {
+// The webhook signing secret: configured; with PostgreSQL, generated once and kept in the
+// database, which every replica shares; with SQLite, generated once into DATA_DIR (mode 0600).
+core::Result<std::string> webhook_secret(const core::Config& config, store::Store& store) {
   if (!config.webhooks.secret.empty()) return config.webhooks.secret;
+  if (store.backend() == "postgres") {
+    return store.setting("webhook_secret", "whsec_" + core::random_token(40));
+  }
   const auto path = std::filesystem::path(config.data_dir) / "webhook_secret";
   if (std::ifstream in(path); in) {
     std::string secret;
@@ -181,7 +189,7 @@ core::Result<std::string> claim_instance_id(const core::Config& config, core::Un
 }  // namespace
 
 core::Result<void> App::open_store() {
-  auto store = store::open_sqlite_store(services_->config.data_dir, services_->clock);
+  auto store = store::open(services_->config, services_->clock);
   if (!store) return std::unexpected(store.error());
   services_->store = std::move(*store);
   services_->auth = std::make_unique<Authenticator>(services_->store->keys(), services_->clock);
@@ -216,7 +224,11 @@ core::Result<void> App::open_store() {
   };
   services_->workers = std::make_unique<jobs::WorkerPool>(
       services_->store->jobs(), *services_->runner, workers, services_->clock);
-  auto secret = webhook_secret(services_->config);
+  // Jobs queued by other processes (PostgreSQL's LISTEN/NOTIFY) wake this one's idle workers.
+  if (workers.workers > 0) {
+    services_->store->jobs().subscribe([w = services_->workers.get()] { w->wake(); });
+  }
+  auto secret = webhook_secret(services_->config, *services_->store);
   if (!secret) return std::unexpected(secret.error());
   jobs::WebhookConfig hooks;
   hooks.secret = *secret;
@@ -255,6 +267,11 @@ core::Result<void> App::load_engine() {
                                            {"warmup_invalid", warm.invalid}});
   if (!warm.error.empty()) core::log_warn("cache warm-up skipped", {{"error", warm.error}});
   return {};
+}
+
+void App::operations_only() {
+  services_->engine_needed = false;
+  operations_only_ = true;
 }
 
 bool App::ready() const { return services_->store_ready.load() && services_->engine_ready.load(); }
@@ -310,6 +327,12 @@ http::Response App::dispatch(http::Request& request, http::Context& ctx) {
   Services& s = *services_;
   const http::RouteMatch match = router_.match(request.method, request.path());
   ctx.route = match.handler ? match.pattern : "unmatched";
+  if (operations_only_ && match.handler != nullptr && match.pattern != "/metrics" &&
+      !match.pattern.starts_with("/health")) {
+    ctx.route = "unmatched";
+    return problem(ctx, core::Error::make(ErrorCode::not_found,
+                                          "a worker process serves only /health and /metrics"));
+  }
   if (match.handler == nullptr) {
     if (match.allow.empty()) {
       return problem(ctx, core::Error::make(ErrorCode::not_found,

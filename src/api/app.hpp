@@ -29,6 +29,9 @@ class App {
   // Loads the caption engine and warms the cache; may run on a background thread while serving.
   core::Result<void> load_engine();
   bool ready() const;
+  // A worker process: no caption engine to wait for, and of the routes only /health* and
+  // /metrics answer (others 404).
+  void operations_only();
   // Starts the in-process video workers (after open_store).
   void start_workers();
 
@@ -45,6 +48,7 @@ class App {
   http::Response dispatch(http::Request& request, http::Context& ctx);
   std::unique_ptr<Services> services_;
   http::Router router_;
+  bool operations_only_ = false;
 };
 
 }  // namespace reelgen::api

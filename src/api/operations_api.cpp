@@ -15,27 +15,38 @@ double uptime_seconds(const Services& s) {
   return std::chrono::duration<double>(s.clock.now() - s.started).count();
 }
 
+// Readiness: what this process still lacks to serve. A database that stops answering is not
+// among them: every replica would fail readiness at once and turn 503s into refused connections.
 std::vector<std::string> not_ready_reasons(const Services& s) {
   std::vector<std::string> reasons;
-  if (!s.store_ready.load()) {
-    reasons.emplace_back("store: not open");
-  } else if (auto ping = s.store->ping(); !ping) {
-    reasons.push_back("store: " + ping.error().message);
-  }
-  if (!s.engine_ready.load()) reasons.emplace_back("caption engine: loading");
+  if (!s.store_ready.load()) reasons.emplace_back("store: not open");
+  if (s.engine_needed && !s.engine_ready.load()) reasons.emplace_back("caption engine: loading");
   return reasons;
 }
 
 http::Response health(Services& s, http::Request&, http::Context&) {
-  const auto reasons = not_ready_reasons(s);
+  auto reasons = not_ready_reasons(s);
+  const bool starting = !reasons.empty();
+  std::string store = s.store_ready.load() ? "ok" : "starting";
+  if (s.store_ready.load()) {
+    if (auto ping = s.store->ping(); !ping) {
+      store = "unavailable";
+      reasons.push_back("store: " + ping.error().message);
+    }
+  }
   boost::json::array problems;
   for (const auto& r : reasons) problems.emplace_back(r);
-  return json(200, {{"status", reasons.empty() ? "ok" : "starting"},
+  const char* status = starting ? "starting" : reasons.empty() ? "ok" : "degraded";
+  return json(200, {{"status", status},
                     {"version", REELGEN_VERSION},
                     {"uptime_seconds", uptime_seconds(s)},
+                    {"store_backend",
+                     std::string(s.store_ready.load() ? s.store->backend() : std::string_view())},
                     {"checks",
-                     {{"store", s.store_ready.load() ? "ok" : "starting"},
-                      {"caption_engine", s.engine_ready.load() ? "ok" : "loading"}}},
+                     {{"store", store},
+                      {"caption_engine", !s.engine_needed        ? "not used"
+                                         : s.engine_ready.load() ? "ok"
+                                                                 : "loading"}}},
                     {"problems", std::move(problems)}});
 }
 

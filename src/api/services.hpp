@@ -53,6 +53,7 @@ struct Services {
   std::unique_ptr<captions::Service> captions;
   std::atomic<bool> store_ready{false};
   std::atomic<bool> engine_ready{false};
+  bool engine_needed = true;  // false in a worker process, which writes no captions
   std::chrono::milliseconds engine_load_time{0};
 
   // Video jobs: rendered by in-process workers into videos_dir.

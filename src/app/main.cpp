@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -37,14 +38,9 @@ int serve(core::Config config) {
 
   api::App app(config);
   if (auto r = app.open_store(); !r) return fail(r.error());
-  auto active = app.store().keys().count_active();
-  if (!active) return fail(active.error());
-  std::string first_key;
-  if (*active == 0) {
-    auto created = app.store().keys().create("default", store::Scope::admin, std::nullopt);
-    if (!created) return fail(created.error());
-    first_key = created->secret;
-  }
+  auto created = app.store().keys().create_first_admin("default");
+  if (!created) return fail(created.error());
+  const std::string first_key = *created ? (*created)->secret : std::string();
 
   http::Server server(config.server, {[&app](http::Request& r) { return app.handle(r); },
                                       [&app](const http::Request& r) { return app.blocking(r); }});
@@ -72,13 +68,70 @@ int serve(core::Config config) {
   return app.ready() ? 0 : 1;
 }
 
-core::Result<std::unique_ptr<store::Store>> open_store(const std::string& data_dir) {
-  return store::open_sqlite_store(data_dir, core::SystemClock::instance());
+// A process that only renders: it claims jobs from the shared store (PostgreSQL, or the SQLite
+// file of a data dir on the same machine) and delivers their webhooks, until SIGINT or SIGTERM.
+int worker(core::Config config) {
+  if (auto v = core::validate(config); !v) return fail(v.error());
+  core::LogLevel level{};
+  core::parse_log_level(config.log_level, level);
+  core::set_log_level(level);
+  const bool serve_health = config.video.health_port != 0;
+  // Without a health server, the signals are waited for here: blocked before any thread starts,
+  // so that every thread inherits the mask and they reach sigwait below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  if (!serve_health) pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  api::App app(config);
+  app.operations_only();
+  if (auto r = app.open_store(); !r) return fail(r.error());
+  core::log_info("starting worker", core::describe(config));
+  if (!serve_health) {
+    app.start_workers();
+    std::printf("reelgen worker rendering with %d slots\n", config.video.workers);
+    std::fflush(stdout);
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    core::log_info("stopping", {{"signal", received}});
+    return 0;  // the App stops its workers: running jobs stay leased and are retaken
+  }
+  config.server.port = config.video.health_port;
+  config.server.threads = 1;
+  http::Server server(config.server, {[&app](http::Request& r) { return app.handle(r); },
+                                      [&app](const http::Request& r) { return app.blocking(r); }});
+  if (auto r = server.listen(); !r) return fail(r.error());
+  app.attach(server.stats());
+  app.start_workers();
+  std::printf("reelgen worker rendering with %d slots, health on http://%s:%u\n",
+              config.video.workers, config.server.host.c_str(), server.port());
+  std::fflush(stdout);
+  server.run(true);  // until SIGINT or SIGTERM
+  core::log_info("stopping");
+  return 0;
 }
 
-int keys_create(const std::string& data_dir, const std::string& name, const std::string& scope_name,
+core::Result<std::unique_ptr<store::Store>> open_store(const core::Config& config) {
+  return store::open(config, core::SystemClock::instance());
+}
+
+void add_workers_option(CLI::App* cmd, core::Config& config) {
+  cmd->add_option("--workers", config.video.workers,
+                  "Videos this process renders at once; 0 renders none (env JOB_WORKERS)")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+}
+
+void add_database_option(CLI::App* cmd, core::Config& config) {
+  cmd->add_option("--database-url", config.database.url,
+                  "PostgreSQL URL (postgres://...); empty keeps SQLite in the data dir "
+                  "(env DATABASE_URL)");
+}
+
+int keys_create(const core::Config& config, const std::string& name, const std::string& scope_name,
                 double rate_per_minute) {
-  auto store = open_store(data_dir);
+  auto store = open_store(config);
   if (!store) return fail(store.error());
   const auto scope = store::parse_scope(scope_name);
   std::optional<double> rate;
@@ -90,8 +143,8 @@ int keys_create(const std::string& data_dir, const std::string& name, const std:
   return 0;
 }
 
-int keys_list(const std::string& data_dir) {
-  auto store = open_store(data_dir);
+int keys_list(const core::Config& config) {
+  auto store = open_store(config);
   if (!store) return fail(store.error());
   auto keys = (*store)->keys().list();
   if (!keys) return fail(keys.error());
@@ -106,8 +159,8 @@ int keys_list(const std::string& data_dir) {
   return 0;
 }
 
-int keys_revoke(const std::string& data_dir, const std::string& id) {
-  auto store = open_store(data_dir);
+int keys_revoke(const core::Config& config, const std::string& id) {
+  auto store = open_store(config);
   if (!store) return fail(store.error());
   if (auto r = (*store)->keys().revoke(id); !r) return fail(r.error());
   std::printf("revoked %s\n", id.c_str());
@@ -201,9 +254,25 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")
       ->capture_default_str();
+  add_database_option(serve_cmd, config);
+  add_workers_option(serve_cmd, config);
   serve_cmd->add_option("--cache-warmup", config.cache.warmup_file,
                         "JSON lines of requests to pre-compute (env CACHE_WARMUP_FILE)");
   serve_cmd
+      ->add_option("--log-level", config.log_level,
+                   "debug, info, warn, error or off (env LOG_LEVEL)")
+      ->capture_default_str();
+
+  auto* worker_cmd = cli.add_subcommand("worker", "Render videos from the shared job queue");
+  worker_cmd->add_option("--data-dir", config.data_dir, "Directory for videos (env DATA_DIR)")
+      ->capture_default_str();
+  add_database_option(worker_cmd, config);
+  add_workers_option(worker_cmd, config);
+  worker_cmd
+      ->add_option("--health-port", config.video.health_port,
+                   "Serve /health and /metrics on this port, 0 for none (env HEALTH_PORT)")
+      ->capture_default_str();
+  worker_cmd
       ->add_option("--log-level", config.log_level,
                    "debug, info, warn, error or off (env LOG_LEVEL)")
       ->capture_default_str();
@@ -227,6 +296,7 @@ int main(int argc, char** argv) {
   for (auto* cmd : {create_cmd, list_cmd, revoke_cmd}) {
     cmd->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")
         ->capture_default_str();
+    add_database_option(cmd, config);
   }
 
   auto* caption_cmd = cli.add_subcommand("caption", "Write a caption offline, no server needed");
@@ -277,6 +347,7 @@ int main(int argc, char** argv) {
   migrate_cmd
       ->add_option("--data-dir", config.data_dir, "Directory for the database (env DATA_DIR)")
       ->capture_default_str();
+  add_database_option(migrate_cmd, config);
 
   int exit_code = 0;
   add_video_commands(cli, exit_code);
@@ -293,13 +364,16 @@ int main(int argc, char** argv) {
   serve_llm.apply(config.llm);
   caption_llm.apply(config.llm);
   if (serve_cmd->parsed()) return serve(config);
-  if (create_cmd->parsed()) return keys_create(config.data_dir, key_name, key_scope, key_rate);
-  if (list_cmd->parsed()) return keys_list(config.data_dir);
-  if (revoke_cmd->parsed()) return keys_revoke(config.data_dir, key_id);
+  if (worker_cmd->parsed()) return worker(config);
+  if (create_cmd->parsed()) return keys_create(config, key_name, key_scope, key_rate);
+  if (list_cmd->parsed()) return keys_list(config);
+  if (revoke_cmd->parsed()) return keys_revoke(config, key_id);
   if (migrate_cmd->parsed()) {
-    auto store = open_store(config.data_dir);
+    config.database.migrate_on_start = true;  // migrating is this command's whole point
+    auto store = open_store(config);
     if (!store) return fail(store.error());
-    std::printf("database schema is up to date in %s\n", config.data_dir.c_str());
+    std::printf("database schema is up to date in %s\n",
+                config.database.url.empty() ? config.data_dir.c_str() : "PostgreSQL");
     return 0;
   }
   if (caption_cmd->parsed()) {

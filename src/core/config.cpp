@@ -100,6 +100,7 @@ Result<Config> load_config(const EnvLookup& env) {
   read_string(env, "LLM_API_KEY", llm.api_key);
   read_string(env, "LLM_CA_FILE", llm.ca_file);
   read_string(env, "LLM_DIALECT", llm.dialect);
+  read_string(env, "DATABASE_URL", c.database.url);
   for (Result<void> r : {
            read_unsigned(env, "PORT", s.port, 65535),
            read_unsigned(env, "REELGEN_THREADS", s.threads, 256),
@@ -125,6 +126,7 @@ Result<Config> load_config(const EnvLookup& env) {
            read_double(env, "RATE_LIMIT_PER_MINUTE", c.rate_limit.per_minute),
            read_double(env, "RATE_LIMIT_BURST", c.rate_limit.burst),
            read_unsigned(env, "JOB_WORKERS", c.video.workers, 64),
+           read_unsigned(env, "HEALTH_PORT", c.video.health_port, 65535),
            read_unsigned(env, "VIDEO_MAX_ACTIVE_PER_KEY", c.video.max_active_per_key, 100'000),
            read_unsigned(env, "VIDEO_DAILY_QUOTA", c.video.daily_quota, 10'000'000),
            read_unsigned(env, "VIDEO_RETENTION_HOURS", retention, 24ull * 3650),
@@ -143,6 +145,10 @@ Result<Config> load_config(const EnvLookup& env) {
            read_millis(env, "LLM_BREAKER_COOLDOWN_MS", llm.breaker_cooldown),
            read_unsigned(env, "LLM_FALLBACK_TTL", fallback_ttl, 365ull * 86400),
            read_bool(env, "LLM_STREAM", llm.stream),
+           read_unsigned(env, "DATABASE_POOL_SIZE", c.database.pool_size, 1024),
+           read_millis(env, "DATABASE_STATEMENT_TIMEOUT_MS", c.database.statement_timeout),
+           read_millis(env, "DATABASE_CONNECT_TIMEOUT_MS", c.database.connect_timeout),
+           read_bool(env, "MIGRATE_ON_START", c.database.migrate_on_start),
        }) {
     if (!r) return std::unexpected(r.error());
   }
@@ -172,6 +178,9 @@ Result<void> validate(const Config& c) {
     return fail(ErrorCode::invalid_argument, "rate limit burst must be at least 1");
   }
   if (c.data_dir.empty()) return fail(ErrorCode::invalid_argument, "data dir must not be empty");
+  if (c.database.pool_size < 1) {
+    return fail(ErrorCode::invalid_argument, "DATABASE_POOL_SIZE must be at least 1");
+  }
   if (c.video.max_attempts < 1) {
     return fail(ErrorCode::invalid_argument, "JOB_MAX_ATTEMPTS must be at least 1");
   }
@@ -276,6 +285,10 @@ boost::json::object describe(const Config& c) {
       {"webhook_timeout_ms", c.webhooks.timeout.count()},
       {"webhook_concurrency", c.webhooks.concurrency},
       {"data_dir", c.data_dir},
+      {"database", c.database.url.empty() ? "sqlite" : "postgres"},
+      {"database_pool_size", c.database.pool_size},
+      {"database_statement_timeout_ms", c.database.statement_timeout.count()},
+      {"migrate_on_start", c.database.migrate_on_start},
       {"instance_id", c.instance_id},
       {"log_level", c.log_level},
       {"llm", describe(c.llm)},

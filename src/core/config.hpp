@@ -64,6 +64,9 @@ struct VideoConfig {
   std::chrono::hours retention{168};  // VIDEO_RETENTION_HOURS: files of older jobs are deleted
   Millis lease{30'000};               // JOB_LEASE_MS: a dead worker's job is retaken after this
   int max_attempts = 3;               // JOB_MAX_ATTEMPTS
+  // HEALTH_PORT (`worker --health-port`): where a worker process serves /health* and /metrics;
+  // 0 serves nothing.
+  std::uint16_t health_port = 0;
 };
 
 struct WebhookSettings {
@@ -96,9 +99,22 @@ struct LlmConfig {
   bool configured() const { return !model.empty() && !base_url.empty(); }
 };
 
+struct DatabaseConfig {
+  // DATABASE_URL (or --database-url): a libpq URL (postgres://…) selects PostgreSQL; empty keeps
+  // the SQLite file in DATA_DIR.
+  std::string url;
+  int pool_size = 8;                // DATABASE_POOL_SIZE: connections per process
+  Millis statement_timeout{5'000};  // DATABASE_STATEMENT_TIMEOUT_MS: every query's limit
+  Millis connect_timeout{3'000};    // DATABASE_CONNECT_TIMEOUT_MS
+  // MIGRATE_ON_START: apply pending migrations when a process opens the store; when false,
+  // `reelgen migrate` does, and a process finding the schema behind refuses to start.
+  bool migrate_on_start = true;
+};
+
 struct Config {
   ServerConfig server;
   LlmConfig llm;
+  DatabaseConfig database;
   WebhookSettings webhooks;
   CacheConfig cache;
   RateLimitConfig rate_limit;

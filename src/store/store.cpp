@@ -30,6 +30,13 @@ bool is_final(JobStatus status) {
   return status != JobStatus::queued && status != JobStatus::processing;
 }
 
+core::Result<std::unique_ptr<Store>> open(const core::Config& config, const core::Clock& clock) {
+  if (!config.database.url.empty()) {
+    return open_postgres_store(config.database, clock, config.database.migrate_on_start);
+  }
+  return open_sqlite_store(config.data_dir, clock);
+}
+
 std::string new_key_secret() { return "rg_" + core::random_token(40); }
 
 }  // namespace reelgen::store

@@ -3,6 +3,7 @@
 // backend implements the same interfaces for scale-out.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/config.hpp"
 #include "core/error.hpp"
 
 namespace reelgen::store {
@@ -45,6 +47,9 @@ class KeyStore {
   // Revokes by id; not_found when no such key.
   virtual core::Result<void> revoke(std::string_view id) = 0;
   virtual core::Result<std::size_t> count_active() = 0;
+  // The first-start admin key: created only when no active key exists, atomically across every
+  // process sharing the store (replicas starting together create one). nullopt when one exists.
+  virtual core::Result<std::optional<CreatedKey>> create_first_admin(std::string_view name) = 0;
 };
 
 enum class JobStatus { queued, processing, completed, failed, cancelled, expired };
@@ -151,6 +156,10 @@ class JobStore {
   virtual core::Result<void> record_webhook(std::string_view id, std::string_view status,
                                             int attempts, std::int64_t next_ms,
                                             std::string_view error) = 0;
+  // Calls wake, from a thread of the store's, whenever any process sharing the store queues a
+  // job, so idle workers need not wait for their next poll; nullptr stops the calls (before
+  // whatever wake refers to goes away). A no-op where processes share no such channel.
+  virtual void subscribe(std::function<void()> wake) { static_cast<void>(wake); }
   // For per-key limits: jobs queued or processing, and jobs created since a time.
   virtual core::Result<int> count_active(std::string_view key_id) = 0;
   virtual core::Result<int> count_created_since(std::string_view key_id, std::int64_t since_ms) = 0;
@@ -163,12 +172,26 @@ class Store {
   virtual JobStore& jobs() = 0;
   // A cheap round trip proving the store answers (readiness).
   virtual core::Result<void> ping() = 0;
+  // A named value shared by every process on the store (e.g. the webhook signing secret): the
+  // stored one, or initial, stored now, when there is none. Concurrent first calls agree.
+  virtual core::Result<std::string> setting(std::string_view name, std::string_view initial) = 0;
   virtual std::string_view backend() const = 0;
 };
+
+// The one place a backend is chosen: PostgreSQL when config.database.url is set, the SQLite file
+// in config.data_dir otherwise. Used by every command that touches state.
+core::Result<std::unique_ptr<Store>> open(const core::Config& config, const core::Clock& clock);
 
 // Opens (creating if needed) DATA_DIR/reelgen.db in WAL mode and applies pending migrations.
 core::Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& data_dir,
                                                        const core::Clock& clock);
+
+// Connects a pool to the PostgreSQL server at database.url. With database.migrate_on_start (or
+// migrate), applies pending migrations under an advisory lock, so replicas starting together
+// apply each once; without, fails when the schema is behind. Unavailable when the server cannot
+// be reached.
+core::Result<std::unique_ptr<Store>> open_postgres_store(const core::DatabaseConfig& database,
+                                                         const core::Clock& clock, bool migrate);
 
 // Key secrets look like "rg_" + 40 base62 characters.
 std::string new_key_secret();

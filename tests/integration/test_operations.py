@@ -17,6 +17,7 @@ class Operations(ServerTestCase):
         self.assertEqual(status, 200)
         self.assertEqual(doc["status"], "ok")
         self.assertEqual(doc["checks"], {"store": "ok", "caption_engine": "ok"})
+        self.assertEqual(doc["store_backend"], "sqlite")
         self.assertEqual(self.server.json("GET", "/health/ready")[2], {"status": "ready"})
 
     def test_numbers_are_written_plainly_everywhere(self):

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "store/job_columns.hpp"
 #include "store/sqlite/sqlite_internal.hpp"
 
 namespace reelgen::store {
@@ -12,18 +13,8 @@ namespace {
 
 using core::ErrorCode;
 
-constexpr const char* kColumns =
-    "id, key_id, status, stage, progress, priority, attempts, max_attempts, lease_owner, "
-    "lease_expires_ms, not_before_ms, cancel_requested, payload, result, error, idempotency_key, "
-    "payload_hash, created_ms, updated_ms, started_ms, finished_ms, callback_url, callback_id, "
-    "webhook_status, webhook_attempts, webhook_next_ms, webhook_error, title";
-
-// Listings leave out the payload (the whole request, often the longest column).
-constexpr const char* kListColumns =
-    "id, key_id, status, stage, progress, priority, attempts, max_attempts, lease_owner, "
-    "lease_expires_ms, not_before_ms, cancel_requested, '' AS payload, result, error, "
-    "idempotency_key, payload_hash, created_ms, updated_ms, started_ms, finished_ms, callback_url, "
-    "callback_id, webhook_status, webhook_attempts, webhook_next_ms, webhook_error, title";
+constexpr const char* kColumns = detail::kJobColumns;
+constexpr const char* kListColumns = detail::kJobListColumns;
 
 Job read_job(const Statement& s) {
   sqlite3_stmt* st = s.get();

@@ -66,6 +66,9 @@ constexpr const char* kMigrations[] = {
     R"sql(
     ALTER TABLE jobs ADD COLUMN title TEXT NOT NULL DEFAULT '';
     )sql",
+    R"sql(
+    CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    )sql",
 };
 
 ApiKey read_key(const Statement& s) {
@@ -102,6 +105,19 @@ class SqliteStore final : public Store, public KeyStore {
     return {};
   }
 
+  core::Result<std::string> setting(std::string_view name, std::string_view initial) override {
+    std::lock_guard lock(mutex_);
+    {
+      Statement s(db_, "INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)");
+      s.bind_all(name, initial);
+      if (s.step() != SQLITE_DONE) return std::unexpected(failure("store setting").error());
+    }
+    Statement s(db_, "SELECT value FROM settings WHERE name = ?");
+    s.bind(1, name);
+    if (s.step() != SQLITE_ROW) return std::unexpected(failure("read setting").error());
+    return s.text(0);
+  }
+
   core::Result<void> migrate() {
     std::lock_guard lock(mutex_);
     if (auto r = exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
@@ -135,25 +151,31 @@ class SqliteStore final : public Store, public KeyStore {
     return {};
   }
 
+  core::Result<std::optional<CreatedKey>> create_first_admin(std::string_view name) override {
+    // The count and the insert in one write transaction: another process on the same file
+    // waits (busy timeout) and then sees the key.
+    std::lock_guard lock(mutex_);
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return std::unexpected(r.error());
+    auto created = [&]() -> core::Result<std::optional<CreatedKey>> {
+      Statement s(db_, "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL");
+      if (s.step() != SQLITE_ROW) return std::unexpected(failure("count keys").error());
+      if (sqlite3_column_int64(s.get(), 0) > 0) return std::optional<CreatedKey>();
+      auto key = insert_key(name, Scope::admin, std::nullopt);
+      if (!key) return std::unexpected(key.error());
+      return std::optional<CreatedKey>(std::move(*key));
+    }();
+    if (!created) {
+      static_cast<void>(exec("ROLLBACK"));  // the first error is the one to report
+      return created;
+    }
+    if (auto r = exec("COMMIT"); !r) return std::unexpected(r.error());
+    return created;
+  }
+
   core::Result<CreatedKey> create(std::string_view name, Scope scope,
                                   std::optional<double> rate_per_minute) override {
-    CreatedKey created;
-    created.secret = new_key_secret();
-    ApiKey& key = created.key;
-    key.id = "key_" + core::random_token(12);
-    key.name = std::string(name);
-    key.scope = scope;
-    key.secret_hash = core::sha256_hex(created.secret);
-    key.rate_per_minute = rate_per_minute;
-    key.created_at = now();
     std::lock_guard lock(mutex_);
-    Statement s(db_,
-                "INSERT INTO api_keys (id, name, scope, secret_hash, rate_per_minute, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)");
-    s.bind_all(key.id, key.name, to_string(scope), key.secret_hash, rate_per_minute,
-               key.created_at);
-    if (s.step() != SQLITE_DONE) return std::unexpected(failure("create key").error());
-    return created;
+    return insert_key(name, scope, rate_per_minute);
   }
 
   core::Result<std::optional<ApiKey>> find_by_hash(std::string_view secret_hash) override {
@@ -195,6 +217,27 @@ class SqliteStore final : public Store, public KeyStore {
   }
 
  private:
+  // REQUIRES: mutex_ held.
+  core::Result<CreatedKey> insert_key(std::string_view name, Scope scope,
+                                      std::optional<double> rate_per_minute) {
+    CreatedKey created;
+    created.secret = new_key_secret();
+    ApiKey& key = created.key;
+    key.id = "key_" + core::random_token(12);
+    key.name = std::string(name);
+    key.scope = scope;
+    key.secret_hash = core::sha256_hex(created.secret);
+    key.rate_per_minute = rate_per_minute;
+    key.created_at = now();
+    Statement s(db_,
+                "INSERT INTO api_keys (id, name, scope, secret_hash, rate_per_minute, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)");
+    s.bind_all(key.id, key.name, to_string(scope), key.secret_hash, rate_per_minute,
+               key.created_at);
+    if (s.step() != SQLITE_DONE) return std::unexpected(failure("create key").error());
+    return created;
+  }
+
   std::int64_t now() const {
     return std::chrono::duration_cast<std::chrono::seconds>(clock_.wall().time_since_epoch())
         .count();
