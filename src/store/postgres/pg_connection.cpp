@@ -34,10 +34,11 @@ core::Error failure(PGconn* conn, const PGresult* result, std::string_view what)
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   const std::string text = "postgres: " + std::string(what) + ": " + message;
   // Class 08: connection exceptions; 57P0x: the server is shutting down or restarting;
-  // 57014: statement_timeout; 53xxx: out of resources. All pass: the caller answers 503.
+  // 57014: statement_timeout; 55P03: lock_timeout (a lock another client holds); 53xxx: out of
+  // resources. All pass: the caller answers 503.
   // No SQLSTATE at all: libpq's own failure (the socket closed, the server vanished).
   if (PQstatus(conn) != CONNECTION_OK || code.empty() || code.starts_with("08") ||
-      code.starts_with("57P") || code == "57014" || code.starts_with("53")) {
+      code.starts_with("57P") || code == "57014" || code == "55P03" || code.starts_with("53")) {
     return core::Error::make(ErrorCode::unavailable, "the database is unavailable; " + text);
   }
   if (code == "23505") return core::Error::make(ErrorCode::conflict, text);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -137,6 +138,42 @@ TEST_F(PgStoreTest, QueuingAJobWakesTheWorkersOfOtherProcesses) {
   listener->jobs().subscribe(nullptr);
   std::lock_guard lock(mutex);
   EXPECT_GT(wakes, 0);
+}
+
+// Another client holding a table makes a query wait only as long as the statement timeout, and
+// the answer is "unavailable" (503 with Retry-After), not an internal error.
+TEST_F(PgStoreTest, AQueryWaitingOnAnotherClientsLockGivesUpAtTheTimeout) {
+  database.statement_timeout = std::chrono::milliseconds(300);
+  auto store = open_one();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->jobs().create(make("j1", 1)));
+  const std::string psql = "psql -qtA -v ON_ERROR_STOP=1 '" + database.url + "'";
+  FILE* holder = ::popen((psql + " >/dev/null 2>&1").c_str(), "w");
+  ASSERT_NE(holder, nullptr);
+  std::fputs("BEGIN; LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;\n",
+             holder);
+  std::fflush(holder);
+  // Wait until the other client holds the lock (psql's own start, not a fixed delay).
+  bool held = false;
+  for (int i = 0; i < 200 && !held; ++i) {
+    FILE* q = ::popen((psql + " -c \"SELECT count(*) FROM pg_locks WHERE relation = "
+                              "'jobs'::regclass AND mode = 'AccessExclusiveLock' AND granted\"")
+                          .c_str(),
+                      "r");
+    char line[16] = {};
+    held = q != nullptr && std::fgets(line, sizeof line, q) != nullptr && line[0] == '1';
+    if (q != nullptr) ::pclose(q);
+  }
+  ASSERT_TRUE(held);
+  const auto started = std::chrono::steady_clock::now();
+  auto job = store->jobs().get("j1", "key_a");
+  const auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(job);
+  EXPECT_EQ(job.error().code, core::ErrorCode::unavailable) << job.error().message;
+  EXPECT_LT(waited, std::chrono::seconds(2)) << "bounded by the 300 ms timeout, not the lock";
+  ::pclose(holder);
+  auto again = store->jobs().get("j1", "key_a");
+  EXPECT_TRUE(again && *again) << "the lock is gone: the same call succeeds";
 }
 
 TEST(PgStoreOutage, ALostDatabaseIsUnavailableAtOnceAndRecoversByItself) {
