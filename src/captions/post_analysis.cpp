@@ -698,6 +698,9 @@ std::string join_opening(std::string_view opening, std::string_view rest, const 
 // A trailing ':' is not a word ("quick tip post:").
 std::size_t prefix_words(std::string_view prefix, const std::vector<std::string_view>& words) {
   if (prefix.ends_with(':')) prefix.remove_suffix(1);
+  // Most prefixes fail on their first word: tell that before splitting the rest.
+  const std::string_view head = prefix.substr(0, prefix.find(' '));
+  if (words.empty() || (head != "*" && head != words[0])) return 0;
   std::vector<std::string_view> want;
   for (std::size_t i = 0; i < prefix.size();) {
     const std::size_t space = std::min(prefix.find(' ', i), prefix.size());
