@@ -555,6 +555,13 @@ Rect intersect(const Rect& a, const Rect& b) {
   return {x0, y0, std::max(0, x1 - x0), std::max(0, y1 - y0)};
 }
 
+Rect unite(const Rect& a, const Rect& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
+  return {x0, y0, std::max(a.x + a.w, b.x + b.w) - x0, std::max(a.y + a.h, b.y + b.h) - y0};
+}
+
 Framing framing_for(int frame_width, int frame_height) {
   const double w = frame_width, h = frame_height;
   Framing f;

@@ -24,6 +24,8 @@ struct Rect {
   bool empty() const { return w <= 0 || h <= 0; }
 };
 Rect intersect(const Rect& a, const Rect& b);
+// The smallest rectangle holding both; an empty one adds nothing.
+Rect unite(const Rect& a, const Rect& b);
 
 struct AvatarPose {
   MouthPose mouth;

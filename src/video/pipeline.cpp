@@ -190,14 +190,7 @@ core::Result<Rect> faces_of(const RenderRequest& request, const std::vector<Scen
     if (!seen.insert(scenes[i].avatar_id + "\n" + scenes[i].portrait_path).second) continue;
     auto avatar = make_avatar(scenes[i], size);
     if (!avatar) return std::unexpected(with_field_prefix(avatar.error(), prefix_of(request, i)));
-    const Rect f = (*avatar)->face_box();
-    if (all.empty()) {
-      all = f;
-    } else {
-      const int x0 = std::min(all.x, f.x), y0 = std::min(all.y, f.y);
-      all = {x0, y0, std::max(all.x + all.w, f.x + f.w) - x0,
-             std::max(all.y + all.h, f.y + f.h) - y0};
-    }
+    all = unite(all, (*avatar)->face_box());
   }
   return all;
 }

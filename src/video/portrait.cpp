@@ -387,12 +387,6 @@ class PortraitAvatar final : public Avatar {
     return {r.x - by, r.y - by, r.w + 2 * by, r.h + 2 * by};
   }
   static Rect shift(const Rect& r, int dx, int dy) { return {r.x + dx, r.y + dy, r.w, r.h}; }
-  static Rect unite(const Rect& a, const Rect& b) {
-    if (a.empty()) return b;
-    if (b.empty()) return a;
-    const int x0 = std::min(a.x, b.x), y0 = std::min(a.y, b.y);
-    return {x0, y0, std::max(a.x + a.w, b.x + b.w) - x0, std::max(a.y + a.h, b.y + b.h) - y0};
-  }
 
   static constexpr double kPi = 3.14159265358979323846;
   static constexpr double kOuter = 1.35;        // the ring where motion fades, in head radii
