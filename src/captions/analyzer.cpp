@@ -120,6 +120,7 @@ Analysis Analyzer::analyze_other(std::string_view description,
     bool sentence_start = false;
     const ArticleInfo* article = nullptr;
     bool elided_article = false;  // "l'" before the word
+    bool quoted = false;          // a title's word: it names, it does not describe
   };
   std::vector<Token> tokens;
   tokens.reserve(words.size());
@@ -129,6 +130,7 @@ Analysis Analyzer::analyze_other(std::string_view description,
     t.surface = w.surface;
     t.capitalized = w.capitalized;
     t.sentence_start = w.sentence_start;
+    t.quoted = w.quoted;
     // French and Italian elision: "l'océan", "dell'isola", "d'été" are two words.
     std::size_t apostrophe = w.surface.find('\'');
     std::size_t width = 1;
@@ -233,7 +235,7 @@ Analysis Analyzer::analyze_other(std::string_view description,
     out.noun_phrases.push_back(std::move(phrase));
   }
   for (const Token& t : tokens) {
-    if (!content(t)) continue;
+    if (!content(t) || t.quoted) continue;
     std::string text = german && t.capitalized ? std::string(t.surface) : t.lower;
     add_unique(out.keywords, text);
     if (noun_like(t)) add_unique(out.nouns, text);
@@ -255,7 +257,7 @@ Analysis Analyzer::analyze_other(std::string_view description,
   const double n = static_cast<double>(std::max<std::size_t>(tokens.size(), 1));
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
-    if (!content(t)) continue;
+    if (!content(t) || t.quoted) continue;
     double weight = (noun_like(t) ? 1.5 : 1.0) * (1.5 - static_cast<double>(i) / n);
     witnesses.mark(scores);
     std::string_view single = language.plural_s() ? strip_plural(t.lower) : t.lower;
@@ -321,6 +323,23 @@ void Analyzer::decide(Analysis& out, const std::vector<double>& scores,
       second = score;
     }
   }
+  // "Spring sale on planters" is about home, "our pup's first birthday" about a pet: a frame
+  // niche keeps the post only with clearly more evidence than the best subject niche.
+  constexpr double kFrameMargin = 1.6;
+  if (niches_.at(best).frame) {
+    std::size_t subject = best;
+    double subject_score = 0.0;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      if (i == niches_.fallback() || niches_.at(i).frame || scores[i] <= subject_score) continue;
+      subject = i;
+      subject_score = scores[i];
+    }
+    if (subject != best && subject_score * kFrameMargin >= best_score) {
+      second = best_score;
+      best_score = subject_score;
+      best = subject;
+    }
+  }
   out.niche = best;
   out.niche_witnesses = best_score <= 0 ? 0 : witnesses.words[best];
   // Strong and unrivalled evidence approaches 1; one weak vote, or a tie, stays near 0.5.
@@ -345,13 +364,23 @@ void Analyzer::tag(std::vector<Term>& terms) const {
       }
       continue;
     }
-    // "bar launches Friday", "shop opens Monday": a third-person verb after a noun, before a
-    // function word or the end, is the sentence's verb, not part of the noun phrase.
+    // "bar launches Friday", "shop opens Monday", "studio closes early at 3pm": a third-person
+    // verb after a noun, before a function word, an adverb or the end, is the sentence's verb,
+    // not part of the noun phrase.
     const bool after_noun = prev && !prev->stop && prev->pos == Pos::noun;
-    const bool before_break = next == nullptr || next->stop;
+    const bool modifier_ends = next != nullptr &&
+                               (next->pos == Pos::adverb || next->pos == Pos::adjective) &&
+                               (i + 2 >= terms.size() || terms[i + 2].stop);
+    const bool before_break = next == nullptr || next->stop || modifier_ends;
     const bool before_number =
         next != nullptr && !next->text.empty() && next->text[0] >= '0' && next->text[0] <= '9';
-    const std::string verb = lexicon_.verb_lemma(t.text);
+    std::string verb = lexicon_.verb_lemma(t.text);
+    // "opens", "closes": the base is mostly an adjective, but a verb too.
+    if (verb.empty() && ends_with_stem(t.text, "s", 3)) {
+      const WordSense base = lexicon_.lookup(std::string_view(t.text).substr(0, t.text.size() - 1));
+      if (base.known && base.dominant == Pos::adjective && base.can_be(Pos::verb))
+        verb = base.lemma;
+    }
     const bool inflected = !verb.empty() && verb != t.text;  // "opens", "won", "launched"
     if ((t.pos == Pos::noun || t.pos == Pos::adjective) && after_noun &&
         (before_break || before_number) && inflected &&
@@ -384,6 +413,7 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
     const Word& w = words[i];
     Term t;
     t.stop = stopwords_.contains(w.lower);
+    t.naming = w.quoted;
     // A collocation: first and last word content words, longest first ("ice cream cone").
     if (!t.stop) {
       bool merged = false;
@@ -444,6 +474,12 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
     out.terms.push_back(std::move(t));
   }
   tag(out.terms);
+  for (std::size_t i = 0; i + 1 < out.terms.size(); ++i) {
+    const std::size_t next =
+        out.terms[i + 1].text == "&" && i + 2 < out.terms.size() ? i + 2 : i + 1;
+    if (out.terms[i].proper && !out.terms[i].compound && out.terms[next].proper)
+      out.terms[i].naming = true;
+  }
 
   const double n = static_cast<double>(std::max<std::size_t>(out.terms.size(), 1));
   for (std::size_t i = 0; i < out.terms.size(); ++i) {
@@ -535,7 +571,7 @@ Analysis Analyzer::analyze(std::string_view description, const std::vector<std::
   }
   out.cues.reserve(out.terms.size() + 4);
   for (const Term& t : out.terms) {
-    if (t.stop) continue;
+    if (t.stop || t.naming) continue;
     out.cues.push_back(t.lemma);
     if (t.compound) {
       std::string_view rest = t.lemma;
@@ -590,7 +626,7 @@ void Analyzer::classify(Analysis& analysis, const std::vector<std::string>& keyw
   const double n = static_cast<double>(std::max<std::size_t>(analysis.terms.size(), 1));
   for (std::size_t i = 0; i < analysis.terms.size(); ++i) {
     const Term& t = analysis.terms[i];
-    if (t.stop) continue;
+    if (t.stop || t.naming) continue;
     // The subject usually comes first: "yoga on the beach" is about yoga, not the beach.
     const double weight = (t.pos == Pos::noun ? 1.5 : 1.0) * (1.5 - static_cast<double>(i) / n);
     witnesses.mark(scores);

@@ -21,7 +21,10 @@ struct Term {
   bool stop = false;
   bool proper = false;    // capitalized mid-sentence, written as given
   bool compound = false;  // a collocation of two or more words
-  double weight = 0;      // relevance, higher first
+  // A word of a name before its last ("Petal", "Stem" of "Petal & Stem Florist"): it names,
+  // it does not describe, so it votes for no niche and asks for no niche tag or emoji.
+  bool naming = false;
+  double weight = 0;  // relevance, higher first
 };
 
 struct NounPhrase {

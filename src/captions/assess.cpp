@@ -110,12 +110,15 @@ int lint_findings(std::string_view text, std::string_view description, const Pos
   }
   const std::string lower_text = lower_latin(text);
   const std::string lower_description = lower_latin(description);
-  for (std::string_view count : words.list("number_words")) {
-    for (std::string_view noun : {" things", " tips", " ways", " reasons", " steps"}) {
+  for (std::string_view noun : {" things", " tips", " ways", " reasons", " steps"}) {
+    for (std::size_t at = lower_text.find(noun); at != std::string::npos;
+         at = lower_text.find(noun, at + 1)) {
+      if (at == 0) continue;
+      const std::size_t start = lower_text.rfind(' ', at - 1) + 1;  // npos + 1 is 0
+      const std::string_view count = std::string_view(lower_text).substr(start, at - start);
+      if (!words.is("number_words", count)) continue;
       const std::string promise = std::string(count) + std::string(noun);
-      if (lower_text.find(promise) != std::string::npos &&
-          lower_description.find(promise) == std::string::npos)
-        ++findings;
+      if (lower_description.find(promise) == std::string::npos) ++findings;
     }
   }
   // A sentence of the caption written twice.

@@ -370,9 +370,16 @@ Engine::Decoration Engine::decorate(const CaptionRequest& req, const Reading& r)
   const Niche& niche = t_.niches.at(r.words.niche);
   Decoration d;
   d.emojis = pick_emojis(t_.emoji[lang], r.words, r.subject, niche, emoji_count(req, voice));
-  HashtagSources sources{r.words,      r.post,    req.content_description,
-                         r.subject,    niche,     t_.niches.reach_hashtags(lang),
-                         req.keywords, t_.banned, req.generic_hashtags};
+  HashtagSources sources{r.words,
+                         r.post,
+                         req.content_description,
+                         r.subject,
+                         niche,
+                         t_.niches.reach_hashtags(lang),
+                         req.keywords,
+                         t_.banned,
+                         t_.posts[lang],
+                         req.generic_hashtags};
   sources.stopword = [&language](std::string_view word) {
     return language.stopwords().contains(word);
   };
@@ -414,7 +421,10 @@ Caption Engine::write(const CaptionRequest& req, const Reading& r, const Decorat
   ctx.style = req.style;
   ctx.niche = niche.name;
   ctx.post = &r.post;
-  ctx.mentions = [&](std::string_view w) { return r.words.mentions(w); };
+  ctx.mentions = [&](std::string_view w) { return r.words.mentions(w) || r.post.says(w); };
+  ctx.bio_phrases = &t_.posts[lang].list("bio_phrases");
+  const std::string lower_description = lower_latin(req.content_description);
+  ctx.lower_description = lower_description;
   const Register reg = t_.voices.register_for(req.audience);
   ctx.formal =
       reg == Register::formal || (reg == Register::neutral &&

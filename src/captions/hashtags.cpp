@@ -197,9 +197,21 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
       if (before != std::string_view::npos && letters) add(tail);
     }
   }
-  // Names of several words and places: a first name alone (#emma) is nobody's tag.
+  // Names of several words and places: a first name alone (#emma) is nobody's tag, nor two
+  // joined (#danaandluis, #tacomaandpuyallup), nor an address (#elmstreet).
+  auto joins_or_addresses = [&](std::string_view text) {
+    thread_local std::vector<Word> parts;
+    tokenize(text, parts);
+    return std::any_of(parts.begin(), parts.end(),
+                       [&](const Word& w) {
+                         return sources.post_words.is("list_and", w.lower) ||
+                                sources.post_words.is("street_words", w.lower);
+                       }) ||
+           text.find('&') != std::string_view::npos;
+  };
   for (const Fact& f : sources.post.facts) {
     const bool several = f.text.find(' ') != std::string::npos;
+    if (joins_or_addresses(f.text)) continue;
     if (f.kind == FactKind::place || (f.kind == FactKind::name && several)) {
       if (std::count(f.text.begin(), f.text.end(), ' ') < 3 && whole(f.text)) add(f.text);
     }
@@ -221,14 +233,16 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
   for (const NicheTag& tag : niche) {
     if (tag.needs.empty()) continue;
     std::size_t first = std::string::npos;
+    bool mentioned = false;
     tag.applies([&](std::string_view word) {
       if (!words.mentions(word)) return false;
+      mentioned = true;
       std::string spaced(word.starts_with('~') ? word.substr(1) : word);
       std::replace(spaced.begin(), spaced.end(), '_', ' ');
       first = std::min(first, description.find(spaced));
       return false;  // look at every word of the condition
     });
-    if (first != std::string::npos || applies(tag)) sensed.emplace_back(first, tag.tag);
+    if (mentioned) sensed.emplace_back(first, tag.tag);
   }
   std::stable_sort(sensed.begin(), sensed.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

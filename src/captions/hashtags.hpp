@@ -36,6 +36,7 @@ struct HashtagSources {
   const std::vector<NicheTag>& reach;  // broad tags, only with generic
   const std::vector<std::string>& keywords;
   const SortedLines& banned;
+  const PostLanguage& post_words;  // the language's lists (list_and, street_words)
   bool generic = false;
   // Whether a lower-case word names a niche's topic (a trigger of some niche).
   std::function<bool(std::string_view)> topic_word;

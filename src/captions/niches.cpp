@@ -88,6 +88,8 @@ core::Result<NicheSet> NicheSet::parse(std::string_view text) {
       niche.emojis = split_list(value);
     } else if (base == "sense_emojis") {
       niche.sense_emojis[lang] = tag_list(value);
+    } else if (base == "frame") {
+      niche.frame = value == "true";
     } else if (base == "triggers") {
       for (std::string_view word : split_list(value)) {
         set.triggers_.push_back({word, index, static_cast<std::uint8_t>(lang)});

@@ -40,6 +40,9 @@ struct NicheTag {
 
 struct Niche {
   std::string_view name;
+  // A niche that frames a post rather than naming its subject (an event, a business, a
+  // season): it gives way to a subject's niche with enough evidence of its own.
+  bool frame = false;
   std::array<std::vector<NicheTag>, kLanguageCount> hashtags;
   std::vector<std::string_view> emojis;
   // "🍫:chocolate|protein_bar": the emoji for the niche's sense of those words, per language.

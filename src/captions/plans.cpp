@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "captions/section_reader.hpp"
+#include "captions/tokenizer.hpp"
 
 namespace reelgen::captions::detail {
 namespace {
@@ -61,8 +62,8 @@ core::Result<void> parse_conditions(std::string_view text, PlanLine& line, std::
       line.niches = split_bar(c.substr(c.find('=') + 1));
     } else if (c.starts_with("voice=")) {
       line.voices = split_bar(c.substr(6));
-    } else if (c.starts_with("cue=")) {
-      line.cues = split_bar(c.substr(4));
+    } else if (c.starts_with("cue=") || c.starts_with("!cue=")) {
+      (c.starts_with('!') ? line.no_cues : line.cues) = split_bar(c.substr(c.find('=') + 1));
     } else if (c.starts_with("fact=") || c.starts_with("!fact=")) {
       std::uint16_t& mask = c.starts_with('!') ? line.no_facts : line.facts;
       for (std::string_view kind : split_bar(c.substr(c.find('=') + 1))) {
@@ -120,6 +121,29 @@ core::Result<PlanLine> parse_line(std::string_view text) {
   return line;
 }
 
+bool points_to_bio(const PlanLine& line, const std::vector<std::string_view>* phrases) {
+  if (phrases == nullptr) return false;
+  return std::any_of(line.pieces.begin(), line.pieces.end(), [&](const PlanPiece& piece) {
+    return piece.slot < 0 && std::any_of(phrases->begin(), phrases->end(), [&](std::string_view p) {
+             return piece.text.find(p) != std::string_view::npos;
+           });
+  });
+}
+
+// "We're moving" opens no caption whose description starts "We're moving!".
+bool says_already(const PlanLine& line, std::string_view lower_description) {
+  if (line.pieces.size() != 1 || line.pieces[0].slot >= 0 || lower_description.empty())
+    return false;
+  // The line up to its last letter: without its closing punctuation and emoji.
+  const std::string_view line_text = line.pieces[0].text;
+  std::size_t letters_end = 0;
+  for (std::size_t i = 0; i < line_text.size();) {
+    if (is_word_code_point(next_code_point(line_text, i))) letters_end = i;
+  }
+  const std::string_view text = line_text.substr(0, letters_end);
+  return text.size() > 3 && lower_description.find(lower_latin(text)) != std::string_view::npos;
+}
+
 bool holds(const PlanLine& line, const PlanContext& c) {
   if ((line.intents & (1u << static_cast<unsigned>(c.intent))) == 0) return false;
   if ((line.styles & (1u << static_cast<unsigned>(c.style))) == 0) return false;
@@ -131,6 +155,10 @@ bool holds(const PlanLine& line, const PlanContext& c) {
   if (!line.cues.empty() && std::none_of(line.cues.begin(), line.cues.end(),
                                          [&](std::string_view w) { return c.mentions(w); }))
     return false;
+  if (std::any_of(line.no_cues.begin(), line.no_cues.end(),
+                  [&](std::string_view w) { return c.mentions(w); }))
+    return false;
+  if (c.post->contact && points_to_bio(line, c.bio_phrases)) return false;
   bool any_fact = line.facts == 0;
   for (std::size_t k = 0; k < kFactKindNames.size(); ++k) {
     const bool present = c.post->has(static_cast<FactKind>(k));
@@ -150,7 +178,7 @@ bool holds(const PlanLine& line, const PlanContext& c) {
   for (std::size_t s = 0; s < kPlanSlotNames.size(); ++s) {
     if ((line.slots & (1u << s)) != 0 && c.values[s].empty()) return false;
   }
-  return true;
+  return !says_already(line, c.lower_description);
 }
 
 }  // namespace
@@ -225,7 +253,12 @@ int choose_line(const std::vector<PlanLine>& lines, const PlanContext& context, 
                 const std::vector<int>& avoid) {
   // Specific lines (they name the niche, a word, a fact) are drawn twice as often.
   std::vector<int> fresh, used;
+  auto for_the_kind = [&](const PlanLine& line) { return !line.cues.empty(); };
+  const bool kind_fits = std::any_of(lines.begin(), lines.end(), [&](const PlanLine& line) {
+    return for_the_kind(line) && holds(line, context);
+  });
   for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (kind_fits && !for_the_kind(lines[i])) continue;
     if (!holds(lines[i], context)) continue;
     const int index = static_cast<int>(i);
     auto& pool = std::find(avoid.begin(), avoid.end(), index) == avoid.end() ? fresh : used;

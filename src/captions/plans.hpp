@@ -38,14 +38,15 @@ struct PlanPiece {
 };
 
 struct PlanLine {
-  std::uint16_t intents = 0;             // bit per Intent
-  std::uint16_t styles = 0;              // bit per Style
-  std::vector<std::string_view> niches;  // empty: any
-  bool niches_excluded = false;          // "!niche=": any but these
-  std::vector<std::string_view> cues;    // empty: any; else one must be mentioned
-  std::uint16_t facts = 0;               // bit per FactKind: one of them must be present
-  std::uint16_t no_facts = 0;            // "!fact=": none of them may be present
-  int fragment = -1;                     // -1 any, 0 a sentence, 1 a phrase
+  std::uint16_t intents = 0;              // bit per Intent
+  std::uint16_t styles = 0;               // bit per Style
+  std::vector<std::string_view> niches;   // empty: any
+  bool niches_excluded = false;           // "!niche=": any but these
+  std::vector<std::string_view> cues;     // empty: any; else one must be mentioned
+  std::vector<std::string_view> no_cues;  // "!cue=": none may be mentioned
+  std::uint16_t facts = 0;                // bit per FactKind: one of them must be present
+  std::uint16_t no_facts = 0;             // "!fact=": none of them may be present
+  int fragment = -1;                      // -1 any, 0 a sentence, 1 a phrase
   bool first_person = false;
   int past = -1;    // -1 any, 1 the post tells of something that happened, 0 it does not
   int formal = -1;  // -1 any register, 1 formal only (vous, Sie, usted, Lei), 0 informal only
@@ -75,6 +76,8 @@ struct PlanContext {
   std::string_view niche;
   const PostAnalysis* post = nullptr;
   std::function<bool(std::string_view)> mentions;  // the description has this word (lemma)
+  const std::vector<std::string_view>* bio_phrases = nullptr;  // how it says "link in bio"
+  std::string_view lower_description;    // a line the description already says is not repeated
   bool formal = false;                   // address the reader formally (vous, Sie, usted, Lei)
   std::vector<std::string_view> voices;  // tags the brand voice asks for (voices.txt)
   std::array<std::string_view, kPlanSlotNames.size()> values{};
@@ -82,7 +85,10 @@ struct PlanContext {
 
 // A random line of lines that fits the context, specific lines (conditions, slots) twice as
 // likely and lines of the brand's voice three times; lines whose index is in avoid only when
-// nothing else fits. -1 when none fits.
+// nothing else fits. Lines written for a word of the description ("cue=hiring") are drawn
+// alone when one fits: they were written for that kind of post. A line pointing to the link in
+// bio never follows a description that says how to reach the business (an email, a phone
+// number, "DM us"). -1 when none fits.
 int choose_line(const std::vector<PlanLine>& lines, const PlanContext& context, Rng& rng,
                 const std::vector<int>& avoid);
 

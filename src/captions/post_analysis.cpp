@@ -728,16 +728,26 @@ std::vector<std::string> sentences_of(std::string_view text, const std::vector<T
   // The longest meta prefix ("photo of") or instruction ("announce that") the description
   // opens with, and what replaces an instruction ("celebrate" -> "Celebrating").
   std::vector<std::string_view> words;
+  std::vector<bool> ends_after;  // the word closes a sentence ("Thank you!")
   for (const Token& t : tokens) {
-    if (t.kind == Token::Kind::word) words.push_back(t.lower);
+    if (t.kind == Token::Kind::word) {
+      words.push_back(t.lower);
+      ends_after.push_back(false);
+    } else if (t.kind == Token::Kind::end && !ends_after.empty()) {
+      ends_after.back() = true;
+    }
   }
+  // A prefix that is its sentence, or all of it but a word ("Thank you!"), instructs nobody.
+  auto closes_sentence = [&](std::size_t covered) {
+    return ends_after[covered - 1] || (covered < words.size() && ends_after[covered]);
+  };
   std::size_t lead = 0;  // words of the description the prefix covers
   std::string_view replacement;
   for (std::string_view list : {"meta_prefixes", "instructions"}) {
     for (std::string_view item : lang.list(list)) {
       const std::size_t gt = item.find('>');
       const std::size_t covered = prefix_words(trim(item.substr(0, gt)), words);
-      if (covered <= lead) continue;
+      if (covered <= lead || closes_sentence(covered)) continue;
       lead = covered;
       replacement = gt == std::string_view::npos ? std::string_view{} : trim(item.substr(gt + 1));
     }
@@ -819,13 +829,21 @@ bool has_verb(const std::vector<Token>& tokens, const PostLanguage& lang, const 
 }
 
 void score_intent(PostAnalysis& out, const std::string& spaced, const PostLanguage& lang) {
+  // Each word of the description looks up the cues it starts; a phrase of several words is
+  // then searched for whole.
   std::array<double, kIntentNames.size()> score{};
-  for (std::size_t i = 0; i < kIntentNames.size(); ++i) {
-    for (const PostLanguage::Cue& cue : lang.cues(static_cast<Intent>(i))) {
-      if (contains_phrase(spaced, cue.phrase)) score[i] += cue.weight;
+  for (std::string_view word : out.words) {
+    for (const PostLanguage::Cue& cue : lang.cues_starting(word)) {
+      if (cue.phrase.size() == word.size() || contains_phrase(spaced, cue.phrase))
+        score[static_cast<int>(cue.intent)] += cue.weight;
     }
   }
   auto add = [&](Intent intent, double w) { score[static_cast<int>(intent)] += w; };
+  // A recap tells of a sale or a launch that is over: it sells nothing now.
+  if (out.past) {
+    score[static_cast<int>(Intent::promotion)] *= 0.5;
+    score[static_cast<int>(Intent::launch)] *= 0.5;
+  }
   if (out.has(FactKind::date)) add(Intent::event, 1.0);
   if (out.has(FactKind::time)) add(Intent::event, 1.0);
   // Money in a recap was raised or spent, not offered.
@@ -878,6 +896,24 @@ void score_intent(PostAnalysis& out, const std::string& spaced, const PostLangua
   out.intent_confidence = best < kEnoughEvidence ? 0.0 : best / (best + second + 1.0);
 }
 
+// An email address ("jobs@beanandbarley.com") or a phone number: nine digits or more with only
+// spaces, dots, dashes and brackets between them ("+49 30 1234567"; dates have fewer).
+bool gives_address(std::string_view text) {
+  const std::size_t at = text.find('@');
+  if (at != std::string_view::npos && at > 0 && text[at - 1] != ' ' &&
+      text.find('.', at) != std::string_view::npos)
+    return true;
+  int digits = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      if (++digits >= 9) return true;
+    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '+') {
+      digits = 0;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 core::Result<PostLanguage> PostLanguage::parse(std::string_view text) {
@@ -903,12 +939,13 @@ core::Result<PostLanguage> PostLanguage::parse(std::string_view text) {
       if (key != kIntentNames[i]) continue;
       for (std::string_view item : items) {
         const std::size_t colon = item.rfind(':');
-        Cue cue{item, 1.0};
+        Cue cue{item, {}, static_cast<Intent>(i), 1.0};
         if (colon != std::string_view::npos && colon > 0) {
           cue.phrase = item.substr(0, colon);
           cue.weight = std::strtod(std::string(item.substr(colon + 1)).c_str(), nullptr);
         }
-        out.cues_[i].push_back(cue);
+        cue.first_word = cue.phrase.substr(0, cue.phrase.find(' '));
+        out.cues_.push_back(cue);
       }
       return;
     }
@@ -918,7 +955,18 @@ core::Result<PostLanguage> PostLanguage::parse(std::string_view text) {
   if (!status) return std::unexpected(status.error());
   std::sort(out.lists_.begin(), out.lists_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(out.cues_.begin(), out.cues_.end(),
+                   [](const Cue& a, const Cue& b) { return a.first_word < b.first_word; });
   return out;
+}
+
+std::span<const PostLanguage::Cue> PostLanguage::cues_starting(std::string_view word) const {
+  struct ByFirstWord {
+    bool operator()(const Cue& c, std::string_view w) const { return c.first_word < w; }
+    bool operator()(std::string_view w, const Cue& c) const { return w < c.first_word; }
+  };
+  const auto [from, to] = std::equal_range(cues_.begin(), cues_.end(), word, ByFirstWord{});
+  return {from, to};
 }
 
 const std::vector<std::string_view>& PostLanguage::list(std::string_view name) const {
@@ -931,6 +979,10 @@ const std::vector<std::string_view>& PostLanguage::list(std::string_view name) c
 bool PostLanguage::is(std::string_view name, std::string_view lower_word) const {
   const auto& items = list(name);
   return std::binary_search(items.begin(), items.end(), lower_word);
+}
+
+bool PostAnalysis::says(std::string_view word) const {
+  return std::binary_search(words.begin(), words.end(), word);
 }
 
 bool PostAnalysis::has(FactKind kind) const {
@@ -951,8 +1003,16 @@ PostAnalysis analyze_post(std::string_view description, const PostLanguage& lang
   out.sentences = sentences_of(description, tokens, language, english_lexicon);
   out.facts = FactFinder(description, tokens, language, pack, english_lexicon).run();
   const std::string spaced = cue_text(tokens);
+  for (std::size_t at = 0; at < spaced.size();) {
+    const std::size_t end = std::min(spaced.find(' ', at), spaced.size());
+    if (end > at) out.words.push_back(spaced.substr(at, end - at));
+    at = end + 1;
+  }
+  std::sort(out.words.begin(), out.words.end());
+  out.words.erase(std::unique(out.words.begin(), out.words.end()), out.words.end());
   out.first_person = any_phrase(spaced, language.list("first_person"));
   out.past = any_phrase(spaced, language.list("past"));
+  out.contact = gives_address(description) || any_phrase(spaced, language.list("contact_words"));
   out.fragment = !has_verb(tokens, language, pack, english_lexicon);
   score_intent(out, spaced, language);
   return out;

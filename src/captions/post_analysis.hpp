@@ -5,6 +5,7 @@
 // (data/captions/posts/<lang>.txt).
 
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,17 +25,20 @@ class PostLanguage {
   static core::Result<PostLanguage> parse(std::string_view text);
 
   struct Cue {
-    std::string_view phrase;  // lower case, words separated by one space
+    std::string_view phrase;      // lower case, words separated by one space
+    std::string_view first_word;  // the phrase up to its first space
+    Intent intent = Intent::moment;
     double weight = 0;
   };
 
   bool is(std::string_view list, std::string_view lower_word) const;
   const std::vector<std::string_view>& list(std::string_view name) const;
-  const std::vector<Cue>& cues(Intent intent) const { return cues_[static_cast<int>(intent)]; }
+  // The intent cues whose phrase starts with this word.
+  std::span<const Cue> cues_starting(std::string_view word) const;
 
  private:
   std::vector<std::pair<std::string_view, std::vector<std::string_view>>> lists_;
-  std::array<std::vector<Cue>, kIntentNames.size()> cues_;
+  std::vector<Cue> cues_;  // by first word
 };
 
 struct PostAnalysis {
@@ -44,9 +48,14 @@ struct PostAnalysis {
   // The description as caption sentences: a leading "Photo of" dropped, each sentence starting
   // with a capital and ending with punctuation. Joined by spaces they make the caption's body.
   std::vector<std::string> sentences;
-  bool fragment = false;      // a phrase without a verb ("Latte art at our cafe")
-  bool first_person = false;  // speaks as I or we
-  bool past = false;          // tells of something that happened
+  bool fragment = false;           // a phrase without a verb ("Latte art at our cafe")
+  bool first_person = false;       // speaks as I or we
+  bool past = false;               // tells of something that happened
+  bool contact = false;            // says how to reach the business: an email, a phone, "DM us"
+  std::vector<std::string> words;  // its words, lower case, sorted, each once
+
+  // The description uses this word (lower case), function words too.
+  bool says(std::string_view word) const;
 
   bool has(FactKind kind) const;
   // The first fact of kind; "" when there is none.

@@ -1,6 +1,8 @@
 #include "captions/surface.hpp"
 
+#include <algorithm>
 #include <array>
+#include <string>
 
 namespace reelgen::captions::detail {
 namespace {
@@ -173,15 +175,18 @@ bool word_byte(char c) {
 
 bool mentions(std::string_view lower_text, std::string_view phrase) {
   if (phrase.empty()) return true;
-  for (std::size_t pos = 0; pos + phrase.size() <= lower_text.size(); ++pos) {
-    bool match = true;
-    for (std::size_t k = 0; k < phrase.size() && match; ++k) {
-      match = lower_text[pos + k] == lower_char(phrase[k]);
-    }
-    if (!match) continue;
-    bool left_ok = pos == 0 || !word_byte(lower_text[pos - 1]);
-    std::size_t end = pos + phrase.size();
-    bool right_ok = end == lower_text.size() || !word_byte(lower_text[end]);
+  // Phrases are lower case but for a few proper nouns; those are lowered into a small copy.
+  std::string lowered;
+  if (std::any_of(phrase.begin(), phrase.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    lowered.assign(phrase);
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), lower_char);
+    phrase = lowered;
+  }
+  for (std::size_t pos = lower_text.find(phrase); pos != std::string_view::npos;
+       pos = lower_text.find(phrase, pos + 1)) {
+    const std::size_t end = pos + phrase.size();
+    const bool left_ok = pos == 0 || !word_byte(lower_text[pos - 1]);
+    const bool right_ok = end == lower_text.size() || !word_byte(lower_text[end]);
     if (left_ok && right_ok) return true;
   }
   return false;

@@ -64,17 +64,27 @@ void tokenize(std::string_view text, std::vector<Word>& out) {
   out.clear();
   std::size_t i = 0;
   bool sentence_start = true;
+  bool quoted = false;
+  bool after_word = false;
   while (i < text.size()) {
     std::size_t start = i;
     auto byte = static_cast<unsigned char>(text[i]);
     char32_t cp = byte < 0x80 ? (++i, byte) : next_code_point(text, i);
     if (!is_word_code_point(cp)) {
       if (cp == '.' || cp == '!' || cp == '?' || cp == '\n') sentence_start = true;
+      if (cp == '"' || cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0xAB || cp == 0xBB) {
+        quoted = !quoted;
+      } else if (cp == '\'' || cp == 0x2018 || cp == 0x2019) {
+        quoted = !after_word;  // opens before a word, closes after one
+      }
+      after_word = false;
       continue;
     }
+    after_word = true;
     Word word;
     word.capitalized = is_upper(cp);
     word.sentence_start = sentence_start;
+    word.quoted = quoted;
     sentence_start = false;
     append_lower(word.lower, text.substr(start, i - start), cp);
     std::size_t end = i;

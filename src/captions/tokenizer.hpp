@@ -13,6 +13,7 @@ struct Word {
   std::string lower;         // lower-cased (ASCII and Latin-1 letters), apostrophes removed
   bool capitalized = false;  // starts with an upper-case letter
   bool sentence_start = false;
+  bool quoted = false;  // inside quotation marks: a title ("'Paper Moons'", « Forêt d'hiver »)
 };
 
 // Appends the words of text to out (which is cleared first).
