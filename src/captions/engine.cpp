@@ -393,10 +393,16 @@ Engine::Decoration Engine::decorate(const CaptionRequest& req, const Reading& r)
       return t_.lexicon->is_noun(lemma) || t_.niches.is_trigger(lemma, 0);
     };
   }
+  // The fallback niche's words ("day", "weekend") name no topic.
   sources.topic_word = [this, lang](std::string_view word) {
-    return t_.niches.is_trigger(word, lang) ||
-           (word.size() > 3 && word.back() == 's' &&
-            t_.niches.is_trigger(word.substr(0, word.size() - 1), lang));
+    auto topical = [&](std::string_view w) {
+      bool found = false;
+      t_.niches.each_trigger(
+          w, lang, [&](std::size_t niche) { found = found || niche != t_.niches.fallback(); });
+      return found;
+    };
+    return topical(word) ||
+           (word.size() > 3 && word.back() == 's' && topical(word.substr(0, word.size() - 1)));
   };
   if (language.compounds()) {
     sources.known_word = [this, lang](std::string_view word) {

@@ -156,15 +156,15 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
   // A name among common words ("barista Theo") is neither the name's tag nor the thing's; in
   // languages that put the head first, a phrase that stops before more of itself ("pan de masa"
   // of "pan de masa madre") is cut short.
+  // The first word's capital may be the sentence's ("Golden retriever Max").
   bool capital = false, lower = false;
-  for (std::size_t i = 0; i < subject.size(); ++i) {
-    if (i == 0 || subject[i - 1] == ' ') {
+  for (std::size_t i = 1; i < subject.size(); ++i) {
+    if (subject[i - 1] == ' ') {
       capital = capital || std::isupper(static_cast<unsigned char>(subject[i]));
       lower = lower || std::islower(static_cast<unsigned char>(subject[i]));
     }
   }
-  const bool mixed = english && capital && lower && !one_word && subject.find(' ') != 0 &&
-                     !std::isupper(static_cast<unsigned char>(subject[0]));
+  const bool mixed = english && capital && lower && !one_word;
   bool cut_short = false;
   if (!english && !one_word && sources.stopword) {
     const std::string lower_subject = lower_latin(subject);

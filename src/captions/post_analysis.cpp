@@ -844,7 +844,14 @@ void score_intent(PostAnalysis& out, const std::string& spaced, const PostLangua
     score[static_cast<int>(Intent::promotion)] *= 0.5;
     score[static_cast<int>(Intent::launch)] *= 0.5;
   }
-  if (out.has(FactKind::date)) add(Intent::event, 1.0);
+  // A weekday or "today" alone sets a scene ("Rainy Saturday, cinnamon rolls in the oven"); a
+  // date with a number or "this"/"next" names a day something happens.
+  for (const Fact& f : out.facts) {
+    if (f.kind != FactKind::date) continue;
+    const std::string day = lower_latin(f.text);
+    add(Intent::event, lang.is("weekdays", day) || lang.is("scene_days", day) ? 0.4 : 1.0);
+    break;
+  }
   if (out.has(FactKind::time)) add(Intent::event, 1.0);
   // Money in a recap was raised or spent, not offered.
   if (out.has(FactKind::price) && !out.past) add(Intent::promotion, 2.5);

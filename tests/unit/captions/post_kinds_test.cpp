@@ -149,5 +149,27 @@ TEST(Hashtags, AVerbAfterANameIsNoPartOfItsTag) {
   for (const std::string& tag : c.hashtags) EXPECT_EQ(tag.find("closes"), std::string::npos) << tag;
 }
 
+TEST(PostAnalysis, AWeekdayAloneSetsASceneAndMakesNoEvent) {
+  EXPECT_NE(read("Rainy Saturday, cinnamon rolls in the oven and nowhere to be").intent,
+            Intent::event);
+  EXPECT_NE(read("Churros con chocolate en la plaza un domingo de invierno", "es").intent,
+            Intent::event);
+  EXPECT_EQ(read("Live jazz this Thursday at 8pm at The Blue Door").intent, Intent::event);
+}
+
+TEST(Hashtags, ANameAfterAThingMakesNoTagOfEither) {
+  const Caption c =
+      generate(request("Golden retriever Max discovered the sprinkler", Style::casual)).caption;
+  for (const std::string& tag : c.hashtags) EXPECT_EQ(tag.find("max"), std::string::npos) << tag;
+}
+
+TEST(Hashtags, AnEverydayWordAloneIsNoTag) {
+  const Caption c = generate(request("Which day should we add for late-night yoga: Tuesday or "
+                                     "Thursday?",
+                                     Style::casual))
+                        .caption;
+  for (const std::string& tag : c.hashtags) EXPECT_NE(tag, "#day");
+}
+
 }  // namespace
 }  // namespace reelgen::captions
