@@ -179,12 +179,24 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
       }
     }
   }
+  // A count ("trois astuces", "drei Tipps") or a verb ("boulangerie sera fermée") makes a
+  // phrase a sentence's piece, not a thing anyone follows.
+  bool counted_or_verbal = false;
+  {
+    thread_local std::vector<Word> parts;
+    tokenize(subject, parts);
+    counted_or_verbal =
+        !parts.empty() && (sources.post_words.is("number_words", parts.front().lower) ||
+                           std::any_of(parts.begin(), parts.end(), [&](const Word& w) {
+                             return sources.post_words.is("verbs", w.lower);
+                           }));
+  }
   // A phrase led by a gerund is an action ("serving till midnight"), not a thing.
   const std::string_view lead = subject.substr(0, subject.find(' '));
   const bool action = english && !one_word && lead.ends_with("ing") && sources.verb_form &&
                       sources.verb_form(lower_latin(lead)) &&
                       !(sources.collocation && sources.collocation(subject));
-  if (whole(subject) && short_enough && !mixed && !cut_short && !action &&
+  if (whole(subject) && short_enough && !mixed && !cut_short && !action && !counted_or_verbal &&
       (!one_word || subject.size() >= kSpecificWordBytes ||
        (sources.topic_word && sources.topic_word(lower_latin(subject))))) {
     add(subject);
@@ -198,11 +210,13 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
     }
   }
   // Names of several words and places: a first name alone (#emma) is nobody's tag, nor two
-  // joined (#danaandluis, #tacomaandpuyallup), nor an address (#elmstreet).
+  // joined (#danaandluis, #tacomaandpuyallup), nor an address (#elmstreet), nor a count
+  // ("Drei Tipps").
   auto joins_or_addresses = [&](std::string_view text) {
     thread_local std::vector<Word> parts;
     tokenize(text, parts);
-    return std::any_of(parts.begin(), parts.end(),
+    return (!parts.empty() && sources.post_words.is("number_words", parts.front().lower)) ||
+           std::any_of(parts.begin(), parts.end(),
                        [&](const Word& w) {
                          return sources.post_words.is("list_and", w.lower) ||
                                 sources.post_words.is("street_words", w.lower);

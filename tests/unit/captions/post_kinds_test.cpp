@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "captions/analyzer.hpp"
@@ -169,6 +170,29 @@ TEST(Hashtags, AnEverydayWordAloneIsNoTag) {
                                      Style::casual))
                         .caption;
   for (const std::string& tag : c.hashtags) EXPECT_NE(tag, "#day");
+}
+
+TEST(Hashtags, ACountOrAVerbMakesNoTagOfThePhrase) {
+  for (const auto& [description, lang, wrong] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"Trois astuces pour garder ses herbes fraîches plus longtemps", "fr", "#troisastuces"},
+           {"Drei Tipps für bessere Handyfotos: Linse putzen", "de", "#dreitipps"},
+           {"Notre boulangerie sera fermée du 1er au 15 août.", "fr", "#boulangerieserafermée"},
+           {"Il nostro negozio resterà chiuso per ferie dal 10 al 25 agosto.", "it",
+            "#negozioresteràchiuso"}}) {
+    for (const Caption& c : every_style(description, lang)) {
+      for (const std::string& tag : c.hashtags) EXPECT_NE(tag, wrong) << description;
+    }
+  }
+}
+
+TEST(PostKinds, AGermanHoursNoticeIsNoLaunch) {
+  for (const Caption& c :
+       every_style("Achtung: Am 24. und 31. Dezember haben wir nur bis 13 Uhr geöffnet.", "de")) {
+    for (std::string_view stock : {"Brandneu", "neues Kapitel", "Dankbar für diesen Moment"}) {
+      EXPECT_EQ(c.text.find(stock), std::string::npos) << c.text;
+    }
+  }
 }
 
 }  // namespace
