@@ -140,8 +140,18 @@ bool says_already(const PlanLine& line, std::string_view lower_description) {
   for (std::size_t i = 0; i < line_text.size();) {
     if (is_word_code_point(next_code_point(line_text, i))) letters_end = i;
   }
-  const std::string_view text = line_text.substr(0, letters_end);
-  return text.size() > 3 && lower_description.find(lower_latin(text)) != std::string_view::npos;
+  const std::string lower = lower_latin(line_text.substr(0, letters_end));
+  if (lower.size() > 3 && lower_description.find(lower) != std::string_view::npos) return true;
+  // Nor does "Introducing the latest" open "Introducing the Trailblazer 2", nor "Gracias de
+  // corazón" "Gracias a todos": the same first word, said twice in a row.
+  auto first_word = [](std::string_view t) {
+    const std::size_t start = t.find_first_not_of(" ¡¿\"'");
+    if (start == std::string_view::npos) return std::string_view{};
+    t.remove_prefix(start);
+    return t.substr(0, t.find_first_of(" ,.!?:;"));
+  };
+  const std::string_view word = first_word(lower);
+  return word.size() > 4 && word == first_word(lower_description);
 }
 
 bool holds(const PlanLine& line, const PlanContext& c) {

@@ -195,5 +195,18 @@ TEST(PostKinds, AGermanHoursNoticeIsNoLaunch) {
   }
 }
 
+TEST(PostKinds, AHookDoesNotOpenWithTheDescriptionsFirstWord) {
+  for (const auto& [description, lang, word] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"Gracias a todos los que vinieron a nuestro concierto benéfico", "es", "Gracias"},
+           {"Introducing the Trailblazer 2 hiking boot, available March 3", "en", "Introducing"}}) {
+    for (const Caption& c : every_style(description, lang)) {
+      const std::string hook = first_line(c.text);
+      if (hook.rfind(description.substr(0, 20), 0) == 0) continue;  // no hook: the body leads
+      EXPECT_NE(hook.rfind(word, 0), 0u) << c.text;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace reelgen::captions
