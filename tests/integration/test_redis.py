@@ -10,7 +10,9 @@ import tempfile
 import time
 import unittest
 
-from harness import Server
+from harness import BIN, Server
+from test_postgres import Postgres, Worker
+from test_videos_api import SHORT, wait_for
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -290,6 +292,51 @@ class FleetWarmupAndPrefetch(unittest.TestCase):
         self.assertTrue(popular)
         members = self.redis.command("ZRANGE", popular[0], 0, -1, "WITHSCORES")
         self.assertIn(json.dumps(body).encode(), members)
+
+
+class PostgresRedisAndWorker(unittest.TestCase):
+    """The whole scale-out: PostgreSQL + Redis + two API servers + one rendering worker."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = Postgres()
+        cls.redis = Redis()
+        cls.data_dir = tempfile.mkdtemp(prefix="reelgen-fleet-")
+        env = dict(os.environ, DATABASE_URL=cls.pg.url, REDIS_URL=cls.redis.url, LOG_LEVEL="warn")
+        subprocess.run([BIN, "migrate"], env=env, check=True, capture_output=True, timeout=30)
+        env["MIGRATE_ON_START"] = "false"
+        out = subprocess.run([BIN, "keys", "create", "--name", "fleet", "--rate-limit", "600"], env=env,
+                             check=True, capture_output=True, text=True, timeout=30).stdout
+        cls.key = out.strip().splitlines()[-1]
+        cls.servers = [Server(env=env, args=["--workers", "0"], data_dir=cls.data_dir) for _ in range(2)]
+        for s in cls.servers:
+            s.key = cls.key
+        cls.worker = Worker(env, cls.data_dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.worker.close()
+        for s in cls.servers:
+            s.close()
+        cls.redis.close()
+        cls.pg.close()
+        shutil.rmtree(cls.data_dir, ignore_errors=True)
+
+    def test_captions_are_shared_and_a_video_submitted_on_one_is_rendered_and_seen_on_the_other(self):
+        a, b = self.servers
+        body = caption("Sunrise yoga on the rooftop before the city wakes up")
+        self.assertFalse(a.json("POST", "/api/v14/generate", body)[2]["performance_metrics"]["cache_hit"])
+        self.assertTrue(b.json("POST", "/api/v14/generate", body)[2]["performance_metrics"]["cache_hit"])
+        status, _, doc = a.json("POST", "/api/v1/videos", SHORT)
+        self.assertEqual(status, 202, doc)
+        final = wait_for(b, doc["video_id"], {"completed", "failed"}, key=self.key, timeout=120)
+        self.assertEqual(final["status"], "completed", final)
+        for s in self.servers:
+            status, _, health = s.json("GET", "/health")
+            self.assertEqual(health["status"], "ok", health)
+            self.assertEqual(health["store_backend"], "postgres")
+            self.assertEqual(health["checks"]["redis"], "ok")
+        self.assertTrue(self.redis.command("KEYS", "reelgen:rate:*"), "the key's bucket is in Redis")
 
 
 if __name__ == "__main__":
