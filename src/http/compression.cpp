@@ -4,16 +4,20 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdlib>
 
 namespace reelgen::http {
 namespace {
 
-// Fast levels: a cached caption is compressed on every hit, so speed beats the last few bytes.
-constexpr int kZstdLevel = 3;
-constexpr int kBrotliQuality = 4;
-constexpr int kGzipLevel = 5;
+// The fastest levels, and one compressor state per thread reset between uses rather than
+// allocated per response: a cached caption is compressed again on every hit (its body carries the
+// request id and time), so speed beats the last bytes. bench/results/redis-cache.md measures it.
+constexpr int kZstdLevel = 1;
+constexpr int kBrotliQuality = 1;
+constexpr int kGzipLevel = 1;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -37,11 +41,21 @@ double q_value(std::string_view params) {
   return 1;
 }
 
-std::string gzip(std::string_view body) {
+struct Deflater {
   z_stream z{};
-  if (deflateInit2(&z, kGzipLevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return std::string(body);
+  bool ready = false;
+  Deflater() {
+    ready = deflateInit2(&z, kGzipLevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
   }
+  ~Deflater() {
+    if (ready) deflateEnd(&z);
+  }
+};
+
+std::string gzip(std::string_view body) {
+  thread_local Deflater d;
+  if (!d.ready || deflateReset(&d.z) != Z_OK) return std::string(body);
+  z_stream& z = d.z;
   std::string out(deflateBound(&z, body.size()) + 32, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
   z.avail_in = static_cast<uInt>(body.size());
@@ -49,14 +63,17 @@ std::string gzip(std::string_view body) {
   z.avail_out = static_cast<uInt>(out.size());
   const int rc = deflate(&z, Z_FINISH);
   out.resize(z.total_out);
-  deflateEnd(&z);
   return rc == Z_STREAM_END ? out : std::string(body);
 }
 
 std::string brotli(std::string_view body) {
   std::size_t size = BrotliEncoderMaxCompressedSize(body.size());
   std::string out(size, '\0');
-  if (!BrotliEncoderCompress(kBrotliQuality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, body.size(),
+  // A window no larger than the body: brotli's default (4 MiB) takes three times as long to set up
+  // as a caption takes to compress.
+  const int window = std::clamp(static_cast<int>(std::bit_width(body.size())),
+                                BROTLI_MIN_WINDOW_BITS, BROTLI_DEFAULT_WINDOW);
+  if (!BrotliEncoderCompress(kBrotliQuality, window, BROTLI_MODE_TEXT, body.size(),
                              reinterpret_cast<const std::uint8_t*>(body.data()), &size,
                              reinterpret_cast<std::uint8_t*>(out.data()))) {
     return std::string(body);
@@ -66,8 +83,14 @@ std::string brotli(std::string_view body) {
 }
 
 std::string zstd(std::string_view body) {
+  struct Context {
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ~Context() { ZSTD_freeCCtx(cctx); }
+  };
+  thread_local Context context;
   std::string out(ZSTD_compressBound(body.size()), '\0');
-  const std::size_t n = ZSTD_compress(out.data(), out.size(), body.data(), body.size(), kZstdLevel);
+  const std::size_t n =
+      ZSTD_compressCCtx(context.cctx, out.data(), out.size(), body.data(), body.size(), kZstdLevel);
   if (ZSTD_isError(n)) return std::string(body);
   out.resize(n);
   return out;
