@@ -95,7 +95,8 @@ Services::Services(core::Config cfg, const core::Clock& clk)
     l2 = std::make_unique<cache::RedisCache>(
         *redis,
         cache::RedisCacheConfig{"reelgen:cache:" + std::string(captions::Service::kKeySchema) + ":",
-                                config.redis.ttl, config.redis.compress_min_bytes});
+                                config.redis.ttl, config.redis.compress_min_bytes},
+        clk);
     tiered = std::make_unique<cache::TieredCache>(l1, *l2);
   }
 }

@@ -48,8 +48,8 @@ class L1Cache final : public Cache {
   L1Cache(const L1Cache&) = delete;
   L1Cache& operator=(const L1Cache&) = delete;
 
-  bool get(std::uint64_t hash, std::string_view key, std::string& out,
-           bool count_miss = true) override;
+  bool get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss = true,
+           std::optional<std::chrono::seconds>* life_left = nullptr) override;
   // Whether an unexpired value is stored under key, leaving statistics, recency and the
   // admission filter untouched (a peek before the real lookup). Thread-safe.
   bool contains(std::uint64_t hash, std::string_view key) const override;

@@ -1,7 +1,7 @@
 #pragma once
-// The shared L2: values in Redis under a fixed-length digest of the key, compressed with zstd
-// when that saves at least a tenth. A Redis that fails is a miss (and a dropped write), never an
-// error: the caller computes the value instead.
+// The shared L2: values in Redis under a fixed-length digest of the key, stored with their expiry
+// and compressed with zstd when that saves at least a tenth. A Redis that fails is a miss (and a
+// dropped write), never an error: the caller computes the value instead.
 
 #include <atomic>
 #include <chrono>
@@ -10,6 +10,7 @@
 
 #include "cache/cache.hpp"
 #include "cache/redis_client.hpp"
+#include "core/clock.hpp"
 
 namespace reelgen::cache {
 
@@ -39,11 +40,13 @@ struct L2Stats {
 
 class RedisCache final : public Cache {
  public:
-  RedisCache(RedisClient& client, RedisCacheConfig config);
+  // clock's wall time dates the entries (their expiry travels in the value, so a copy in L1
+  // expires with the original).
+  RedisCache(RedisClient& client, RedisCacheConfig config, const core::Clock& clock);
 
   // Blocking: call off the I/O threads.
-  bool get(std::uint64_t hash, std::string_view key, std::string& out,
-           bool count_miss = true) override;
+  bool get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss = true,
+           std::optional<std::chrono::seconds>* life_left = nullptr) override;
   // Always false: nothing in Redis is answered without waiting.
   bool contains(std::uint64_t, std::string_view) const override { return false; }
   bool put(std::uint64_t hash, std::string_view key, std::string value,
@@ -58,6 +61,7 @@ class RedisCache final : public Cache {
  private:
   RedisClient& client_;
   RedisCacheConfig config_;
+  const core::Clock& clock_;
   std::atomic<std::uint64_t> hits_{0}, misses_{0}, errors_{0}, writes_{0}, raw_bytes_{0},
       stored_bytes_{0};
 };

@@ -12,8 +12,9 @@ class TieredCache final : public Cache {
   // Borrows both tiers, which must outlive it.
   TieredCache(L1Cache& l1, Cache& l2) : l1_(l1), l2_(l2) {}
 
-  bool get(std::uint64_t hash, std::string_view key, std::string& out,
-           bool count_miss = true) override;
+  // An L2 hit is copied into L1 for the life it has left in L2 (at most L1's TTL).
+  bool get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss = true,
+           std::optional<std::chrono::seconds>* life_left = nullptr) override;
   // L1 only: an L2 lookup waits on the network.
   bool contains(std::uint64_t hash, std::string_view key) const override {
     return l1_.contains(hash, key);

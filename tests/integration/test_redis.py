@@ -145,7 +145,9 @@ class SharedCache(unittest.TestCase):
         keys = self.redis.command("KEYS", "reelgen:cache:v4:*")
         self.assertTrue(keys)
         stored = self.redis.command("GET", keys[0])
-        self.assertIn(stored[:1], (b"z", b"r"))
+        expires_ms = int.from_bytes(stored[:8], "little")  # the entry's expiry travels with it
+        self.assertAlmostEqual(expires_ms / 1000, time.time() + 86400, delta=60)
+        self.assertIn(stored[8:9], (b"z", b"r"))
         l2, _ = tier(self.a, "l2")
         self.assertGreater(l2["compression_ratio"], 1.2, l2)  # captions are JSON: zstd pays
 

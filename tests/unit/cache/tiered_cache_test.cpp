@@ -16,12 +16,14 @@ using namespace std::chrono_literals;
 // An L2 in memory that can be switched off, as a Redis that stops answering.
 class FakeL2 final : public Cache {
  public:
-  bool get(std::uint64_t, std::string_view key, std::string& out, bool) override {
+  bool get(std::uint64_t, std::string_view key, std::string& out, bool,
+           std::optional<std::chrono::seconds>* life_left) override {
     ++gets;
     if (down) return false;
     const auto it = values.find(std::string(key));
     if (it == values.end()) return false;
     out = it->second.first;
+    if (life_left) *life_left = it->second.second;
     return true;
   }
   bool contains(std::uint64_t, std::string_view) const override { return false; }
@@ -77,6 +79,16 @@ TEST(TieredCache, AnL2HitIsPromotedToL1) {
   EXPECT_TRUE(t.l1.contains(core::fast_hash("k"), "k"));
   EXPECT_EQ(t.get("k"), "from another replica");
   EXPECT_EQ(t.l2.gets, 1);  // the second lookup stayed in L1
+}
+
+TEST(TieredCache, APromotedCopyExpiresWithTheL2Entry) {
+  Tiers t;
+  t.l2.values["fallback"] = {"short-lived", 10s};
+  EXPECT_EQ(t.get("fallback"), "short-lived");
+  t.clock.advance(9s);
+  EXPECT_TRUE(t.l1.contains(core::fast_hash("fallback"), "fallback"));
+  t.clock.advance(2s);  // past L2's 10 s, though L1's own TTL is 60 s
+  EXPECT_FALSE(t.l1.contains(core::fast_hash("fallback"), "fallback"));
 }
 
 TEST(TieredCache, EachTierKeepsItsOwnTtl) {
