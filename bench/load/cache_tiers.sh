@@ -14,6 +14,7 @@ THREADS=${THREADS:-2}
 OUT=$ROOT/bench/results/redis-cache.md
 WORK=$(mktemp -d)
 PIDS=()
+source bench/load/lib.sh
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; [[ -f $WORK/nginx.pid ]] && kill $(cat $WORK/nginx.pid) 2>/dev/null; rm -rf "$WORK"' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -43,37 +44,9 @@ BODY='{"content_description":"Beautiful sunset over the ocean","style":"inspirat
 curl -s -X POST -H "Authorization: Bearer $KEY_l1" -d "$BODY" \
   "http://127.0.0.1:$PORT_l1/api/v14/generate" > "$WORK/static.json"
 body_bytes=$(stat -c %s "$WORK/static.json")
-chmod 755 "$WORK"; chmod 644 "$WORK/static.json"  # nginx workers run as www-data
 NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx.conf" <<NGINX
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NGINX_PORT reuseport;
-    location = /static.json { default_type application/json; root $WORK; }
-  }
-}
-NGINX
-nginx -c "$WORK/nginx.conf"
+start_nginx "$NGINX_PORT" static.json
 
-run_wrk() {  # name url [script]
-  local name=$1 url=$2 script=${3:-}
-  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
-  [[ -n $script ]] && args+=(-s "$script")
-  wrk "${args[@]}" "$url" > "$WORK/$name.txt"
-  if grep -q "Non-2xx" "$WORK/$name.txt"; then
-    echo "bench: $name got error responses:" >&2; cat "$WORK/$name.txt" >&2; exit 1
-  fi
-  echo "$name $(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt") $(awk '$1 == "50%" {print $2}' "$WORK/$name.txt") $(awk '$1 == "99%" {print $2}' "$WORK/$name.txt")"
-}
 url() { echo "http://127.0.0.1:$1/api/v14/generate"; }
 
 nginx_line=$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/static.json")

@@ -106,9 +106,9 @@ namespace {
 // Takes the fleet's warm-up lock for these contents: held for L2's TTL, the life of what a
 // warm-up writes. False when another process holds it.
 bool take_warmup_lock(Services& s, std::string_view contents) {
-  const std::string id = captions::Service::cache_key({}, s.provider->name());
-  const std::string key =
-      "reelgen:warmup:" + core::sha256_hex(std::string(contents) + id).substr(0, 32);
+  const std::string id = std::string(captions::Service::kKeySchema) + ":" +
+                         std::string(s.provider->name()) + ":" + std::string(contents);
+  const std::string key = "reelgen:warmup:" + core::sha256_hex(id).substr(0, 32);
   const std::string ms = std::to_string(std::chrono::milliseconds(s.config.redis.ttl).count());
   auto reply = s.redis->command({"SET", key, s.instance_id, "NX", "PX", ms});
   return !reply || !reply->is_nil();  // Redis down: warm this process's L1

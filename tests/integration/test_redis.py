@@ -90,12 +90,26 @@ def caption(description):
     return {"content_description": description, "style": "casual", "hashtag_count": 5}
 
 
-def start_pair(env):
-    """Two servers on one data directory; the second reuses the first's admin key."""
-    a = Server(env=env)
-    b = Server(env=env, data_dir=a.data_dir)
-    b.key = a.key
-    return a, b
+class TwoServers(unittest.TestCase):
+    """A redis-server and two servers on one data directory; the second reuses the first's admin
+    key. env adds to REDIS_URL."""
+
+    env = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = Redis()
+        env = dict(cls.env, REDIS_URL=cls.redis.url)
+        cls.a = Server(env=env)
+        cls.b = Server(env=env, data_dir=cls.a.data_dir)
+        cls.b.key = cls.a.key
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.b.stop()
+        cls.a.close()
+        cls.b.proc.stdout.close()
+        cls.redis.close()
 
 
 def tier(server, name):
@@ -104,21 +118,10 @@ def tier(server, name):
     return next(t for t in doc["tiers"] if t["tier"] == name), doc
 
 
-class SharedCache(unittest.TestCase):
+class SharedCache(TwoServers):
     """The tests run in the order of their numbers: the last ones stop and restart Redis."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.redis = Redis()
-        cls.env = {"REDIS_URL": cls.redis.url, "REDIS_RETRY_MS": "200", "REDIS_TIMEOUT_MS": "300"}
-        cls.a, cls.b = start_pair(cls.env)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.b.stop()
-        cls.a.close()
-        cls.b.proc.stdout.close()
-        cls.redis.close()
+    env = {"REDIS_RETRY_MS": "200", "REDIS_TIMEOUT_MS": "300"}
 
     def test_0_a_caption_written_on_one_server_is_a_hit_on_the_other(self):
         body = caption("Fresh sourdough loaves cooling on the bakery window sill this morning")
@@ -190,20 +193,8 @@ class SharedCache(unittest.TestCase):
         self.assertEqual(health["checks"]["redis"], "ok", health)
 
 
-class SharedRateLimit(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.redis = Redis()
-        env = {"REDIS_URL": cls.redis.url, "RATE_LIMIT_BURST": "5", "RATE_LIMIT_PER_IP_PER_MINUTE": "60",
-               "TRUSTED_PROXIES": "127.0.0.1"}
-        cls.a, cls.b = start_pair(env)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.b.stop()
-        cls.a.close()
-        cls.b.proc.stdout.close()
-        cls.redis.close()
+class SharedRateLimit(TwoServers):
+    env = {"RATE_LIMIT_BURST": "5", "RATE_LIMIT_PER_IP_PER_MINUTE": "60", "TRUSTED_PROXIES": "127.0.0.1"}
 
     def test_a_key_gets_its_limit_once_across_replicas(self):
         out = self.a.cli("keys", "create", "--name", "ten-a-minute", "--rate-limit", "10")
@@ -250,41 +241,42 @@ class SharedRateLimit(unittest.TestCase):
             self.assertEqual(self.b.request("GET", "/health/live", headers={"X-Forwarded-For": "198.51.100.7"})[0], 200)
 
 
-class FleetWarmupAndPrefetch(unittest.TestCase):
+class FleetWarmupAndPrefetch(TwoServers):
+    lines = [caption(f"Popular request {i}: cold brew coffee on a sunny balcony") for i in range(3)]
+
     @classmethod
     def setUpClass(cls):
-        cls.redis = Redis()
         cls.warm = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)
-        cls.lines = [caption(f"Popular request {i}: cold brew coffee on a sunny balcony") for i in range(3)]
         cls.warm.write("\n".join(json.dumps(line) for line in cls.lines) + "\n")
         cls.warm.close()
-        env = {"REDIS_URL": cls.redis.url, "CACHE_WARMUP_FILE": cls.warm.name, "PREFETCH_INTERVAL": "1",
-               "REDIS_CACHE_TTL": "2"}
-        cls.a = Server(env=env)
-        cls.b = Server(env=env, data_dir=cls.a.data_dir)
-        cls.b.key = cls.a.key
+        # L2 entries live 4 s; a prefetch round each second rewrites popular ones with less than
+        # two seconds left.
+        cls.env = {"CACHE_WARMUP_FILE": cls.warm.name, "PREFETCH_INTERVAL": "1", "REDIS_CACHE_TTL": "4"}
+        super().setUpClass()
 
     @classmethod
     def tearDownClass(cls):
-        cls.b.stop()
-        cls.a.close()
-        cls.b.proc.stdout.close()
-        cls.redis.close()
+        super().tearDownClass()
         os.unlink(cls.warm.name)
 
-    def test_the_fleet_warms_once_and_the_other_server_hits_l2(self):
+    def test_0_the_fleet_warms_once_and_the_other_server_hits_l2(self):
         _, doc_a = tier(self.a, "l1")
         _, doc_b = tier(self.b, "l1")
         self.assertEqual(doc_a["warmup"]["cached"], 3, doc_a["warmup"])
         self.assertFalse(doc_a["warmup"]["by_another_process"])
         self.assertTrue(doc_b["warmup"]["by_another_process"], doc_b["warmup"])
         self.assertEqual(doc_b["warmup"]["cached"], 0)
+        before, _ = tier(self.b, "l2")
+        status, _, doc = self.b.json("POST", "/api/v14/generate", self.lines[0])
+        self.assertEqual(status, 200, doc)
+        self.assertTrue(doc["performance_metrics"]["cache_hit"])
+        self.assertEqual(tier(self.b, "l2")[0]["hits"], before["hits"] + 1)
 
-    def test_popular_captions_are_written_again_before_they_expire(self):
+    def test_1_popular_captions_are_written_again_before_they_expire(self):
         body = caption("A tiny studio apartment makeover with plants and warm lights")
         for server in (self.a, self.b, self.a):
             self.assertEqual(server.json("POST", "/api/v14/generate", body)[0], 200)
-        deadline = time.monotonic() + 6
+        deadline = time.monotonic() + 10
         prefetched = 0
         while time.monotonic() < deadline and prefetched == 0:
             time.sleep(0.2)
