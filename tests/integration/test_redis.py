@@ -4,9 +4,11 @@ one throwaway redis-server started here on a free loopback port."""
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -191,6 +193,30 @@ class SharedCache(TwoServers):
         self.assertTrue(doc["performance_metrics"]["cache_hit"], "L2 used again after Redis came back")
         status, _, health = self.b.json("GET", "/health")
         self.assertEqual(health["checks"]["redis"], "ok", health)
+
+
+    def test_4_a_hanging_redis_costs_a_timeout_on_the_pool_never_an_io_thread(self):
+        self.redis.proc.send_signal(signal.SIGSTOP)  # connections open, no answers
+        try:
+            result = {}
+            def slow_request():
+                started = time.monotonic()
+                result["status"] = self.a.json("POST", "/api/v14/generate", caption("Kayaks lined up on a quiet beach at low tide"))[0]
+                result["seconds"] = time.monotonic() - started
+            worker = threading.Thread(target=slow_request)
+            worker.start()
+            time.sleep(0.05)
+            # New connections spread over both I/O threads: each probe answers at once.
+            for _ in range(8):
+                started = time.monotonic()
+                self.assertEqual(self.a.request("GET", "/health/live")[0], 200)
+                self.assertLess(time.monotonic() - started, 0.1, "an I/O thread waited on Redis")
+            worker.join(timeout=10)
+            self.assertEqual(result.get("status"), 200, result)
+            self.assertGreaterEqual(result["seconds"], 0.25)  # REDIS_TIMEOUT_MS, then no more waits
+            self.assertLess(result["seconds"], 2.0, result)
+        finally:
+            self.redis.proc.send_signal(signal.SIGCONT)
 
 
 class SharedRateLimit(TwoServers):
