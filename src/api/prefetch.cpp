@@ -82,7 +82,8 @@ void Prefetcher::prefetch() {
   const std::int64_t now = core::unix_ms(s_.clock.wall()) / 1000 / kBucketSeconds;
   std::vector<std::string> keys;
   for (int i = 0; i < kBuckets; ++i) keys.push_back(bucket_key(now - i));
-  std::vector<std::string_view> args{"ZUNION", "6"};
+  const std::string count = std::to_string(kBuckets);
+  std::vector<std::string_view> args{"ZUNION", count};
   for (const auto& k : keys) args.push_back(k);
   args.push_back("WITHSCORES");
   auto top = s_.redis->command(args);
