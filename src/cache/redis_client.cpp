@@ -59,13 +59,16 @@ std::uint64_t RedisClient::failures() const {
 }
 
 void RedisClient::mark_down() {
-  std::lock_guard lock(mutex_);
-  healthy_ = false;
-  ++failures_;
-  down_until_ = clock_.now() + config_.retry_after;
-  for (auto* c : idle_) redisFree(c);
-  open_ -= static_cast<int>(idle_.size());
-  idle_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    healthy_ = false;
+    ++failures_;
+    down_until_ = clock_.now() + config_.retry_after;
+    for (auto* c : idle_) redisFree(c);
+    open_ -= static_cast<int>(idle_.size());
+    idle_.clear();
+  }
+  available_.notify_all();  // callers waiting for a connection now fail fast
 }
 
 core::Result<redisContext*> RedisClient::connect() {
