@@ -264,7 +264,7 @@ boost::json::object l2_json(Services& s) {
 
 http::Response cache_status(Services& s, http::Request&, http::Context&) {
   boost::json::object doc = cache_json(s);
-  boost::json::object l1 = cache_json(s);
+  boost::json::object l1 = doc;
   l1.erase("level");
   l1["tier"] = "l1";
   l1["compression_ratio"] = 1.0;  // kept as it is served
