@@ -13,6 +13,7 @@ OUT=$ROOT/bench/results/latest.md
 WORK=$(mktemp -d)
 REELGEN_PORT=18140
 NGINX_PORT=18141
+source bench/load/lib.sh
 trap 'kill $(jobs -p) 2>/dev/null || true; [[ -f $WORK/nginx.pid ]] && kill $(cat $WORK/nginx.pid) 2>/dev/null; rm -rf "$WORK"' EXIT
 
 [[ -x $BIN ]] || { cmake --preset release >/dev/null && cmake --build --preset release; }
@@ -32,40 +33,7 @@ curl -s -X POST -H "Authorization: Bearer $REELGEN_KEY" -H 'Content-Type: applic
   -d '{"content_description":"Beautiful sunset over the ocean","style":"inspirational","hashtag_count":15}' \
   "http://127.0.0.1:$REELGEN_PORT/api/v14/generate" > "$WORK/static.json"
 body_bytes=$(stat -c %s "$WORK/static.json")
-chmod 755 "$WORK"; chmod 644 "$WORK/static.json"  # nginx workers run as www-data
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx.conf" <<NGINX
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NGINX_PORT reuseport;
-    location = /static.json { default_type application/json; root $WORK; }
-  }
-}
-NGINX
-nginx -c "$WORK/nginx.conf"
-
-run_wrk() {  # name url [script]
-  local name=$1 url=$2 script=${3:-}
-  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
-  [[ -n $script ]] && args+=(-s "$script")
-  wrk "${args[@]}" "$url" > "$WORK/$name.txt"
-  if grep -q "Non-2xx" "$WORK/$name.txt"; then
-    echo "bench: $name got error responses:" >&2; cat "$WORK/$name.txt" >&2; exit 1
-  fi
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$WORK/$name.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$WORK/$name.txt")
-  echo "$name $rps $p50 $p99"
-}
+start_nginx "$NGINX_PORT" static.json
 
 nginx_line=$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/static.json")
 hit_line=$(run_wrk cache_hit "http://127.0.0.1:$REELGEN_PORT/api/v14/generate" bench/load/generate_hit.lua)

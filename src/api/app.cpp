@@ -8,12 +8,15 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "api/caption_dto.hpp"
 #include "api/services.hpp"
 #include "core/hash.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "http/compression.hpp"
 #include "http/problem.hpp"
 
 namespace reelgen::api {
@@ -30,6 +33,13 @@ Access access_for(const core::Config& config, std::string_view route, std::strin
     return config.server.open_metrics ? Access::open : Access::key;
   }
   return Access::key;
+}
+
+// The routes that need no key and still count against the client address's limit: all but the
+// probes, which a kubelet or load balancer sends from one address for every replica.
+bool limited_by_address(const core::Config& config, std::string_view route) {
+  return config.rate_limit.per_ip_per_minute > 0 && route != "/health/live" &&
+         route != "/health/ready";
 }
 
 bool valid_request_id(std::string_view id) {
@@ -57,16 +67,56 @@ http::Response rate_limited(const http::Context& ctx, const RateDecision& d, std
   return res;
 }
 
+namespace {
+
+// REQUIRES: config validated (the URL parses).
+std::unique_ptr<cache::RedisClient> connect_redis(const core::Config& config,
+                                                  const core::Clock& clock) {
+  if (config.redis.url.empty()) return nullptr;
+  const auto& r = config.redis;
+  return std::make_unique<cache::RedisClient>(
+      cache::RedisClientConfig{*core::parse_redis_url(r.url), r.timeout, r.pool_size, r.retry},
+      clock);
+}
+
+}  // namespace
+
 Services::Services(core::Config cfg, const core::Clock& clk)
     : config(std::move(cfg)),
       clock(clk),
       started(clk.now()),
-      cache(cache::L1Config{config.cache.max_entries, config.cache.max_bytes, config.cache.ttl, 16},
-            clk),
-      limiter(config.rate_limit.per_minute, config.rate_limit.burst, clk),
-      pool(config.server.threads) {}
+      l1(cache::L1Config{config.cache.max_entries, config.cache.max_bytes, config.cache.ttl, 16},
+         clk),
+      redis(connect_redis(config, clk)),
+      limiter(config.rate_limit.per_minute, config.rate_limit.burst, clk, redis.get()),
+      trusted_proxies(*core::parse_address_blocks(config.rate_limit.trusted_proxies)),
+      pool(config.server.threads) {
+  if (redis) {
+    l2 = std::make_unique<cache::RedisCache>(
+        *redis,
+        cache::RedisCacheConfig{"reelgen:cache:" + std::string(captions::Service::kKeySchema) + ":",
+                                config.redis.ttl, config.redis.compress_min_bytes},
+        clk);
+    tiered = std::make_unique<cache::TieredCache>(l1, *l2);
+  }
+}
 
-WarmupReport Services::warm_cache() {
+namespace {
+
+// Takes the fleet's warm-up lock for these contents: held for L2's TTL, the life of what a
+// warm-up writes. False when another process holds it.
+bool take_warmup_lock(Services& s, std::string_view contents) {
+  const std::string id = std::string(captions::Service::kKeySchema) + ":" +
+                         std::string(s.provider->name()) + ":" + std::string(contents);
+  const std::string key = "reelgen:warmup:" + core::sha256_hex(id).substr(0, 32);
+  const std::string ms = std::to_string(std::chrono::milliseconds(s.config.redis.ttl).count());
+  auto reply = s.redis->command({"SET", key, s.instance_id, "NX", "PX", ms});
+  return !reply || !reply->is_nil();  // Redis down: warm this process's L1
+}
+
+}  // namespace
+
+WarmupReport Services::warm_cache(Warmup mode) {
   WarmupReport report;
   if (config.cache.warmup_file.empty() || !captions) return report;
   std::ifstream in(config.cache.warmup_file);
@@ -74,8 +124,16 @@ WarmupReport Services::warm_cache() {
     report.error = "cannot read " + config.cache.warmup_file;
     return report;
   }
+  const std::string contents{std::istreambuf_iterator<char>(in), {}};
+  if (redis && mode == Warmup::once_per_fleet && !take_warmup_lock(*this, contents)) {
+    report.shared = true;
+    std::lock_guard lock(warmup_mutex);
+    last_warmup = report;
+    return report;
+  }
+  std::istringstream lines(contents);
   std::string line;
-  while (std::getline(in, line)) {
+  while (std::getline(lines, line)) {
     if (line.empty() || line.front() == '#') continue;
     ++report.requests;
     auto request = parse_caption_request(line);
@@ -253,17 +311,22 @@ core::Result<void> App::load_engine() {
   auto provider = captions::make_provider(services_->config.llm, services_->clock);
   if (!provider) return std::unexpected(provider.error());
   services_->provider = std::move(*provider);
-  services_->captions = std::make_unique<captions::Service>(*services_->provider, services_->cache,
-                                                            render_caption_fragment,
-                                                            services_->config.llm.fallback_ttl);
+  services_->captions = std::make_unique<captions::Service>(
+      *services_->provider, services_->cache(), services_->l1, render_caption_fragment,
+      services_->config.llm.fallback_ttl);
   services_->engine_load_time = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   // Ready only once the warm-up file is in the cache: its requests are hits from the first one.
-  const WarmupReport warm = services_->warm_cache();
+  const WarmupReport warm = services_->warm_cache(Services::Warmup::once_per_fleet);
+  if (services_->redis && services_->config.cache.prefetch_interval.count() > 0) {
+    services_->prefetcher = std::make_unique<Prefetcher>(*services_);
+    services_->prefetcher->start();
+  }
   services_->engine_ready.store(true);
   core::log_info("caption engine loaded", {{"provider", services_->provider->name()},
                                            {"load_ms", services_->engine_load_time.count()},
                                            {"warmed", warm.cached},
+                                           {"warmed_by_another_process", warm.shared},
                                            {"warmup_invalid", warm.invalid}});
   if (!warm.error.empty()) core::log_warn("cache warm-up skipped", {{"error", warm.error}});
   return {};
@@ -290,6 +353,8 @@ http::Response App::handle(http::Request& request) {
   metrics.begin_request();
   http::Response res = http::answer_exceptions(ctx.request_id, "App::handle",
                                                [&] { return dispatch(request, ctx); });
+  const auto& server = services_->config.server;
+  http::compress_response(request, res, {server.compression, server.compression_min_bytes});
   res.set_header("X-Request-Id", ctx.request_id);
   const auto elapsed = std::chrono::steady_clock::now() - ctx.started;
   metrics.record(ctx.route, res.status, elapsed);
@@ -313,14 +378,21 @@ bool App::blocking(const http::Request& request) const {
   if (match.handler == nullptr) return false;
   if (match.dispatch == http::Dispatch::blocking) return true;
   const Services& s = *services_;
-  // With a model configured, a caption that is not a cache hit may wait on the model.
-  if (match.pattern == "/api/v14/generate" && s.config.llm.configured() && s.engine_ready.load() &&
-      !s.captions->knows_body(request.body)) {
+  // With a model configured, a caption that is not a cache hit may wait on the model; with
+  // Redis, on L2.
+  if (match.pattern == "/api/v14/generate" && (s.config.llm.configured() || s.tiered) &&
+      s.engine_ready.load() && !s.captions->knows_body(request.body)) {
+    return true;
+  }
+  const Access access = access_for(s.config, match.pattern, request.method);
+  // Shared rate-limit buckets live in Redis: a request that takes a token waits on it.
+  if (s.limiter.shared() &&
+      (access != Access::open || limited_by_address(s.config, match.pattern))) {
     return true;
   }
   // An I/O-thread route still reads the store when its key is not in the authenticator's memory.
-  return access_for(s.config, match.pattern, request.method) != Access::open &&
-         s.store_ready.load() && !s.auth->knows(presented_secret(request));
+  return access != Access::open && s.store_ready.load() &&
+         !s.auth->knows(presented_secret(request));
 }
 
 http::Response App::dispatch(http::Request& request, http::Context& ctx) {
@@ -348,6 +420,16 @@ http::Response App::dispatch(http::Request& request, http::Context& ctx) {
 
   const Access access = access_for(s.config, match.pattern, request.method);
   std::optional<RateDecision> rate;
+  if (access == Access::open && limited_by_address(s.config, match.pattern)) {
+    const std::string address = core::client_address(
+        request.remote_address, request.header("X-Forwarded-For"), s.trusted_proxies);
+    rate = s.limiter.take("ip:" + address, 1, s.config.rate_limit.per_ip_per_minute);
+    if (!rate->allowed) {
+      return rate_limited(ctx, *rate,
+                          "rate limit for this address exceeded; retry in " +
+                              std::to_string(rate->retry_after.count()) + " s");
+    }
+  }
   if (access != Access::open) {
     if (!s.store_ready.load()) {
       return problem(ctx,

@@ -38,6 +38,7 @@ http::Response generate(Services& s, http::Request& req, http::Context& ctx) {
     generated = std::move(*fresh);
     s.captions->remember_body(req.body, generated);
   }
+  if (s.prefetcher) s.prefetcher->record(req.body);
   return http::json_response(200, render_caption_response(ctx.request_id, generated.fragment,
                                                           elapsed_ms(ctx), origin_of(generated)));
 }
@@ -168,11 +169,13 @@ http::Response info(Services& s, http::Request&, http::Context&) {
 }  // namespace
 
 void add_caption_routes(http::Router& router, Services& s) {
-  // A model call waits on the network: with a model configured, a batch runs on the blocking
-  // pool, and so does a generate request unless its body is a cache hit (App::blocking).
+  // A model call and a Redis lookup wait on the network: with a model or Redis configured, a
+  // batch runs on the blocking pool, and so does a generate request unless its body is a cache
+  // hit in this process (App::blocking).
+  const bool waits = s.config.llm.configured() || s.redis;
   router.add("POST", "/api/v14/generate", bind_handler<generate>(s), http::Dispatch::io_thread);
   router.add("POST", "/api/v14/batch", bind_handler<batch>(s),
-             s.config.llm.configured() ? http::Dispatch::blocking : http::Dispatch::io_thread);
+             waits ? http::Dispatch::blocking : http::Dispatch::io_thread);
   router.add("GET", "/api/v14/info", bind_handler<info>(s), http::Dispatch::io_thread);
 }
 

@@ -1,6 +1,7 @@
 // GET /health, /health/live, /health/ready, /metrics, /performance/*; POST /performance/optimize.
 
 #include <boost/json.hpp>
+#include <cstdlib>
 
 #include "api/services.hpp"
 #include "captions/providers/llm/metrics.hpp"
@@ -34,6 +35,13 @@ http::Response health(Services& s, http::Request&, http::Context&) {
       reasons.push_back("store: " + ping.error().message);
     }
   }
+  // Redis down costs the shared cache and buckets, not requests: degraded, still ready.
+  std::string redis = "not used";
+  if (s.redis) {
+    auto pong = s.redis->command({"PING"});
+    redis = pong ? "ok" : "unavailable";
+    if (!pong) reasons.push_back("redis: " + pong.error().message + " (serving from L1)");
+  }
   boost::json::array problems;
   for (const auto& r : reasons) problems.emplace_back(r);
   const char* status = starting ? "starting" : reasons.empty() ? "ok" : "degraded";
@@ -44,6 +52,7 @@ http::Response health(Services& s, http::Request&, http::Context&) {
                      std::string(s.store_ready.load() ? s.store->backend() : std::string_view())},
                     {"checks",
                      {{"store", store},
+                      {"redis", redis},
                       {"caption_engine", !s.engine_needed        ? "not used"
                                          : s.engine_ready.load() ? "ok"
                                                                  : "loading"}}},
@@ -96,11 +105,23 @@ void render_llm(monitor::Exposition& out, const captions::llm::LlmMetrics& m) {
 http::Response metrics(Services& s, http::Request&, http::Context&) {
   monitor::Exposition out;
   s.metrics->render(out);
-  const cache::CacheStats c = s.cache.stats();
+  const cache::CacheStats c = s.l1.stats();
   out.metric("reelgen_cache_hits_total", "counter", "Caption cache hits.", "level=\"l1\"",
              static_cast<double>(c.hits));
+  if (s.l2) out.sample("reelgen_cache_hits_total", "level=\"l2\"", s.l2->stats().hits);
   out.metric("reelgen_cache_misses_total", "counter", "Caption cache misses.", "level=\"l1\"",
              static_cast<double>(c.misses));
+  if (s.l2) {
+    const cache::L2Stats l2 = s.l2->stats();
+    out.sample("reelgen_cache_misses_total", "level=\"l2\"", l2.misses);
+    out.metric("reelgen_cache_errors_total", "counter", "L2 commands that failed.", "level=\"l2\"",
+               l2.errors);
+    out.metric("reelgen_cache_compression_ratio", "gauge",
+               "Bytes before compression over bytes stored.", "level=\"l2\"",
+               l2.compression_ratio());
+    out.metric("reelgen_redis_up", "gauge", "1 while the last Redis command succeeded.", "",
+               s.redis->healthy() ? 1 : 0);
+  }
   out.metric("reelgen_cache_evictions_total", "counter", "Entries evicted to make room.",
              "level=\"l1\"", static_cast<double>(c.evictions));
   out.metric("reelgen_cache_rejections_total", "counter",
@@ -167,13 +188,13 @@ std::string grade(double p99_ms, double error_rate) {
 }
 
 boost::json::object cache_json(const Services& s) {
-  const cache::CacheStats c = s.cache.stats();
+  const cache::CacheStats c = s.l1.stats();
   return {{"level", "l1"},
           {"entries", c.entries},
           {"bytes", c.bytes},
-          {"max_entries", s.cache.config().max_entries},
-          {"max_bytes", s.cache.config().max_bytes},
-          {"ttl_seconds", s.cache.config().ttl.count()},
+          {"max_entries", s.l1.config().max_entries},
+          {"max_bytes", s.l1.config().max_bytes},
+          {"ttl_seconds", s.l1.config().ttl.count()},
           {"hits", c.hits},
           {"misses", c.misses},
           {"hit_rate", c.hit_rate()},
@@ -199,18 +220,69 @@ http::Response status(Services& s, http::Request&, http::Context&) {
                       {"p99", p99}}},
                     {"client_errors", m.client_errors()},
                     {"server_errors", m.server_errors()},
-                    {"cache_hit_rate", s.cache.stats().hit_rate()},
+                    {"cache_hit_rate", s.l1.stats().hit_rate()},
                     {"uptime_seconds", uptime_seconds(s)},
                     {"performance_grade", grade(p99, error_rate)}});
 }
 
+// A field of INFO's "name:value" lines, or -1.
+double info_field(std::string_view info, std::string_view name) {
+  const std::string needle = std::string(name) + ":";
+  const auto at = info.find(needle);
+  if (at == std::string_view::npos) return -1;
+  return std::atof(std::string(info.substr(at + needle.size(), 32)).c_str());
+}
+
+// The shared tier. entries and bytes are the whole Redis database's (DBSIZE, used_memory): give
+// reelgen a database of its own for them to mean the cache alone.
+boost::json::object l2_json(Services& s) {
+  const cache::L2Stats l2 = s.l2->stats();
+  boost::json::object tier{{"tier", "l2"},
+                           {"status", "ok"},
+                           {"hits", l2.hits},
+                           {"misses", l2.misses},
+                           {"hit_rate", l2.hit_rate()},
+                           {"errors", l2.errors},
+                           {"writes", l2.writes},
+                           {"entries", nullptr},
+                           {"bytes", nullptr},
+                           {"ttl_seconds", s.l2->config().ttl.count()},
+                           {"raw_bytes_written", l2.raw_bytes},
+                           {"stored_bytes_written", l2.stored_bytes},
+                           {"compression_ratio", l2.compression_ratio()},
+                           {"prefetches", s.prefetcher ? s.prefetcher->prefetched() : 0}};
+  auto size = s.redis->command({"DBSIZE"});
+  auto memory = s.redis->command({"INFO", "memory"});
+  if (!size || !memory) {
+    tier["status"] = "unavailable";
+    return tier;
+  }
+  tier["entries"] = size->integer;
+  tier["bytes"] = info_field(memory->str, "used_memory");
+  return tier;
+}
+
 http::Response cache_status(Services& s, http::Request&, http::Context&) {
   boost::json::object doc = cache_json(s);
+  boost::json::object l1 = doc;
+  l1.erase("level");
+  l1["tier"] = "l1";
+  l1["compression_ratio"] = 1.0;  // kept as it is served
+  l1["prefetches"] = s.prefetcher ? s.prefetcher->prefetched() : 0;
+  boost::json::array tiers{std::move(l1)};
+  if (s.l2) tiers.push_back(l2_json(s));
+  doc["tiers"] = std::move(tiers);
+  doc["prefetch"] = {{"enabled", s.prefetcher != nullptr},
+                     {"interval_seconds", s.config.cache.prefetch_interval.count()},
+                     {"top", s.config.cache.prefetch_top},
+                     {"rounds", s.prefetcher ? s.prefetcher->rounds() : 0},
+                     {"prefetched", s.prefetcher ? s.prefetcher->prefetched() : 0}};
   std::lock_guard lock(s.warmup_mutex);
   doc["warmup"] = {{"file", s.config.cache.warmup_file},
                    {"requests", s.last_warmup.requests},
                    {"cached", s.last_warmup.cached},
-                   {"invalid", s.last_warmup.invalid}};
+                   {"invalid", s.last_warmup.invalid},
+                   {"by_another_process", s.last_warmup.shared}};
   return json(200, doc);
 }
 
@@ -262,10 +334,10 @@ http::Response optimize(Services& s, http::Request&, http::Context& ctx) {
     return problem(
         ctx, core::Error::make(ErrorCode::unavailable, "the caption engine is still loading"));
   }
-  const auto before = s.cache.stats();
-  const std::size_t expired = s.cache.purge_expired();
-  const WarmupReport warm = s.warm_cache();
-  const auto after = s.cache.stats();
+  const auto before = s.l1.stats();
+  const std::size_t expired = s.l1.purge_expired();
+  const WarmupReport warm = s.warm_cache(Services::Warmup::forced);
+  const auto after = s.l1.stats();
   boost::json::array actions;
   actions.emplace_back("removed " + std::to_string(expired) + " expired cache entries");
   if (s.config.cache.warmup_file.empty()) {
@@ -294,7 +366,9 @@ void add_operations_routes(http::Router& router, Services& s) {
   router.add("GET", "/health/ready", bind_handler<ready>(s));
   router.add("GET", "/metrics", bind_handler<metrics>(s), http::Dispatch::io_thread);
   router.add("GET", "/performance/status", bind_handler<status>(s), http::Dispatch::io_thread);
-  router.add("GET", "/performance/cache", bind_handler<cache_status>(s), http::Dispatch::io_thread);
+  // With Redis, the L2 figures are asked of Redis.
+  router.add("GET", "/performance/cache", bind_handler<cache_status>(s),
+             s.redis ? http::Dispatch::blocking : http::Dispatch::io_thread);
   router.add("GET", "/performance/ai", bind_handler<ai_status>(s), http::Dispatch::io_thread);
   router.add("POST", "/performance/optimize", bind_handler<optimize>(s));
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Per-key token buckets. A key refills at its rate per minute up to the burst size, which is the
 // configured burst or one second of the key's rate, whichever is larger; a request costs one
-// token and a batch as many as its items.
+// token and a batch as many as its items. With Redis the buckets live there, one atomic script
+// per take shared by every replica; while Redis fails, the in-process buckets answer.
 
 #include <chrono>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cache/redis_client.hpp"
 #include "core/clock.hpp"
 
 namespace reelgen::api {
@@ -25,12 +27,23 @@ struct RateDecision {
 
 class RateLimiter {
  public:
-  RateLimiter(double default_per_minute, double burst, const core::Clock& clock);
+  // shared, when given, holds the buckets (and blocks: call take off the I/O threads then).
+  RateLimiter(double default_per_minute, double burst, const core::Clock& clock,
+              cache::RedisClient* shared = nullptr);
   // Takes cost tokens from key's bucket if it has them. per_minute overrides the default rate.
   // A per_minute of 0 means unlimited.
   RateDecision take(std::string_view key, double cost, std::optional<double> per_minute);
+  bool shared() const { return shared_ != nullptr; }
 
  private:
+  struct Taken {
+    bool allowed;
+    double tokens;  // left after the take
+  };
+  Taken take_local(std::string_view key, double cost, double burst, double per_second);
+  std::optional<Taken> take_shared(std::string_view key, double cost, double burst,
+                                   double per_second);
+
   struct Bucket {
     double tokens;
     std::chrono::steady_clock::time_point updated;
@@ -48,6 +61,9 @@ class RateLimiter {
   double burst_;
   const core::Clock& clock_;
   std::vector<Shard> shards_;
+  cache::RedisClient* shared_;
+  std::mutex script_mutex_;
+  std::string script_sha_;  // of the bucket script, once loaded
 };
 
 }  // namespace reelgen::api

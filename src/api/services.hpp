@@ -9,10 +9,16 @@
 #include <string>
 
 #include "api/auth.hpp"
+#include "api/prefetch.hpp"
 #include "api/rate_limiter.hpp"
+#include "cache/cache.hpp"
 #include "cache/l1_cache.hpp"
+#include "cache/redis_cache.hpp"
+#include "cache/redis_client.hpp"
+#include "cache/tiered_cache.hpp"
 #include "captions/provider.hpp"
 #include "captions/service.hpp"
+#include "core/address.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/thread_pool.hpp"
@@ -33,6 +39,7 @@ struct WarmupReport {
   std::size_t requests = 0;  // requests in the file
   std::size_t cached = 0;    // now in the cache
   std::size_t invalid = 0;   // lines that failed validation
+  bool shared = false;       // another process holds the fleet's warm-up lock: L2 has them
   std::string error;         // the file could not be read
 };
 
@@ -42,8 +49,13 @@ struct Services {
   core::Config config;
   const core::Clock& clock;
   std::chrono::steady_clock::time_point started;
-  cache::L1Cache cache;
+  cache::L1Cache l1;
+  // With REDIS_URL: the shared L2 and the shared rate-limit buckets (else all null).
+  std::unique_ptr<cache::RedisClient> redis;
+  std::unique_ptr<cache::RedisCache> l2;
+  std::unique_ptr<cache::TieredCache> tiered;
   RateLimiter limiter;
+  std::vector<core::AddressBlock> trusted_proxies;
   core::ThreadPool pool;
 
   // Set once by App::open_store / App::load_engine, then read-only; guarded by the ready flags.
@@ -51,6 +63,7 @@ struct Services {
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<captions::Provider> provider;
   std::unique_ptr<captions::Service> captions;
+  std::unique_ptr<Prefetcher> prefetcher;  // with Redis and PREFETCH_INTERVAL > 0
   std::atomic<bool> store_ready{false};
   std::atomic<bool> engine_ready{false};
   bool engine_needed = true;  // false in a worker process, which writes no captions
@@ -69,8 +82,14 @@ struct Services {
   std::unique_ptr<monitor::HttpMetrics> metrics;
   std::atomic<const http::ServerStats*> server_stats{nullptr};
 
-  // Re-reads CACHE_WARMUP_FILE and generates every request in it (fills the cache).
-  WarmupReport warm_cache();
+  // Where captions are cached: L1, or L1 in front of L2.
+  cache::Cache& cache() { return tiered ? static_cast<cache::Cache&>(*tiered) : l1; }
+
+  // Re-reads CACHE_WARMUP_FILE and generates every request in it (fills the cache). With Redis,
+  // unless forced, only the process that takes the fleet's lock for this file, provider and
+  // cache schema does; the others find the captions in L2.
+  enum class Warmup { once_per_fleet, forced };
+  WarmupReport warm_cache(Warmup mode);
   std::mutex warmup_mutex;
   WarmupReport last_warmup;
 };

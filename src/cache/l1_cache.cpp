@@ -46,7 +46,8 @@ void L1Cache::erase(Shard& shard, std::list<Entry>::iterator it) {
   shard.lru.erase(it);
 }
 
-bool L1Cache::get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss) {
+bool L1Cache::get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss,
+                  std::optional<std::chrono::seconds>*) {
   Shard& shard = shard_of(hash);
   std::lock_guard lock(shard.mutex);
   shard.sketch.add(hash);

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cache/cache.hpp"
 #include "core/clock.hpp"
 
 namespace reelgen::cache {
@@ -41,22 +42,21 @@ struct CacheStats {
   }
 };
 
-class L1Cache {
+class L1Cache final : public Cache {
  public:
   L1Cache(L1Config config, const core::Clock& clock);
   L1Cache(const L1Cache&) = delete;
   L1Cache& operator=(const L1Cache&) = delete;
 
-  // Copies the value stored under key into out. hash must be a hash of key. Thread-safe.
-  // count_miss=false leaves a miss out of the statistics (for a lookup that another follows).
-  bool get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss = true);
+  bool get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss = true,
+           std::optional<std::chrono::seconds>* life_left = nullptr) override;
   // Whether an unexpired value is stored under key, leaving statistics, recency and the
   // admission filter untouched (a peek before the real lookup). Thread-safe.
-  bool contains(std::uint64_t hash, std::string_view key) const;
-  // Stores value unless the admission filter or the size bounds refuse it. Returns whether stored.
-  // ttl, when given and shorter than the configured one, is this entry's life instead.
+  bool contains(std::uint64_t hash, std::string_view key) const override;
+  // Stores value unless the admission filter or the size bounds refuse it (or max_entries is 0:
+  // L1 off). Returns whether stored.
   bool put(std::uint64_t hash, std::string_view key, std::string value,
-           std::optional<std::chrono::seconds> ttl = std::nullopt);
+           std::optional<std::chrono::seconds> ttl = std::nullopt) override;
   // Removes expired entries; returns how many.
   std::size_t purge_expired();
   void clear();

@@ -35,14 +35,18 @@ bool decode_entry(std::string_view entry, Generated& out) {
 
 }  // namespace
 
-Service::Service(const Provider& provider, cache::L1Cache& cache, Renderer render,
-                 std::chrono::seconds fallback_ttl)
-    : provider_(provider), cache_(cache), render_(std::move(render)), fallback_ttl_(fallback_ttl) {}
+Service::Service(const Provider& provider, cache::Cache& cache, cache::L1Cache& memo,
+                 Renderer render, std::chrono::seconds fallback_ttl)
+    : provider_(provider),
+      cache_(cache),
+      memo_(memo),
+      render_(std::move(render)),
+      fallback_ttl_(fallback_ttl) {}
 
 std::string Service::cache_key(const CaptionRequest& r, std::string_view route) {
   std::string key;
   key.reserve(r.content_description.size() + 96);
-  append_field(key, "v4");  // v4: the provider and model that write the caption
+  append_field(key, kKeySchema);  // v4: the provider and model that write the caption
   append_field(key, route);
   append_field(key, r.content_description);
   append_field(key, name_of(r.style, kStyleNames));
@@ -75,7 +79,7 @@ bool Service::find_by_body(std::string_view body, Generated& out) {
   if (body.size() > kMaxBodyKey) return false;
   const std::string key = body_key(body);
   std::string entry;
-  if (!cache_.get(core::fast_hash(key), key, entry, /*count_miss=*/false)) return false;
+  if (!memo_.get(core::fast_hash(key), key, entry, /*count_miss=*/false)) return false;
   if (!decode_entry(entry, out)) return false;
   out.cache_hit = true;
   return true;
@@ -84,14 +88,14 @@ bool Service::find_by_body(std::string_view body, Generated& out) {
 bool Service::knows_body(std::string_view body) const {
   if (body.size() > kMaxBodyKey) return false;
   const std::string key = body_key(body);
-  return cache_.contains(core::fast_hash(key), key);
+  return memo_.contains(core::fast_hash(key), key);
 }
 
 void Service::remember_body(std::string_view body, const Generated& generated) {
   if (body.size() > kMaxBodyKey) return;
   const std::string key = body_key(body);
-  cache_.put(core::fast_hash(key), key, encode_entry(generated),
-             generated.fallback ? std::optional(fallback_ttl_) : std::nullopt);
+  memo_.put(core::fast_hash(key), key, encode_entry(generated),
+            generated.fallback ? std::optional(fallback_ttl_) : std::nullopt);
 }
 
 core::Result<Generated> Service::generate(const CaptionRequest& request) {
@@ -105,27 +109,34 @@ core::Result<Generated> Service::generate(const CaptionRequest& request) {
   }
   bool shared = false;
   auto encoded = flights_.run(
-      hash, key,
-      [&]() -> core::Result<std::string> {
-        const auto start = std::chrono::steady_clock::now();
-        auto result = provider_.generate(request);
-        metrics_.engine_time.record(std::chrono::steady_clock::now() - start);
-        if (!result) {
-          metrics_.failures.fetch_add(1, std::memory_order_relaxed);
-          return std::unexpected(result.error());
-        }
-        metrics_.generated.fetch_add(1, std::memory_order_relaxed);
-        Generated fresh{render_(request, *result), false, result->provider, result->fallback};
-        std::string rendered = encode_entry(fresh);
-        cache_.put(hash, key, rendered,
-                   fresh.fallback ? std::optional(fallback_ttl_) : std::nullopt);
-        return rendered;
-      },
-      &shared);
+      hash, key, [&] { return write(request, hash, key); }, &shared);
   if (!encoded) return std::unexpected(encoded.error());
   if (!decode_entry(*encoded, out)) return core::fail(core::ErrorCode::internal, "cache entry");
   out.cache_hit = shared;
   return out;
+}
+
+core::Result<void> Service::refresh(const CaptionRequest& request) {
+  const std::string key = cache_key(request, provider_.route(request));
+  auto written = write(request, core::fast_hash(key), key);
+  if (!written) return std::unexpected(written.error());
+  return {};
+}
+
+core::Result<std::string> Service::write(const CaptionRequest& request, std::uint64_t hash,
+                                         std::string_view key) {
+  const auto start = std::chrono::steady_clock::now();
+  auto result = provider_.generate(request);
+  metrics_.engine_time.record(std::chrono::steady_clock::now() - start);
+  if (!result) {
+    metrics_.failures.fetch_add(1, std::memory_order_relaxed);
+    return std::unexpected(result.error());
+  }
+  metrics_.generated.fetch_add(1, std::memory_order_relaxed);
+  Generated fresh{render_(request, *result), false, result->provider, result->fallback};
+  std::string rendered = encode_entry(fresh);
+  cache_.put(hash, key, rendered, fresh.fallback ? std::optional(fallback_ttl_) : std::nullopt);
+  return rendered;
 }
 
 }  // namespace reelgen::captions

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "cache/cache.hpp"
 #include "cache/l1_cache.hpp"
 #include "cache/single_flight.hpp"
 #include "captions/caption.hpp"
@@ -36,15 +37,18 @@ using Renderer = std::function<std::string(const CaptionRequest&, const CaptionR
 
 class Service {
  public:
-  // A fallback answer (the model failed) stays in the cache only fallback_ttl, so a recovered
-  // model answers again soon.
-  Service(const Provider& provider, cache::L1Cache& cache, Renderer render,
+  // cache holds results under their normalized keys (L1, or L1 in front of the shared L2); memo
+  // holds results under the bytes of request bodies, in this process only. A fallback answer
+  // (the model failed) stays cached only fallback_ttl, so a recovered model answers again soon.
+  Service(const Provider& provider, cache::Cache& cache, cache::L1Cache& memo, Renderer render,
           std::chrono::seconds fallback_ttl = std::chrono::seconds(60));
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
   // Thread-safe.
   core::Result<Generated> generate(const CaptionRequest& request);
+  // Writes request's caption again and replaces the cached one (a prefetch before it expires).
+  core::Result<void> refresh(const CaptionRequest& request);
 
   // Fast path for repeated identical request bodies: a body's bytes determine the normalized
   // request, so the fragment can be cached under the bytes themselves and served without parsing.
@@ -57,15 +61,21 @@ class Service {
   // Every field that changes the output and who writes it (route: "builtin" or
   // "llm:<model>"), length-prefixed so no two requests share a key.
   static std::string cache_key(const CaptionRequest& request, std::string_view route);
+  // The version of the cache key and entry format, first in every key; a change that alters
+  // what a request produces raises it, so a new deploy never serves the old captions.
+  static constexpr std::string_view kKeySchema = "v4";
 
   std::string_view provider_name() const { return provider_.name(); }
   const Provider& provider() const { return provider_; }
   const ServiceMetrics& metrics() const { return metrics_; }
-  cache::L1Cache& cache() { return cache_; }
 
  private:
   const Provider& provider_;
-  cache::L1Cache& cache_;
+  core::Result<std::string> write(const CaptionRequest& request, std::uint64_t hash,
+                                  std::string_view key);
+
+  cache::Cache& cache_;
+  cache::L1Cache& memo_;
   cache::SingleFlight flights_;
   Renderer render_;
   std::chrono::seconds fallback_ttl_;

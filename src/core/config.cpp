@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "core/address.hpp"
 #include "core/log.hpp"
 
 namespace reelgen::core {
@@ -101,6 +102,10 @@ Result<Config> load_config(const EnvLookup& env) {
   read_string(env, "LLM_CA_FILE", llm.ca_file);
   read_string(env, "LLM_DIALECT", llm.dialect);
   read_string(env, "DATABASE_URL", c.database.url);
+  read_string(env, "REDIS_URL", c.redis.url);
+  read_string(env, "TRUSTED_PROXIES", c.rate_limit.trusted_proxies);
+  std::uint64_t prefetch = static_cast<std::uint64_t>(c.cache.prefetch_interval.count());
+  std::uint64_t redis_ttl = static_cast<std::uint64_t>(c.redis.ttl.count());
   for (Result<void> r : {
            read_unsigned(env, "PORT", s.port, 65535),
            read_unsigned(env, "REELGEN_THREADS", s.threads, 256),
@@ -120,11 +125,21 @@ Result<Config> load_config(const EnvLookup& env) {
            read_bool(env, "ACCESS_LOG", s.access_log),
            read_bool(env, "OPEN_HEALTH", s.open_health),
            read_bool(env, "OPEN_METRICS", s.open_metrics),
+           read_bool(env, "COMPRESSION", s.compression),
+           read_unsigned(env, "COMPRESSION_MIN_BYTES", s.compression_min_bytes, 1ull << 30),
            read_unsigned(env, "CACHE_SIZE", c.cache.max_entries, 100'000'000),
            read_unsigned(env, "CACHE_MAX_BYTES", c.cache.max_bytes, 1ull << 40),
            read_unsigned(env, "CACHE_TTL", ttl, 365ull * 86400),
            read_double(env, "RATE_LIMIT_PER_MINUTE", c.rate_limit.per_minute),
            read_double(env, "RATE_LIMIT_BURST", c.rate_limit.burst),
+           read_double(env, "RATE_LIMIT_PER_IP_PER_MINUTE", c.rate_limit.per_ip_per_minute),
+           read_unsigned(env, "PREFETCH_INTERVAL", prefetch, 86400),
+           read_unsigned(env, "PREFETCH_TOP", c.cache.prefetch_top, 10'000),
+           read_millis(env, "REDIS_TIMEOUT_MS", c.redis.timeout),
+           read_unsigned(env, "REDIS_POOL_SIZE", c.redis.pool_size, 1024),
+           read_millis(env, "REDIS_RETRY_MS", c.redis.retry),
+           read_unsigned(env, "REDIS_CACHE_TTL", redis_ttl, 365ull * 86400),
+           read_unsigned(env, "REDIS_COMPRESS_MIN_BYTES", c.redis.compress_min_bytes, 1ull << 30),
            read_unsigned(env, "JOB_WORKERS", c.video.workers, 64),
            read_unsigned(env, "HEALTH_PORT", c.video.health_port, 65535),
            read_unsigned(env, "VIDEO_MAX_ACTIVE_PER_KEY", c.video.max_active_per_key, 100'000),
@@ -153,6 +168,8 @@ Result<Config> load_config(const EnvLookup& env) {
     if (!r) return std::unexpected(r.error());
   }
   c.cache.ttl = std::chrono::seconds(ttl);
+  c.cache.prefetch_interval = std::chrono::seconds(prefetch);
+  c.redis.ttl = std::chrono::seconds(redis_ttl);
   c.video.retention = std::chrono::hours(retention);
   llm.fallback_ttl = std::chrono::seconds(fallback_ttl);
   if (auto r = validate(c); !r) return std::unexpected(r.error());
@@ -176,6 +193,20 @@ Result<void> validate(const Config& c) {
   }
   if (c.rate_limit.burst < 1) {
     return fail(ErrorCode::invalid_argument, "rate limit burst must be at least 1");
+  }
+  if (c.redis.pool_size < 1) {
+    return fail(ErrorCode::invalid_argument, "REDIS_POOL_SIZE must be at least 1");
+  }
+  if (c.redis.timeout < Millis(1)) {
+    return fail(ErrorCode::invalid_argument, "REDIS_TIMEOUT_MS must be at least 1");
+  }
+  if (!c.redis.url.empty()) {
+    if (auto endpoint = parse_redis_url(c.redis.url); !endpoint) {
+      return std::unexpected(endpoint.error());
+    }
+  }
+  if (auto proxies = parse_address_blocks(c.rate_limit.trusted_proxies); !proxies) {
+    return std::unexpected(proxies.error());
   }
   if (c.data_dir.empty()) return fail(ErrorCode::invalid_argument, "data dir must not be empty");
   if (c.database.pool_size < 1) {
@@ -272,6 +303,18 @@ boost::json::object describe(const Config& c) {
       {"cache_warmup_file", c.cache.warmup_file},
       {"rate_limit_per_minute", plain_number(c.rate_limit.per_minute)},
       {"rate_limit_burst", plain_number(c.rate_limit.burst)},
+      {"rate_limit_per_ip_per_minute", plain_number(c.rate_limit.per_ip_per_minute)},
+      {"trusted_proxies", c.rate_limit.trusted_proxies},
+      {"compression", s.compression},
+      {"compression_min_bytes", s.compression_min_bytes},
+      {"prefetch_interval", c.cache.prefetch_interval.count()},
+      {"prefetch_top", c.cache.prefetch_top},
+      {"redis", c.redis.url.empty() ? "off" : "on"},
+      {"redis_timeout_ms", c.redis.timeout.count()},
+      {"redis_pool_size", c.redis.pool_size},
+      {"redis_retry_ms", c.redis.retry.count()},
+      {"redis_cache_ttl", c.redis.ttl.count()},
+      {"redis_compress_min_bytes", c.redis.compress_min_bytes},
       {"job_workers", c.video.workers},
       {"video_max_active_per_key", c.video.max_active_per_key},
       {"video_daily_quota", c.video.daily_quota},

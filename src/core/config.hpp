@@ -43,6 +43,10 @@ struct ServerConfig {
   bool access_log = true;         // ACCESS_LOG: one JSON line per request
   bool open_health = true;        // OPEN_HEALTH: /health* without a key
   bool open_metrics = true;       // OPEN_METRICS: /metrics and GET /performance/* without a key
+  // COMPRESSION: answer Accept-Encoding (zstd, br, gzip) for bodies of at least
+  // COMPRESSION_MIN_BYTES.
+  bool compression = true;
+  std::size_t compression_min_bytes = 1024;
 };
 
 struct CacheConfig {
@@ -50,11 +54,30 @@ struct CacheConfig {
   std::size_t max_bytes = 64ull << 20;  // CACHE_MAX_BYTES
   std::chrono::seconds ttl{3600};       // CACHE_TTL seconds
   std::string warmup_file;              // CACHE_WARMUP_FILE: JSON lines of popular requests
+  // PREFETCH_INTERVAL: seconds between rewrites of the most requested captions of the last hour
+  // before they expire (with Redis); 0 turns prefetching off.
+  std::chrono::seconds prefetch_interval{60};
+  std::size_t prefetch_top = 50;  // PREFETCH_TOP: how many of the most requested
+};
+
+// The shared L2 cache and rate limits. No URL: L1 and in-process buckets only.
+struct RedisConfig {
+  std::string url;                  // REDIS_URL: redis://[user:pass@]host[:port][/db]
+  Millis timeout{200};              // REDIS_TIMEOUT_MS: connect, and every command
+  int pool_size = 16;               // REDIS_POOL_SIZE: connections per process
+  Millis retry{1000};               // REDIS_RETRY_MS: after a failure, no new connect this long
+  std::chrono::seconds ttl{86400};  // REDIS_CACHE_TTL seconds: life of a caption in L2
+  std::size_t compress_min_bytes = 256;  // REDIS_COMPRESS_MIN_BYTES: smaller values stay raw
 };
 
 struct RateLimitConfig {
   double per_minute = 6000;  // RATE_LIMIT_PER_MINUTE: sustained rate of a key without its own
   double burst = 200;        // RATE_LIMIT_BURST: bucket size (a batch of N items takes N tokens)
+  // RATE_LIMIT_PER_IP_PER_MINUTE: each client address's rate on routes that need no key (the
+  // probes /health/live and /health/ready excepted); 0 = off.
+  double per_ip_per_minute = 0;
+  // TRUSTED_PROXIES: comma-separated addresses or CIDR blocks whose X-Forwarded-For is believed.
+  std::string trusted_proxies;
 };
 
 struct VideoConfig {
@@ -117,6 +140,7 @@ struct Config {
   DatabaseConfig database;
   WebhookSettings webhooks;
   CacheConfig cache;
+  RedisConfig redis;
   RateLimitConfig rate_limit;
   VideoConfig video;
   std::string data_dir = "./var";  // DATA_DIR: SQLite database and generated files

@@ -16,7 +16,7 @@ class Operations(ServerTestCase):
         status, _, doc = self.server.json("GET", "/health")
         self.assertEqual(status, 200)
         self.assertEqual(doc["status"], "ok")
-        self.assertEqual(doc["checks"], {"store": "ok", "caption_engine": "ok"})
+        self.assertEqual(doc["checks"], {"store": "ok", "redis": "not used", "caption_engine": "ok"})
         self.assertEqual(doc["store_backend"], "sqlite")
         self.assertEqual(self.server.json("GET", "/health/ready")[2], {"status": "ready"})
 

@@ -230,7 +230,7 @@ TEST(Service, FallbackAnswersStayCachedOnlyTheFallbackTtl) {
   cache::L1Cache c({100, 1 << 20, std::chrono::seconds(3600), 1}, clock);
   CountingProvider provider;
   Service service(
-      provider, c, [](const CaptionRequest&, const CaptionResult& r) { return r.caption.text; },
+      provider, c, c, [](const CaptionRequest&, const CaptionResult& r) { return r.caption.text; },
       std::chrono::seconds(60));
   CaptionRequest fallback, model;
   fallback.content_description = "fallback caption";
