@@ -208,5 +208,13 @@ TEST(PostKinds, AHookDoesNotOpenWithTheDescriptionsFirstWord) {
   }
 }
 
+TEST(PostKinds, AJobAdCountingHoursIsNoHoursNotice) {
+  for (const Caption& c : every_style("We're looking for a part-time bookkeeper, 20 hours a week, "
+                                      "remote friendly. Email hello@northlinestudio.com.")) {
+    EXPECT_EQ(c.text.find("our hours"), std::string::npos) << c.text;
+    EXPECT_EQ(c.text.find("Plan your visit"), std::string::npos) << c.text;
+  }
+}
+
 }  // namespace
 }  // namespace reelgen::captions
