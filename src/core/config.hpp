@@ -43,6 +43,10 @@ struct ServerConfig {
   bool access_log = true;         // ACCESS_LOG: one JSON line per request
   bool open_health = true;        // OPEN_HEALTH: /health* without a key
   bool open_metrics = true;       // OPEN_METRICS: /metrics and GET /performance/* without a key
+  // MEDIA_URL_SECRET: the HMAC key of signed media URLs; empty: generated once into DATA_DIR
+  // (or the database with PostgreSQL), so replicas sharing either agree.
+  std::string media_url_secret;
+  std::chrono::seconds media_url_ttl{900};  // MEDIA_URL_TTL seconds: life of a signed media URL
 };
 
 struct CacheConfig {
