@@ -1,0 +1,258 @@
+import { useState } from 'preact/hooks';
+import { call, errorProblem, ApiError, type Problem } from '../lib/api';
+import { chunks, parseDescriptions, toCsv } from '../lib/batch';
+import { CaptionCard, type CaptionResult } from '../components/CaptionCard';
+import { Field, ProblemBox, Select, download } from '../components/common';
+
+export const STYLES = ['casual', 'professional', 'inspirational', 'playful', 'educational', 'promotional',
+  'luxury', 'storytelling', 'call_to_action'] as const;
+const LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt'] as const;
+const LENGTHS = ['short', 'medium', 'long'] as const;
+const EMOJI = ['auto', 'none', 'few', 'many'] as const;
+const CONTENT_TYPES = ['post', 'story', 'reel', 'carousel'] as const;
+const LEVELS = ['ultra_fast', 'balanced', 'quality'] as const;
+const PROVIDERS = ['builtin', 'llm'] as const;
+
+export interface CaptionForm {
+  content_description: string;
+  style: string;
+  language: string;
+  length: string;
+  emoji: string;
+  cta: boolean;
+  hashtag_count: number;
+  generic_hashtags: boolean;
+  keywords: string;
+  brand_voice: string;
+  audience: string;
+  content_type: string;
+  variants: number;
+  seed: string;
+  provider: string;
+  optimization_level: string;
+}
+
+export const DEFAULT_FORM: CaptionForm = {
+  content_description: '', style: 'casual', language: 'en', length: 'medium', emoji: 'auto', cta: true,
+  hashtag_count: 15, generic_hashtags: false, keywords: '', brand_voice: '', audience: '',
+  content_type: 'post', variants: 1, seed: '', provider: '', optimization_level: 'balanced',
+};
+
+// The request body for /api/v14/generate: every field the form sets, the empty ones left out.
+export function captionRequest(f: CaptionForm, description = f.content_description): Record<string, unknown> {
+  const req: Record<string, unknown> = {
+    content_description: description, style: f.style, language: f.language, length: f.length, emoji: f.emoji,
+    cta: f.cta, hashtag_count: f.hashtag_count, generic_hashtags: f.generic_hashtags,
+    content_type: f.content_type, variants: f.variants, optimization_level: f.optimization_level,
+  };
+  const keywords = f.keywords.split(',').map((k) => k.trim()).filter(Boolean);
+  if (keywords.length) req.keywords = keywords;
+  if (f.brand_voice.trim()) req.brand_voice = f.brand_voice.trim();
+  if (f.audience.trim()) req.audience = f.audience.trim();
+  if (f.seed.trim() !== '') req.seed = Number(f.seed);
+  if (f.provider) req.provider = f.provider;
+  return req;
+}
+
+interface BatchRow {
+  description: string;
+  result?: CaptionResult;
+  problem?: Problem;
+}
+
+export function CaptionFields({ form, set, error }: {
+  form: CaptionForm;
+  set: (patch: Partial<CaptionForm>) => void;
+  error: ApiError | null;
+}) {
+  const err = (name: string) => error?.fieldMessage(name);
+  return (
+    <div class="grid">
+      <Field id="style" label="Style" error={err('style')}>
+        <Select id="style" value={form.style} options={STYLES} onChange={(v) => set({ style: v })} />
+      </Field>
+      <Field id="language" label="Language" error={err('language')}>
+        <Select id="language" value={form.language} options={LANGUAGES} onChange={(v) => set({ language: v })} />
+      </Field>
+      <Field id="length" label="Length" error={err('length')}>
+        <Select id="length" value={form.length} options={LENGTHS} onChange={(v) => set({ length: v })} />
+      </Field>
+      <Field id="emoji" label="Emoji level" error={err('emoji')}>
+        <Select id="emoji" value={form.emoji} options={EMOJI} onChange={(v) => set({ emoji: v })} />
+      </Field>
+      <Field id="hashtag_count" label="Hashtags (0–30)" error={err('hashtag_count')}>
+        <input id="hashtag_count" type="number" min={0} max={30} value={form.hashtag_count}
+          onInput={(e) => set({ hashtag_count: Number(e.currentTarget.value) })} />
+      </Field>
+      <Field id="content_type" label="Content type" error={err('content_type')}>
+        <Select id="content_type" value={form.content_type} options={CONTENT_TYPES}
+          onChange={(v) => set({ content_type: v })} />
+      </Field>
+      <Field id="variants" label="Variants (1–5)" error={err('variants')}>
+        <input id="variants" type="number" min={1} max={5} value={form.variants}
+          onInput={(e) => set({ variants: Number(e.currentTarget.value) })} />
+      </Field>
+      <Field id="optimization_level" label="Optimization" error={err('optimization_level')}>
+        <Select id="optimization_level" value={form.optimization_level} options={LEVELS}
+          onChange={(v) => set({ optimization_level: v })} />
+      </Field>
+      <Field id="provider" label="Provider" error={err('provider')}>
+        <Select id="provider" value={form.provider} options={PROVIDERS} empty="server default"
+          onChange={(v) => set({ provider: v })} />
+      </Field>
+      <Field id="seed" label="Seed" hint="same seed, same caption" error={err('seed')}>
+        <input id="seed" type="number" min={0} value={form.seed} onInput={(e) => set({ seed: e.currentTarget.value })} />
+      </Field>
+      <Field id="keywords" label="Keywords" hint="comma-separated, up to 20" error={err('keywords')}>
+        <input id="keywords" value={form.keywords} onInput={(e) => set({ keywords: e.currentTarget.value })} />
+      </Field>
+      <Field id="brand_voice" label="Brand voice" hint="e.g. warm, witty" error={err('brand_voice')}>
+        <input id="brand_voice" value={form.brand_voice} maxLength={200}
+          onInput={(e) => set({ brand_voice: e.currentTarget.value })} />
+      </Field>
+      <Field id="audience" label="Audience" error={err('audience')}>
+        <input id="audience" value={form.audience} maxLength={200}
+          onInput={(e) => set({ audience: e.currentTarget.value })} />
+      </Field>
+      <div class="checks">
+        <label><input type="checkbox" checked={form.cta} onChange={(e) => set({ cta: e.currentTarget.checked })} /> Call to action</label>
+        <label><input type="checkbox" checked={form.generic_hashtags}
+          onChange={(e) => set({ generic_hashtags: e.currentTarget.checked })} /> Generic reach hashtags</label>
+      </div>
+    </div>
+  );
+}
+
+export function Captions() {
+  const [form, setForm] = useState<CaptionForm>(DEFAULT_FORM);
+  const set = (patch: Partial<CaptionForm>) => setForm((f) => ({ ...f, ...patch }));
+  const [result, setResult] = useState<CaptionResult | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function generate(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    setError(null);
+    try {
+      setResult(await call<CaptionResult>('POST', '/api/v14/generate', captionRequest(form)));
+    } catch (err) {
+      setProblem(errorProblem(err));
+      if (err instanceof ApiError) setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="captions-title">
+      <h2 id="captions-title">Captions</h2>
+      <form onSubmit={generate} class="panel">
+        <Field id="content_description" label="What is the post about?" error={error?.fieldMessage('content_description')}
+          hint="5–2,000 characters">
+          <textarea id="content_description" rows={3} required value={form.content_description}
+            onInput={(e) => set({ content_description: e.currentTarget.value })} />
+        </Field>
+        <CaptionFields form={form} set={set} error={error} />
+        <button type="submit" disabled={busy}>{busy ? 'Writing…' : 'Generate caption'}</button>
+      </form>
+      <ProblemBox problem={problem} />
+      {result ? (
+        <div class="cards" aria-live="polite">
+          <CaptionCard result={result} title="Caption" />
+          {result.variants?.map((v, i) => (
+            <CaptionCard key={i} result={{ ...v, performance_metrics: result.performance_metrics }} title={`Variant ${i + 2}`} />
+          ))}
+        </div>
+      ) : null}
+      <BatchPanel form={form} />
+    </section>
+  );
+}
+
+function BatchPanel({ form }: { form: CaptionForm }) {
+  const [text, setText] = useState('');
+  const [rows, setRows] = useState<BatchRow[]>([]);
+  const [done, setDone] = useState(0);
+  const [total, setTotal] = useState(0);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function readFile(e: Event) {
+    const file = (e.currentTarget as HTMLInputElement).files?.[0];
+    if (file) setText(await file.text());
+  }
+
+  async function run() {
+    const descriptions = parseDescriptions(text);
+    setProblem(null);
+    if (!descriptions.length) {
+      setProblem({ status: 0, title: 'Nothing to send', detail: 'paste or upload at least one description' });
+      return;
+    }
+    setBusy(true);
+    setTotal(descriptions.length);
+    setDone(0);
+    const out: BatchRow[] = [];
+    try {
+      for (const group of chunks(descriptions)) {
+        const answer = await call<{ results: { index: number; status: number; result?: CaptionResult; problem?: Problem }[] }>(
+          'POST', '/api/v14/batch', { requests: group.map((d) => captionRequest(form, d)) });
+        for (const item of answer.results) {
+          out.push({ description: group[item.index], result: item.result, problem: item.problem });
+        }
+        setRows([...out]);
+        setDone(out.length);
+      }
+    } catch (err) {
+      setProblem(errorProblem(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function saveCsv() {
+    const table: (string | number)[][] = [['description', 'caption', 'hashtags', 'emojis', 'quality_score', 'error']];
+    for (const r of rows) {
+      table.push([r.description, r.result?.caption ?? '', r.result?.hashtags.join(' ') ?? '',
+        r.result?.emojis.join('') ?? '', r.result?.quality_score ?? '', r.problem?.detail ?? '']);
+    }
+    download('captions.csv', toCsv(table), 'text/csv');
+  }
+
+  return (
+    <section class="panel" aria-labelledby="batch-title">
+      <h3 id="batch-title">Batch</h3>
+      <p class="muted">One description per line, a CSV with a <code>content_description</code> column, or JSON lines.
+        Sent ten at a time with the settings above.</p>
+      <Field id="batch-text" label="Descriptions">
+        <textarea id="batch-text" rows={4} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      </Field>
+      <Field id="batch-file" label="…or upload a CSV / JSONL file">
+        <input id="batch-file" type="file" accept=".csv,.jsonl,.json,.txt,text/csv" onChange={readFile} />
+      </Field>
+      <div class="actions">
+        <button type="button" onClick={run} disabled={busy}>{busy ? 'Sending…' : 'Run batch'}</button>
+        <button type="button" onClick={saveCsv} disabled={!rows.length || busy}>Download CSV</button>
+      </div>
+      {total ? (
+        <div class="progress-line">
+          <progress id="batch-progress" max={total} value={done} aria-label="batch progress" />
+          <span class="batch-count">{done} / {total}</span>
+        </div>
+      ) : null}
+      <ProblemBox problem={problem} />
+      <ol class="batch-results">
+        {rows.map((r, i) => (
+          <li key={i} class={r.problem ? 'failed' : 'ok'}>
+            <span class="muted">{r.description}</span>
+            {r.result ? <p>{r.result.caption} <span class="hashtags">{r.result.hashtags.join(' ')}</span></p> : null}
+            {r.problem ? <ProblemBox problem={r.problem} /> : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
