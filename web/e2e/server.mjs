@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 export async function startServer(bin, env = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'reelgen-e2e-'));
   const proc = spawn(bin, ['serve', '--port', '0', '--threads', '2', '--data-dir', dataDir], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: process.env.REELGEN_LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: proc.stdout });
@@ -28,7 +28,8 @@ export async function startServer(bin, env = {}) {
       }
     });
   });
-  lines.on('line', () => {}); // keep draining
+  // Keeps draining the output; REELGEN_LOG_LEVEL (e.g. info) shows the server's log.
+  lines.on('line', (line) => process.env.REELGEN_LOG_LEVEL && console.error(line));
   for (let i = 0; i < 200; i++) {
     const res = await fetch(`${url}/health/ready`).catch(() => null);
     if (res?.ok) break;

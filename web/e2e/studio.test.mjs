@@ -227,6 +227,56 @@ test('an invalid key shows the problem detail, and a user key sees no dashboard'
   await page.context().close();
 });
 
+test('a refused caption shows the problem detail and marks its field', async () => {
+  const page = await open('#/captions');
+  await page.fill('#content_description', 'abc');
+  await page.click('button[type=submit]');
+  const problem = page.locator('.problem');
+  await problem.waitFor();
+  assert.match(await problem.innerText(), /\(422\)/);
+  assert.match(await problem.locator('li').first().innerText(), /^content_description: .+\(min_length\)$/);
+  const field = page.locator('.field.invalid', { has: page.locator('#content_description') });
+  assert.match(await field.locator('.field-error').innerText(), /character/);
+  assert.equal(await page.getAttribute('#content_description', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#content_description', 'aria-describedby'),
+    'content_description-hint content_description-error');
+  await shot(page, 'captions-invalid');
+  await page.context().close();
+});
+
+test('every control has a label and the pages work from the keyboard', async () => {
+  for (const hash of ['#/captions', '#/videos', '#/reels', '#/dashboard', '#/keys']) {
+    const page = await open(hash);
+    await page.locator('main h2').waitFor();
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select, textarea, button')]
+        .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.textContent?.trim()))
+        .map((el) => el.outerHTML.slice(0, 80)));
+    assert.deepEqual(unlabelled, [], hash);
+    await page.context().close();
+  }
+  // From the keyboard alone: tab to the Videos link, open it, tab into the script.
+  const page = await open('#/captions');
+  await page.locator('main h2').waitFor();
+  let name = '';
+  for (let i = 0; i < 10 && name !== 'Videos'; i++) {
+    await page.keyboard.press('Tab');
+    name = await page.evaluate(() => document.activeElement?.textContent ?? '');
+  }
+  assert.equal(name, 'Videos');
+  await page.keyboard.press('Enter');
+  await page.locator('#videos-title').waitFor();
+  let id = '';
+  for (let i = 0; i < 8 && id !== 'script'; i++) {
+    await page.keyboard.press('Tab');
+    id = await page.evaluate(() => document.activeElement?.id ?? '');
+  }
+  assert.equal(id, 'script');
+  await page.keyboard.type('Typed from the keyboard.');
+  assert.match(await page.locator('.script-estimate').innerText(), /^4 words/);
+  await page.context().close();
+});
+
 test('at phone width no page scrolls sideways', async () => {
   for (const hash of ['#/captions', '#/videos', '#/reels', '#/dashboard', '#/keys']) {
     const page = await open(hash, { viewport: { width: 375, height: 812 } });
@@ -248,7 +298,8 @@ test('the key never appears in a URL and nothing breaks the page', () => {
   assert.ok(requestedUrls.every((u) => u.startsWith(server.url) || u.startsWith('data:') || u.startsWith('blob:')),
     requestedUrls.filter((u) => !u.startsWith(server.url)).join('\n'));
   assert.deepEqual(consoleErrors, []);
-  // The failures expected: the invalid key's 401, and the operations routes on a server without them.
-  const expected = /^(401 \/api\/v1\/key|404 \/performance\/(stats|alerts|recommendations|bottlenecks))$/;
+  // The failures expected: the invalid key's 401, the refused caption's 422, and the operations
+  // routes on a server without them.
+  const expected = /^(401 \/api\/v1\/key|422 \/api\/v14\/generate|404 \/performance\/(stats|alerts|recommendations|bottlenecks))$/;
   assert.deepEqual(failedResponses.filter((r) => !expected.test(r)), []);
 });

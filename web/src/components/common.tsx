@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import { cloneElement, isValidElement, type ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Problem } from '../lib/api';
 
@@ -33,10 +33,15 @@ export function Field(props: {
   error?: string;
   children: ComponentChildren;
 }) {
+  // The control is described by its hint and error, and marked invalid, for screen readers.
+  const described = [props.hint && `${props.id}-hint`, props.error && `${props.id}-error`].filter(Boolean).join(' ');
+  const control = isValidElement(props.children)
+    ? cloneElement(props.children, { 'aria-describedby': described || undefined, 'aria-invalid': props.error ? 'true' : undefined })
+    : props.children;
   return (
     <div class={props.error ? 'field invalid' : 'field'}>
       <label for={props.id}>{props.label}</label>
-      {props.children}
+      {control}
       {props.hint ? (
         <small id={`${props.id}-hint`} class="muted">
           {props.hint}

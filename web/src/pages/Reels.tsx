@@ -4,7 +4,8 @@ import type { VideoJob } from '../lib/video';
 import { CaptionCard, type CaptionResult } from '../components/CaptionCard';
 import { Field, ProblemBox } from '../components/common';
 import { JobProgress, Player, useJobEvents } from '../components/VideoJob';
-import { CaptionFields, DEFAULT_FORM, captionRequest, type CaptionForm } from './Captions';
+import { CaptionFields } from './Captions';
+import { DEFAULT_FORM, captionRequest, type CaptionForm } from '../lib/captions';
 import { ScriptEditor } from './Videos';
 
 interface Reel {
