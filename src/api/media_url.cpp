@@ -37,12 +37,8 @@ std::string MediaSigner::mac(std::string_view method, std::string_view path,
   return core::hmac_sha256_hex(secret_, message);
 }
 
-std::string MediaSigner::sign(std::string_view path, std::string_view key_id) const {
-  return sign("GET", path, key_id);
-}
-
-std::string MediaSigner::sign(std::string_view method, std::string_view path,
-                              std::string_view key_id) const {
+std::string MediaSigner::sign(std::string_view path, std::string_view key_id,
+                              std::string_view method) const {
   const auto expires =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.wall().time_since_epoch() + ttl_)
           .count();

@@ -17,10 +17,9 @@ class MediaSigner {
  public:
   MediaSigner(std::string secret, std::chrono::seconds ttl, const core::Clock& clock);
 
-  // path?key_id=…&expires=…&signature=… for a GET by the key key_id, valid for the TTL.
-  std::string sign(std::string_view path, std::string_view key_id) const;
-  // The same for another method (tests use it to show a URL opens only its own method).
-  std::string sign(std::string_view method, std::string_view path, std::string_view key_id) const;
+  // path?key_id=…&expires=…&signature=… for the method by the key key_id, valid for the TTL.
+  std::string sign(std::string_view path, std::string_view key_id,
+                   std::string_view method = "GET") const;
 
   // The key id the request's URL was signed for; forbidden (field "signature") when the
   // signature is missing, malformed, altered, for another method or path, or expired.

@@ -40,8 +40,13 @@ after(async () => {
 });
 
 // A page in a fresh context, with the key in the browser's storage unless key is null.
-async function open(hash, { key = server.key, viewport = { width: 1280, height: 900 } } = {}) {
+// With contract, the operations routes answer from CONTRACT.
+async function open(hash, { key = server.key, viewport = { width: 1280, height: 900 }, contract = false } = {}) {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
+  if (contract) {
+    await context.route(/\/performance\/(stats|alerts|recommendations|bottlenecks)$/, (route) =>
+      route.fulfill({ json: CONTRACT[new URL(route.request().url()).pathname] }));
+  }
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   if (key) await context.addInitScript((k) => localStorage.setItem('reelgen.key', k), key);
   const page = await context.newPage();
@@ -52,6 +57,16 @@ async function open(hash, { key = server.key, viewport = { width: 1280, height: 
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   await page.goto(`${server.url}/${hash}`);
   return page;
+}
+
+// Presses Tab, at most ten times, until the focused element's property is value; returns it.
+async function tabTo(page, property, value) {
+  let seen = '';
+  for (let i = 0; i < 10 && seen !== value; i++) {
+    await page.keyboard.press('Tab');
+    seen = await page.evaluate((p) => document.activeElement?.[p] ?? '', property);
+  }
+  return seen;
 }
 
 async function shot(page, name) {
@@ -151,6 +166,19 @@ test('a draft video reaches 100 % and the player plays it', async () => {
   await page.context().close();
 });
 
+test('an uploaded image becomes the background of a video', async () => {
+  const page = await open('#/videos');
+  const png = Buffer.from(await (await fetch(server.url + (await server.api('GET', '/api/v1/avatars')).doc.avatars[0].preview_url)).arrayBuffer());
+  await page.check('input[name=bg-mode] >> nth=2');
+  await page.setInputFiles('#bg-image', { name: 'background.png', mimeType: 'image/png', buffer: png });
+  await page.locator('#bg-image-hint', { hasText: /^uploaded: upl_\w+$/ }).waitFor();
+  await page.fill('#script', 'On my own background.');
+  await page.fill('#title', 'uploaded background');
+  await page.click('text=Make the video');
+  await page.locator('.current-job .job-status', { hasText: 'completed · 100 %' }).waitFor({ timeout: 60000 });
+  await page.context().close();
+});
+
 test('a queued video is cancelled from the list', async () => {
   // A longer render keeps the single worker busy, so the next video waits in the queue.
   const busy = await server.api('POST', '/api/v1/videos', { script: 'A longer script to keep the worker busy. '.repeat(12), test: true });
@@ -202,6 +230,41 @@ test('the dashboard charts show data after traffic', async () => {
     await page.locator('figure[data-chart="Queue depth"][data-points]').waitFor();
   }
   await shot(page, 'dashboard');
+  await page.context().close();
+});
+
+// The operations contract (issue 15) as the dashboard reads it, answered by the test in the
+// browser: the routes may not be on this server yet.
+const WINDOW = {
+  seconds: 60, response_times: { avg: 3, p50: 2, p95: 7, p99: 12 }, throughput: { rps: 42, concurrent: 2, requests: 2520 },
+  errors: { count: 1, rate: 0.01 }, cache: { hit_rate: 0.9, hits: 90, misses: 10 },
+  jobs: { queue_depth: 3, processing: 1, queue_wait_p95: 2.5 }, render: { realtime_factor: 6.5 },
+  resource_usage: { cpu_percent: 40, rss_bytes: 50e6, open_fds: 30, threads: 8 }, ai_performance: {}, stages: {},
+};
+const CONTRACT = {
+  '/performance/stats': { generated_at: '2026-12-02T00:00:00Z', windows: { '1m': WINDOW, '5m': WINDOW, '15m': WINDOW } },
+  '/performance/alerts': {
+    active: [{ rule: 'p99_latency', severity: 'critical', since: '2026-12-02T00:00:00Z', resolved_at: null, value: 612,
+      threshold: 500, message: 'p99 latency above 500 ms' }],
+    resolved: [],
+  },
+  '/performance/recommendations': { recommendations: [{ component: 'render_queue', config: 'JOB_WORKERS', value: '2',
+    action: 'add a worker', expected_effect: 'halves the queue wait' }] },
+  '/performance/bottlenecks': { optimization_score: 71, bottlenecks: [{ component: 'render_queue', severity: 0.6, evidence: {},
+    suggestions: [] }] },
+};
+
+test('the dashboard shows the operations contract: queue, render speed, alerts, advice', async () => {
+  const page = await open('#/dashboard', { contract: true });
+  await page.waitForFunction(() => Number(document.querySelector('figure[data-chart="Queue depth"]')?.dataset.points) >= 1);
+  assert.match(await page.locator('figure[data-chart="Requests/s"] figcaption').innerText(), /rps 42\.00/);
+  assert.match(await page.locator('figure[data-chart="Render speed"] figcaption').innerText(), /6\.50×/);
+  assert.match(await page.locator('figure[data-chart="Cache hit rate"] figcaption').innerText(), /90\.00 %/);
+  assert.match(await page.locator('.alerts').innerText(), /critical p99_latency: p99 latency above 500 ms/);
+  assert.match(await page.locator('.advice').innerText(), /JOB_WORKERS=2/);
+  assert.match(await page.locator('#advice-title ~ p').last().innerText(), /Optimization score 71\/100 · bottlenecks: render_queue/);
+  assert.equal(await page.locator('.notice').count(), 0);
+  await shot(page, 'dashboard-contract');
   await page.context().close();
 });
 
@@ -258,20 +321,10 @@ test('every control has a label and the pages work from the keyboard', async () 
   // From the keyboard alone: tab to the Videos link, open it, tab into the script.
   const page = await open('#/captions');
   await page.locator('main h2').waitFor();
-  let name = '';
-  for (let i = 0; i < 10 && name !== 'Videos'; i++) {
-    await page.keyboard.press('Tab');
-    name = await page.evaluate(() => document.activeElement?.textContent ?? '');
-  }
-  assert.equal(name, 'Videos');
+  assert.equal(await tabTo(page, 'textContent', 'Videos'), 'Videos');
   await page.keyboard.press('Enter');
   await page.locator('#videos-title').waitFor();
-  let id = '';
-  for (let i = 0; i < 8 && id !== 'script'; i++) {
-    await page.keyboard.press('Tab');
-    id = await page.evaluate(() => document.activeElement?.id ?? '');
-  }
-  assert.equal(id, 'script');
+  assert.equal(await tabTo(page, 'id', 'script'), 'script');
   await page.keyboard.type('Typed from the keyboard.');
   assert.match(await page.locator('.script-estimate').innerText(), /^4 words/);
   await page.context().close();

@@ -52,7 +52,7 @@ TEST(MediaSigner, RefusesAnotherPathMethodKeyExpiryOrSecret) {
   EXPECT_EQ(altered.error().fields.at(0).rule, "match");
   const MediaSigner other("another secret", 900s, clock);
   EXPECT_FALSE(other.verify("GET", url.path, url.query));
-  const Url post = split(signer.sign("POST", "/api/v1/videos/vid_a/file", "key_1"));
+  const Url post = split(signer.sign("/api/v1/videos/vid_a/file", "key_1", "POST"));
   EXPECT_FALSE(signer.verify("GET", post.path, post.query));
   EXPECT_TRUE(signer.verify("POST", post.path, post.query));
 }

@@ -44,30 +44,21 @@ export function CaptionCard({ result, title }: { result: CaptionResult; title: s
         </p>
       ) : null}
       <dl class="scores">
-        {result.quality_score !== undefined ? (
-          <div>
-            <dt>quality</dt>
-            <dd>{result.quality_score}</dd>
-          </div>
-        ) : null}
-        {result.engagement_score !== undefined ? (
-          <div>
-            <dt>engagement</dt>
-            <dd>{result.engagement_score}</dd>
-          </div>
-        ) : null}
-        {result.readability_score !== undefined ? (
-          <div>
-            <dt>readability</dt>
-            <dd>{result.readability_score}</dd>
-          </div>
-        ) : null}
-        {result.niche ? (
-          <div>
-            <dt>niche</dt>
-            <dd>{result.niche}</dd>
-          </div>
-        ) : null}
+        {(
+          [
+            ['quality', result.quality_score],
+            ['engagement', result.engagement_score],
+            ['readability', result.readability_score],
+            ['niche', result.niche],
+          ] as const
+        )
+          .filter(([, value]) => value !== undefined && value !== '')
+          .map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
       </dl>
       <div class="actions">
         <CopyButton text={result.caption} label="caption" />

@@ -1,11 +1,23 @@
 import { useState } from 'preact/hooks';
-import { call, errorProblem, ApiError, type Problem } from '../lib/api';
+import { call, ApiError, type Problem } from '../lib/api';
+import { useAction } from '../components/useAction';
 import { chunks, parseDescriptions, toCsv } from '../lib/batch';
 import { CaptionCard, type CaptionResult } from '../components/CaptionCard';
 import { Field, ProblemBox, Select, download } from '../components/common';
 import {
   CONTENT_TYPES, DEFAULT_FORM, EMOJI, LANGUAGES, LENGTHS, LEVELS, PROVIDERS, STYLES, captionRequest, type CaptionForm,
 } from '../lib/captions';
+
+// The choices of the form, in the order shown.
+const SELECTS: [keyof CaptionForm & ('style' | 'language' | 'length' | 'emoji' | 'content_type' | 'optimization_level'),
+  string, readonly string[]][] = [
+  ['style', 'Style', STYLES],
+  ['language', 'Language', LANGUAGES],
+  ['length', 'Length', LENGTHS],
+  ['emoji', 'Emoji level', EMOJI],
+  ['content_type', 'Content type', CONTENT_TYPES],
+  ['optimization_level', 'Optimization', LEVELS],
+];
 
 interface BatchRow {
   description: string;
@@ -21,33 +33,18 @@ export function CaptionFields({ form, set, error }: {
   const err = (name: string) => error?.fieldMessage(name);
   return (
     <div class="grid">
-      <Field id="style" label="Style" error={err('style')}>
-        <Select id="style" value={form.style} options={STYLES} onChange={(v) => set({ style: v })} />
-      </Field>
-      <Field id="language" label="Language" error={err('language')}>
-        <Select id="language" value={form.language} options={LANGUAGES} onChange={(v) => set({ language: v })} />
-      </Field>
-      <Field id="length" label="Length" error={err('length')}>
-        <Select id="length" value={form.length} options={LENGTHS} onChange={(v) => set({ length: v })} />
-      </Field>
-      <Field id="emoji" label="Emoji level" error={err('emoji')}>
-        <Select id="emoji" value={form.emoji} options={EMOJI} onChange={(v) => set({ emoji: v })} />
-      </Field>
+      {SELECTS.map(([name, label, options]) => (
+        <Field key={name} id={name} label={label} error={err(name)}>
+          <Select id={name} value={form[name]} options={options} onChange={(v) => set({ [name]: v })} />
+        </Field>
+      ))}
       <Field id="hashtag_count" label="Hashtags (0–30)" error={err('hashtag_count')}>
         <input id="hashtag_count" type="number" min={0} max={30} value={form.hashtag_count}
           onInput={(e) => set({ hashtag_count: Number(e.currentTarget.value) })} />
       </Field>
-      <Field id="content_type" label="Content type" error={err('content_type')}>
-        <Select id="content_type" value={form.content_type} options={CONTENT_TYPES}
-          onChange={(v) => set({ content_type: v })} />
-      </Field>
       <Field id="variants" label="Variants (1–5)" error={err('variants')}>
         <input id="variants" type="number" min={1} max={5} value={form.variants}
           onInput={(e) => set({ variants: Number(e.currentTarget.value) })} />
-      </Field>
-      <Field id="optimization_level" label="Optimization" error={err('optimization_level')}>
-        <Select id="optimization_level" value={form.optimization_level} options={LEVELS}
-          onChange={(v) => set({ optimization_level: v })} />
       </Field>
       <Field id="provider" label="Provider" error={err('provider')}>
         <Select id="provider" value={form.provider} options={PROVIDERS} empty="server default"
@@ -80,23 +77,11 @@ export function Captions() {
   const [form, setForm] = useState<CaptionForm>(DEFAULT_FORM);
   const set = (patch: Partial<CaptionForm>) => setForm((f) => ({ ...f, ...patch }));
   const [result, setResult] = useState<CaptionResult | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, problem, run } = useAction();
 
-  async function generate(e: Event) {
+  function generate(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setError(null);
-    try {
-      setResult(await call<CaptionResult>('POST', '/api/v14/generate', captionRequest(form)));
-    } catch (err) {
-      setProblem(errorProblem(err));
-      if (err instanceof ApiError) setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void run(async () => setResult(await call<CaptionResult>('POST', '/api/v14/generate', captionRequest(form))));
   }
 
   return (
@@ -130,26 +115,23 @@ function BatchPanel({ form }: { form: CaptionForm }) {
   const [rows, setRows] = useState<BatchRow[]>([]);
   const [done, setDone] = useState(0);
   const [total, setTotal] = useState(0);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run: send, setProblem } = useAction();
 
   async function readFile(e: Event) {
     const file = (e.currentTarget as HTMLInputElement).files?.[0];
     if (file) setText(await file.text());
   }
 
-  async function run() {
+  function start() {
     const descriptions = parseDescriptions(text);
-    setProblem(null);
     if (!descriptions.length) {
       setProblem({ status: 0, title: 'Nothing to send', detail: 'paste or upload at least one description' });
       return;
     }
-    setBusy(true);
     setTotal(descriptions.length);
     setDone(0);
     const out: BatchRow[] = [];
-    try {
+    void send(async () => {
       for (const group of chunks(descriptions)) {
         const answer = await call<{ results: { index: number; status: number; result?: CaptionResult; problem?: Problem }[] }>(
           'POST', '/api/v14/batch', { requests: group.map((d) => captionRequest(form, d)) });
@@ -159,11 +141,7 @@ function BatchPanel({ form }: { form: CaptionForm }) {
         setRows([...out]);
         setDone(out.length);
       }
-    } catch (err) {
-      setProblem(errorProblem(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function saveCsv() {
@@ -187,7 +165,7 @@ function BatchPanel({ form }: { form: CaptionForm }) {
         <input id="batch-file" type="file" accept=".csv,.jsonl,.json,.txt,text/csv" onChange={readFile} />
       </Field>
       <div class="actions">
-        <button type="button" onClick={run} disabled={busy}>{busy ? 'Sending…' : 'Run batch'}</button>
+        <button type="button" onClick={start} disabled={busy}>{busy ? 'Sending…' : 'Run batch'}</button>
         <button type="button" onClick={saveCsv} disabled={!rows.length || busy}>Download CSV</button>
       </div>
       {total ? (

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { call, errorProblem, storeKey, type Problem } from '../lib/api';
+import { call, storeKey } from '../lib/api';
+import { useAction } from '../components/useAction';
 import { Field, ProblemBox } from '../components/common';
 
 export interface KeyInfo {
@@ -9,23 +10,16 @@ export interface KeyInfo {
 
 export function Keys({ info, onChange }: { info: KeyInfo | null; onChange: (info: KeyInfo | null) => void }) {
   const [key, setKey] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useAction();
 
-  async function save(e: Event) {
+  function save(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
+    void run(async () => {
       const checked = await call<KeyInfo>('GET', '/api/v1/key', undefined, { key: key.trim() });
       storeKey(key.trim());
       setKey('');
       onChange(checked);
-    } catch (err) {
-      setProblem(errorProblem(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function forget() {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { call, errorProblem, ApiError, type Problem } from '../lib/api';
+import { call } from '../lib/api';
+import { useAction } from '../components/useAction';
 import type { VideoJob } from '../lib/video';
 import { CaptionCard, type CaptionResult } from '../components/CaptionCard';
 import { Field, ProblemBox } from '../components/common';
@@ -20,27 +21,15 @@ export function Reels() {
   const [aspect, setAspect] = useState('9:16');
   const [draft, setDraft] = useState(true);
   const [reel, setReel] = useState<Reel | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, problem, run } = useAction();
 
   useJobEvents(reel?.video ?? null, (video) => setReel((r) => (r ? { ...r, video } : r)));
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setError(null);
-    try {
-      const video: Record<string, unknown> = { script, aspect_ratio: aspect };
-      if (draft) video.test = true;
-      setReel(await call<Reel>('POST', '/api/v1/reels', { video, caption: captionRequest(caption) }));
-    } catch (err) {
-      setProblem(errorProblem(err));
-      setError(err instanceof ApiError ? err : null);
-    } finally {
-      setBusy(false);
-    }
+    const video: Record<string, unknown> = { script, aspect_ratio: aspect };
+    if (draft) video.test = true;
+    void run(async () => setReel(await call<Reel>('POST', '/api/v1/reels', { video, caption: captionRequest(caption) })));
   }
 
   return (

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { call, errorProblem, ApiError, type Problem } from '../lib/api';
+import { call } from '../lib/api';
+import { useAction } from '../components/useAction';
 import { estimateScript, formatSeconds, insertPause } from '../lib/text';
 import { isFinal, videoRequest, type VideoForm, type VideoJob } from '../lib/video';
 import { Field, ProblemBox, Select } from '../components/common';
@@ -104,14 +105,7 @@ export function Videos() {
   const [languages, setLanguages] = useState<string[]>([]);
   const [job, setJob] = useState<VideoJob | null>(null);
   const [list, setList] = useState<VideoJob[]>([]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const fail = (e: unknown) => {
-    setProblem(errorProblem(e));
-    setError(e instanceof ApiError ? e : null);
-  };
+  const { busy, error, problem, run, fail } = useAction();
   const refresh = () => call<{ videos: VideoJob[] }>('GET', '/api/v1/videos?limit=20').then((d) => setList(d.videos), fail);
 
   useEffect(() => {
@@ -128,19 +122,12 @@ export function Videos() {
     if (isFinal(next.status)) void refresh();
   });
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setError(null);
-    try {
+    void run(async () => {
       setJob(await call<VideoJob>('POST', '/api/v1/videos', videoRequest(form)));
       void refresh();
-    } catch (err) {
-      fail(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function uploadInto(e: Event, apply: (id: string) => void) {
