@@ -2,12 +2,17 @@
 // files embedded at build time. The studio calls the API with the key from the browser's
 // storage; its media comes through signed URLs.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "api/services.hpp"
-#include "api/web_assets.hpp"
 #include "http/problem.hpp"
+
+namespace reelgen::embedded {
+// A file of web/dist by its path there ("index.html", "assets/index-3f9a.js").
+std::optional<std::string_view> web_asset(std::string_view name);
+}  // namespace reelgen::embedded
 
 namespace reelgen::api {
 namespace {
@@ -31,22 +36,15 @@ std::string_view content_type_of(std::string_view name) {
   return "application/octet-stream";
 }
 
-const WebAsset* find_asset(std::string_view name) {
-  for (const auto& asset : web_assets()) {
-    if (asset.name == name) return &asset;
-  }
-  return nullptr;
-}
-
 http::Response serve(const http::Context& ctx, std::string_view name, std::string_view cache) {
-  const WebAsset* asset = find_asset(name);
-  if (asset == nullptr) {
+  const std::optional<std::string_view> bytes = embedded::web_asset(name);
+  if (!bytes) {
     return problem(ctx, core::Error::make(core::ErrorCode::not_found,
                                           "no studio asset named " + std::string(name)));
   }
   http::Response res;
   res.content_type = std::string(content_type_of(name));
-  res.body = std::string(asset->bytes);
+  res.body = std::string(*bytes);
   res.set_header("Cache-Control", std::string(cache));
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
