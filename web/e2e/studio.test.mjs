@@ -166,16 +166,22 @@ test('a draft video reaches 100 % and the player plays it', async () => {
   await page.context().close();
 });
 
-test('an uploaded image becomes the background of a video', async () => {
+test('an uploaded portrait talks on an uploaded background', async () => {
   const page = await open('#/videos');
+  await page.setInputFiles('#portrait', join(root, 'tests/fuzz/corpus/fuzz_image_decode/portrait-600x750.jpg'));
+  await page.locator('#portrait-hint', { hasText: /^uploaded: upl_\w+$/ }).waitFor();
+  assert.equal(await page.locator('input[name=avatar]:checked').count(), 0);
   const png = Buffer.from(await (await fetch(server.url + (await server.api('GET', '/api/v1/avatars')).doc.avatars[0].preview_url)).arrayBuffer());
   await page.check('input[name=bg-mode] >> nth=2');
   await page.setInputFiles('#bg-image', { name: 'background.png', mimeType: 'image/png', buffer: png });
   await page.locator('#bg-image-hint', { hasText: /^uploaded: upl_\w+$/ }).waitFor();
   await page.fill('#script', 'On my own background.');
-  await page.fill('#title', 'uploaded background');
+  await page.fill('#title', 'uploaded portrait and background');
   await page.click('text=Make the video');
   await page.locator('.current-job .job-status', { hasText: 'completed · 100 %' }).waitFor({ timeout: 60000 });
+  const id = /videos\/(vid_\w+)/.exec(await page.locator('.current-job video').getAttribute('src'))[1];
+  const { doc } = await server.api('GET', `/api/v1/videos/${id}`);
+  assert.equal(doc.avatar_id, 'portrait');
   await page.context().close();
 });
 
