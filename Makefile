@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 BIN := $(BUILD_DIR)/src/app/reelgen
 DATA_DIR ?= ./var
 
-.PHONY: run test build deps configure bench asan tsan fuzz ci clean format
+.PHONY: run test build deps configure bench asan tsan fuzz ci clean format web web-check web-screenshots
 
 deps:
 	@scripts/install-deps
@@ -19,8 +19,25 @@ run: configure
 	cmake --build --preset $(PRESET) --target reelgen
 	$(BIN) serve --data-dir $(DATA_DIR)
 
-test: build
+test: build web/node_modules/.package-lock.json
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2
+
+# The web studio (web/): its npm packages from the lockfile, for its build and its tests. The
+# built assets in web/dist are committed and compiled into the binary, so `make run` needs none.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --prefer-offline
+
+web: web/node_modules/.package-lock.json
+	cd web && npm run build
+
+# CI: web/dist must be what its sources build.
+web-check: web
+	git diff --exit-code -- web/dist
+	@test -z "$$(git status --porcelain -- web/dist)" || { git status --short -- web/dist; exit 1; }
+
+# The studio's browser tests, keeping their screenshots in bench/results/web/.
+web-screenshots: build web/node_modules/.package-lock.json
+	cd web && REELGEN_BIN=$(CURDIR)/$(BIN) SCREENSHOT_DIR=$(CURDIR)/bench/results/web node --test e2e/
 
 bench: deps
 	bench/load/run.sh

@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
@@ -27,6 +28,7 @@ using core::ErrorCode;
 enum class Access { open, key, admin };
 
 Access access_for(const core::Config& config, std::string_view route, std::string_view method) {
+  if (route == "/" || route.starts_with("/assets/")) return Access::open;  // the web studio
   if (route.starts_with("/health")) return config.server.open_health ? Access::open : Access::key;
   if (route == "/performance/optimize") return Access::admin;
   if (route == "/metrics" || (route.starts_with("/performance/") && method != "POST")) {
@@ -40,6 +42,18 @@ Access access_for(const core::Config& config, std::string_view route, std::strin
 bool limited_by_address(const core::Config& config, std::string_view route) {
   return config.rate_limit.per_ip_per_minute > 0 && route != "/health/live" &&
          route != "/health/ready";
+}
+
+// The routes a signed URL may open: what a browser loads into <video>, <img>, <audio>, a download
+// link or an EventSource, none of which can send Authorization.
+bool signed_media_route(std::string_view route, std::string_view method) {
+  static constexpr std::string_view kRoutes[] = {
+      "/api/v1/videos/{id}/file",          "/api/v1/videos/{id}/thumbnail",
+      "/api/v1/videos/{id}/subtitles.srt", "/api/v1/videos/{id}/subtitles.vtt",
+      "/api/v1/videos/{id}/events",        "/api/v1/avatars/{id}/preview.png",
+      "/api/v1/voices/{id}/preview.wav"};
+  if (method != "GET" && method != "HEAD") return false;
+  return std::find(std::begin(kRoutes), std::end(kRoutes), route) != std::end(kRoutes);
 }
 
 bool valid_request_id(std::string_view id) {
@@ -167,6 +181,8 @@ App::App(core::Config config, const core::Clock& clock)
   add_reel_routes(router_, *services_);
   add_upload_routes(router_, *services_);
   add_catalog_routes(router_, *services_);
+  add_key_routes(router_, *services_);
+  add_web_routes(router_, *services_);
   services_->metrics = std::make_unique<monitor::HttpMetrics>(router_.patterns(), clock);
 }
 
@@ -179,24 +195,24 @@ App::~App() {
 
 namespace {
 
-// The webhook signing secret: configured; with PostgreSQL, generated once and kept in the
-// database, which every replica shares; with SQLite, generated once into DATA_DIR (mode 0600).
-core::Result<std::string> webhook_secret(const core::Config& config, store::Store& store) {
-  if (!config.webhooks.secret.empty()) return config.webhooks.secret;
-  if (store.backend() == "postgres") {
-    return store.setting("webhook_secret", "whsec_" + core::random_token(40));
-  }
-  const auto path = std::filesystem::path(config.data_dir) / "webhook_secret";
+// A server secret: configured; with PostgreSQL, generated once and kept in the database, which
+// every replica shares; with SQLite, generated once into DATA_DIR/<name> (mode 0600).
+core::Result<std::string> server_secret(const std::string& configured, const core::Config& config,
+                                        store::Store& store, const std::string& name,
+                                        std::string_view prefix) {
+  if (!configured.empty()) return configured;
+  const std::string fresh = std::string(prefix) + core::random_token(40);
+  if (store.backend() == "postgres") return store.setting(name, fresh);
+  const auto path = std::filesystem::path(config.data_dir) / name;
   if (std::ifstream in(path); in) {
     std::string secret;
     std::getline(in, secret);
     if (!secret.empty()) return secret;
   }
-  const std::string secret = "whsec_" + core::random_token(40);
   const std::string temp = path.string() + ".tmp";
   {
     std::ofstream out(temp, std::ios::trunc);
-    out << secret << "\n";
+    out << fresh << "\n";
     if (!out) return core::fail(ErrorCode::unavailable, "cannot write " + temp);
   }
   std::filesystem::permissions(
@@ -206,8 +222,8 @@ core::Result<std::string> webhook_secret(const core::Config& config, store::Stor
   if (ec)
     return core::fail(ErrorCode::unavailable,
                       "cannot write " + path.string() + ": " + ec.message());
-  core::log_info("generated the webhook signing secret", {{"file", path.string()}});
-  return secret;
+  core::log_info("generated a server secret", {{"file", path.string()}});
+  return fresh;
 }
 
 // This process's instance id: INSTANCE_ID, or the id kept in the first DATA_DIR/instances/<n>
@@ -286,7 +302,14 @@ core::Result<void> App::open_store() {
   if (workers.workers > 0) {
     services_->store->jobs().subscribe([w = services_->workers.get()] { w->wake(); });
   }
-  auto secret = webhook_secret(services_->config, *services_->store);
+  const core::Config& config = services_->config;
+  auto media_secret = server_secret(config.server.media_url_secret, config, *services_->store,
+                                    "media_url_secret", "");
+  if (!media_secret) return std::unexpected(media_secret.error());
+  services_->signer =
+      std::make_unique<MediaSigner>(*media_secret, config.server.media_url_ttl, services_->clock);
+  auto secret =
+      server_secret(config.webhooks.secret, config, *services_->store, "webhook_secret", "whsec_");
   if (!secret) return std::unexpected(secret.error());
   jobs::WebhookConfig hooks;
   hooks.secret = *secret;
@@ -435,16 +458,21 @@ http::Response App::dispatch(http::Request& request, http::Context& ctx) {
       return problem(ctx,
                      core::Error::make(ErrorCode::unavailable, "the key store is not open yet"));
     }
-    auto key = s.auth->authenticate(presented_secret(request));
-    if (!key) {
+    if (presented_secret(request).empty() && has_signature(request.query()) &&
+        signed_media_route(match.pattern, request.method)) {
+      auto key_id = s.signer->verify(request.method, request.path(), request.query());
+      if (!key_id) return problem(ctx, key_id.error());
+      ctx.key_id = std::move(*key_id);
+    } else if (auto key = s.auth->authenticate(presented_secret(request)); key) {
+      ctx.key_id = key->id;
+      ctx.admin = key->scope == store::Scope::admin;
+      ctx.key_rate_per_minute = key->rate_per_minute;
+    } else {
       auto res = problem(ctx, key.error());
       if (key.error().code == ErrorCode::unauthenticated)
         res.set_header("WWW-Authenticate", "Bearer");
       return res;
     }
-    ctx.key_id = key->id;
-    ctx.admin = key->scope == store::Scope::admin;
-    ctx.key_rate_per_minute = key->rate_per_minute;
     if (access == Access::admin && !ctx.admin) {
       return problem(ctx,
                      core::Error::make(ErrorCode::forbidden, "this endpoint needs an admin key"));

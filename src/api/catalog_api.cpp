@@ -9,14 +9,15 @@
 namespace reelgen::api {
 namespace {
 
-http::Response avatars(Services&, http::Request&, http::Context&) {
+http::Response avatars(Services& s, http::Request&, http::Context& ctx) {
   boost::json::array list;
   for (const auto& a : video::catalog().avatars) {
-    list.push_back({{"avatar_id", a.id},
-                    {"name", a.name},
-                    {"description", a.description},
-                    {"default_voice", a.default_voice},
-                    {"preview_url", "/api/v1/avatars/" + a.id + "/preview.png"}});
+    list.push_back(
+        {{"avatar_id", a.id},
+         {"name", a.name},
+         {"description", a.description},
+         {"default_voice", a.default_voice},
+         {"preview_url", s.signer->sign("/api/v1/avatars/" + a.id + "/preview.png", ctx.key_id)}});
   }
   return json(200, {{"avatars", std::move(list)}});
 }
@@ -36,15 +37,16 @@ http::Response avatar_preview(Services& s, http::Request&, http::Context& ctx) {
   return preview(ctx, s.videos->avatar_preview(ctx.path_params.at(0)), "image/png");
 }
 
-http::Response voices(Services&, http::Request&, http::Context&) {
+http::Response voices(Services& s, http::Request&, http::Context& ctx) {
   boost::json::array list;
   for (const auto& v : video::catalog().voices) {
-    list.push_back({{"voice_id", v.id},
-                    {"name", v.name},
-                    {"language", v.language},
-                    {"gender", v.gender},
-                    {"engine", video::engine_name(v.engine)},
-                    {"preview_url", "/api/v1/voices/" + v.id + "/preview.wav"}});
+    list.push_back(
+        {{"voice_id", v.id},
+         {"name", v.name},
+         {"language", v.language},
+         {"gender", v.gender},
+         {"engine", video::engine_name(v.engine)},
+         {"preview_url", s.signer->sign("/api/v1/voices/" + v.id + "/preview.wav", ctx.key_id)}});
   }
   boost::json::array languages;
   for (const auto& l : video::catalog().languages) languages.emplace_back(l);

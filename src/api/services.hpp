@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/auth.hpp"
+#include "api/media_url.hpp"
 #include "api/prefetch.hpp"
 #include "api/rate_limiter.hpp"
 #include "cache/cache.hpp"
@@ -61,6 +62,7 @@ struct Services {
   // Set once by App::open_store / App::load_engine, then read-only; guarded by the ready flags.
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<MediaSigner> signer;  // signed media URLs (MEDIA_URL_SECRET, MEDIA_URL_TTL)
   std::unique_ptr<captions::Provider> provider;
   std::unique_ptr<captions::Service> captions;
   std::unique_ptr<Prefetcher> prefetcher;  // with Redis and PREFETCH_INTERVAL > 0
@@ -114,5 +116,7 @@ void add_video_routes(http::Router& router, Services& services);
 void add_reel_routes(http::Router& router, Services& services);
 void add_upload_routes(http::Router& router, Services& services);
 void add_catalog_routes(http::Router& router, Services& services);
+void add_key_routes(http::Router& router, Services& services);
+void add_web_routes(http::Router& router, Services& services);
 
 }  // namespace reelgen::api

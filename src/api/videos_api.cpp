@@ -45,6 +45,9 @@ boost::json::object video_json(const Services& s, const Job& job) {
     if (!job.webhook_error.empty()) webhook["last_error"] = job.webhook_error;
     doc["webhook"] = std::move(webhook);
   }
+  // Media URLs are signed for the job's key: a browser loads them without Authorization.
+  boost::json::object urls{{"self", base},
+                           {"events", s.signer->sign(base + "/events", job.key_id)}};
   if (job.status == JobStatus::completed) {
     if (auto result = core::parse_json(job.result); result && result->is_object()) {
       const auto& r = result->get_object();
@@ -53,14 +56,14 @@ boost::json::object video_json(const Services& s, const Job& job) {
         if (const auto* v = r.if_contains(field)) doc[field] = *v;
       }
     }
-    doc["urls"] = {{"self", base},
-                   {"file", base + "/file"},
-                   {"thumbnail", base + "/thumbnail"},
-                   {"subtitles_srt", base + "/subtitles.srt"},
-                   {"subtitles_vtt", base + "/subtitles.vtt"}};
-  } else {
-    doc["urls"] = {{"self", base}};
+    for (const auto& [name, suffix] :
+         {std::pair{"file", "/file"}, std::pair{"thumbnail", "/thumbnail"},
+          std::pair{"subtitles_srt", "/subtitles.srt"},
+          std::pair{"subtitles_vtt", "/subtitles.vtt"}}) {
+      urls[name] = s.signer->sign(base + suffix, job.key_id);
+    }
   }
+  doc["urls"] = std::move(urls);
   return doc;
 }
 
@@ -114,24 +117,11 @@ http::Response get_video(Services& s, http::Request&, http::Context& ctx) {
   return json(200, video_json(s, *job));
 }
 
-// Reads name=value from a query string (no percent-decoding is needed for the values we take).
-std::string_view query_value(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
 http::Response list_videos(Services& s, http::Request& req, http::Context& ctx) {
   jobs::VideoQuery q;
   std::vector<core::FieldError> errors;
   const std::string_view query = req.query();
-  if (auto status = query_value(query, "status"); !status.empty()) {
+  if (auto status = http::query_param(query, "status"); !status.empty()) {
     q.status = store::parse_job_status(status);
     if (!q.status) {
       errors.push_back(
@@ -141,7 +131,7 @@ http::Response list_videos(Services& s, http::Request& req, http::Context& ctx) 
   }
   auto read_int = [&](std::string_view name, std::int64_t min,
                       std::int64_t max) -> std::optional<std::int64_t> {
-    const std::string_view text = query_value(query, name);
+    const std::string_view text = http::query_param(query, name);
     if (text.empty()) return std::nullopt;
     std::int64_t n = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -158,7 +148,7 @@ http::Response list_videos(Services& s, http::Request& req, http::Context& ctx) 
     q.created_after_ms = *after * 1000;
   if (auto before = read_int("created_before", 0, INT64_MAX / 1000))
     q.created_before_ms = *before * 1000;
-  q.cursor = std::string(query_value(query, "cursor"));
+  q.cursor = std::string(http::query_param(query, "cursor"));
   if (!errors.empty()) {
     return problem(ctx, core::Error::invalid_fields(std::move(errors)));
   }

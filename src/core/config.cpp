@@ -86,12 +86,14 @@ Result<Config> load_config(const EnvLookup& env) {
   Config c;
   auto& s = c.server;
   std::uint64_t ttl = static_cast<std::uint64_t>(c.cache.ttl.count());
+  std::uint64_t media_ttl = static_cast<std::uint64_t>(s.media_url_ttl.count());
   std::uint64_t retention = static_cast<std::uint64_t>(c.video.retention.count());
   read_string(env, "HOST", s.host);
   read_string(env, "DATA_DIR", c.data_dir);
   read_string(env, "LOG_LEVEL", c.log_level);
   read_string(env, "CACHE_WARMUP_FILE", c.cache.warmup_file);
   read_string(env, "WEBHOOK_SECRET", c.webhooks.secret);
+  read_string(env, "MEDIA_URL_SECRET", s.media_url_secret);
   read_string(env, "INSTANCE_ID", c.instance_id);
   auto& llm = c.llm;
   std::uint64_t fallback_ttl = static_cast<std::uint64_t>(llm.fallback_ttl.count());
@@ -127,6 +129,7 @@ Result<Config> load_config(const EnvLookup& env) {
            read_bool(env, "OPEN_METRICS", s.open_metrics),
            read_bool(env, "COMPRESSION", s.compression),
            read_unsigned(env, "COMPRESSION_MIN_BYTES", s.compression_min_bytes, 1ull << 30),
+           read_unsigned(env, "MEDIA_URL_TTL", media_ttl, 7ull * 86400),
            read_unsigned(env, "CACHE_SIZE", c.cache.max_entries, 100'000'000),
            read_unsigned(env, "CACHE_MAX_BYTES", c.cache.max_bytes, 1ull << 40),
            read_unsigned(env, "CACHE_TTL", ttl, 365ull * 86400),
@@ -170,6 +173,7 @@ Result<Config> load_config(const EnvLookup& env) {
   c.cache.ttl = std::chrono::seconds(ttl);
   c.cache.prefetch_interval = std::chrono::seconds(prefetch);
   c.redis.ttl = std::chrono::seconds(redis_ttl);
+  s.media_url_ttl = std::chrono::seconds(media_ttl);
   c.video.retention = std::chrono::hours(retention);
   llm.fallback_ttl = std::chrono::seconds(fallback_ttl);
   if (auto r = validate(c); !r) return std::unexpected(r.error());
@@ -190,6 +194,9 @@ Result<void> validate(const Config& c) {
   }
   if (c.server.blocking_threads < 1) {
     return fail(ErrorCode::invalid_argument, "BLOCKING_THREADS must be at least 1");
+  }
+  if (c.server.media_url_ttl.count() < 1) {
+    return fail(ErrorCode::invalid_argument, "MEDIA_URL_TTL must be at least 1 second");
   }
   if (c.rate_limit.burst < 1) {
     return fail(ErrorCode::invalid_argument, "rate limit burst must be at least 1");
@@ -297,6 +304,8 @@ boost::json::object describe(const Config& c) {
       {"access_log", s.access_log},
       {"open_health", s.open_health},
       {"open_metrics", s.open_metrics},
+      {"media_url_secret", s.media_url_secret.empty() ? "generated" : "set"},
+      {"media_url_ttl", s.media_url_ttl.count()},
       {"cache_size", c.cache.max_entries},
       {"cache_max_bytes", c.cache.max_bytes},
       {"cache_ttl", c.cache.ttl.count()},

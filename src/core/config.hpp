@@ -47,6 +47,10 @@ struct ServerConfig {
   // COMPRESSION_MIN_BYTES.
   bool compression = true;
   std::size_t compression_min_bytes = 1024;
+  // MEDIA_URL_SECRET: the HMAC key of signed media URLs; empty: generated once into DATA_DIR
+  // (or the database with PostgreSQL), so replicas sharing either agree.
+  std::string media_url_secret;
+  std::chrono::seconds media_url_ttl{900};  // MEDIA_URL_TTL seconds: life of a signed media URL
 };
 
 struct CacheConfig {

@@ -12,6 +12,9 @@ std::uint64_t fast_hash(std::string_view data);
 // Lower-case hex SHA-256 of data.
 std::string sha256_hex(std::string_view data);
 
+// Lower-case hex HMAC-SHA256 of message with key.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+
 // Compares two equal-purpose secrets in time independent of where they differ.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

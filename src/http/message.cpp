@@ -34,6 +34,18 @@ std::string_view Request::path() const {
   return t.substr(0, t.find('?'));
 }
 
+std::string_view query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
 std::string_view Request::query() const {
   const std::string_view t = target;
   const auto q = t.find('?');

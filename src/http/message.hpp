@@ -20,6 +20,9 @@ struct Header {
   std::string value;
 };
 
+// The value of name=value in a query string, "" when absent (values are not percent-decoded).
+std::string_view query_param(std::string_view query, std::string_view name);
+
 // Case-insensitive ASCII comparison for header names.
 bool iequals(std::string_view a, std::string_view b);
 

@@ -5,7 +5,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
-#include <openssl/hmac.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -16,6 +15,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/hash.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/unique_fd.hpp"
@@ -206,18 +206,7 @@ bool is_public_address(const std::string& ip_literal) {
 
 std::string webhook_signature(std::string_view secret, std::int64_t timestamp,
                               std::string_view body) {
-  const std::string message = std::to_string(timestamp) + "." + std::string(body);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xF]);
-  }
-  return out;
+  return core::hmac_sha256_hex(secret, std::to_string(timestamp) + "." + std::string(body));
 }
 
 core::Result<int> post_json(const CallbackUrl& url, std::string_view body, const Headers& headers,

@@ -1,11 +1,15 @@
 """The HTTP server: keep-alive, pipelining, HEAD, 404/405, limits, timeouts, request ids."""
 
 import json
+import os
+import re
 import socket
 import time
 import unittest
 
 from harness import Reader, Server, ServerTestCase, closed_by_peer
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 
 
 class HttpBehaviour(ServerTestCase):
@@ -285,3 +289,37 @@ class BlockingPool(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Studio(ServerTestCase):
+    """The web studio's page and assets, embedded in the binary."""
+
+    def test_the_page_is_served_without_a_key_and_never_cached_stale(self):
+        status, headers, body = self.server.request("GET", "/")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "text/html; charset=utf-8")
+        self.assertEqual(headers["cache-control"], "no-cache")
+        self.assertEqual(headers["x-content-type-options"], "nosniff")
+        csp = headers["content-security-policy"]
+        for rule in ("default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"):
+            self.assertIn(rule, csp)
+        self.assertNotIn("unsafe-inline", csp)
+        self.assertIn(b"<div id=\"app\"></div>", body)
+
+    def test_hashed_assets_are_cached_for_a_year(self):
+        _, _, page = self.server.request("GET", "/")
+        assets = re.findall(rb'"(/assets/[^"]+)"', page)
+        self.assertEqual(sorted(a.rsplit(b".", 1)[1] for a in assets), [b"css", b"js"])
+        types = {b"js": "text/javascript; charset=utf-8", b"css": "text/css; charset=utf-8"}
+        for asset in assets:
+            self.assertRegex(asset.decode(), r"^/assets/[\w-]+-[\w-]{8}\.(js|css)$")
+            status, headers, body = self.server.request("GET", asset.decode())
+            self.assertEqual(status, 200)
+            self.assertEqual(headers["content-type"], types[asset.rsplit(b".", 1)[1]])
+            self.assertEqual(headers["cache-control"], "public, max-age=31536000, immutable")
+            self.assertEqual(headers["x-content-type-options"], "nosniff")
+            self.assertGreater(len(body), 1000)
+            with open(os.path.join(ROOT, "web", "dist", asset.decode().lstrip("/")), "rb") as f:
+                self.assertEqual(body, f.read())
+        status, headers, body = self.server.request("GET", "/assets/missing-00000000.js")
+        self.assertProblem(status, headers, body, 404)

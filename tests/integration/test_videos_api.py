@@ -1,5 +1,7 @@
 """/api/v1/videos over real HTTP: jobs rendered by the real pipeline, files checked with ffprobe."""
 
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -55,7 +57,7 @@ def alive(pid):
 
 
 class Videos(ServerTestCase):
-    env = {"JOB_WORKERS": "1"}
+    env = {"JOB_WORKERS": "1", "MEDIA_URL_SECRET": "test-media-secret"}
 
     @classmethod
     def setUpClass(cls):
@@ -86,7 +88,7 @@ class Videos(ServerTestCase):
         self.assertGreater(v["duration"], 1)
         self.assertGreater(v["file_size"], 1000)
         self.assertEqual(v["video_codec"], "h264")
-        self.assertEqual(v["urls"]["file"], self.path("/file"))
+        self.assertTrue(v["urls"]["file"].startswith(self.path("/file") + "?key_id="), v["urls"])
         for field in ("created_at", "started_at", "finished_at"):
             self.assertRegex(v[field], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -312,12 +314,63 @@ class Videos(ServerTestCase):
         final = wait_for(self.server, doc["video_id"], {"completed"})
         self.assertEqual(bright_pixels_top_left(final["video_id"]), 0)
 
+    def signed(self, path, key_id, expires):
+        """A URL signed as the server signs it, for the expiry given."""
+        message = f"GET\n{path}\n{key_id}\n{expires}".encode()
+        mac = hmac.new(b"test-media-secret", message, hashlib.sha256).hexdigest()
+        return f"{path}?key_id={key_id}&expires={expires}&signature={mac}"
+
+    def test_signed_media_urls_open_without_a_key(self):
+        urls = self.video["urls"]
+        for name, content_type in (("file", "video/mp4"), ("thumbnail", "image/jpeg"),
+                                   ("subtitles_srt", "application/x-subrip; charset=utf-8"),
+                                   ("subtitles_vtt", "text/vtt; charset=utf-8")):
+            self.assertIn("&expires=", urls[name])
+            status, headers, body = self.server.request("GET", urls[name])
+            self.assertEqual(status, 200, (name, body[:200]))
+            self.assertEqual(headers["content-type"], content_type)
+        status, headers, part = self.server.request("GET", urls["file"], headers={"Range": "bytes=0-9"})
+        self.assertEqual(status, 206)
+        self.assertEqual(len(part), 10)
+        status, headers, body = self.server.request("GET", urls["events"])
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "text/event-stream")
+        self.assertIn(b"event: completed", body)
+        # The self link is not media: it still needs the key.
+        status, _, _ = self.server.request("GET", urls["self"])
+        self.assertEqual(status, 401)
+
+    def test_signed_urls_refuse_other_paths_methods_alterations_and_expiry(self):
+        file_url = self.video["urls"]["file"]
+        query = file_url.split("?", 1)[1]
+        status, headers, body = self.server.request("GET", self.path("/thumbnail") + "?" + query)
+        doc = self.assertProblem(status, headers, body, 403)
+        self.assertEqual(doc["errors"][0]["field"], "signature")
+        self.assertEqual(doc["errors"][0]["rule"], "match")
+        altered = file_url[:-1] + ("0" if file_url[-1] != "0" else "1")
+        status, headers, body = self.server.request("GET", altered)
+        self.assertProblem(status, headers, body, 403)
+        # DELETE is never opened by a signature: without a key it is 401, and the video stays.
+        status, _, _ = self.server.request("DELETE", self.path() + "?" + query)
+        self.assertEqual(status, 401)
+        key_id = dict(p.split("=") for p in query.split("&"))["key_id"]
+        past = int(time.time()) - 1
+        status, headers, body = self.server.request("GET", self.signed(self.path("/file"), key_id, past))
+        doc = self.assertProblem(status, headers, body, 403)
+        self.assertEqual(doc["errors"][0]["rule"], "expiry")
+        later = int(time.time()) + 60
+        status, _, _ = self.server.request("GET", self.signed(self.path("/file"), key_id, later))
+        self.assertEqual(status, 200)
+        # Signed for another key, the video is that key's to see: none, so 404.
+        status, _, _ = self.server.request("GET", self.signed(self.path("/file"), "key_nobody", later))
+        self.assertEqual(status, 404)
+
     def test_catalog(self):
         status, _, doc = self.server.json("GET", "/api/v1/avatars")
         self.assertEqual(status, 200)
         self.assertGreaterEqual(len(doc["avatars"]), 4)
         preview = doc["avatars"][0]["preview_url"]
-        status, headers, png = self.server.request("GET", preview, key=self.server.key)
+        status, headers, png = self.server.request("GET", preview)
         self.assertEqual(status, 200)
         self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
         status, _, doc = self.server.json("GET", "/api/v1/voices")
@@ -327,9 +380,8 @@ class Videos(ServerTestCase):
         self.assertEqual(engines.get("rhv-slt"), "rhvoice")
         self.assertEqual(engines.get("kal"), "flite")
         voice = next(v for v in doc["voices"] if v["voice_id"] == "rhv-slt")
-        self.assertEqual(voice["preview_url"], "/api/v1/voices/rhv-slt/preview.wav")
-        status, headers, wav = self.server.request("GET", voice["preview_url"], key=self.server.key,
-                                                   timeout=60)
+        self.assertTrue(voice["preview_url"].startswith("/api/v1/voices/rhv-slt/preview.wav?"))
+        status, headers, wav = self.server.request("GET", voice["preview_url"], timeout=60)
         self.assertEqual(status, 200)
         self.assertEqual(headers["content-type"], "audio/wav")
         self.assertEqual(wav[:4], b"RIFF")
@@ -802,6 +854,31 @@ class Quotas(ServerTestCase):
         status, headers, body = self.server.request("POST", "/api/v1/videos", key=self.server.key, body=SHORT)
         doc = self.assertProblem(status, headers, body, 429)
         self.assertIn("quota", doc["detail"])
+
+
+class GeneratedMediaSecret(unittest.TestCase):
+    def test_the_secret_is_kept_in_the_data_dir_and_old_urls_still_open(self):
+        first = Server()
+        data_dir, key = first.data_dir, first.key
+        try:
+            _, _, doc = first.json("GET", "/api/v1/avatars")
+            preview = doc["avatars"][0]["preview_url"]
+            path = os.path.join(data_dir, "media_url_secret")
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+            with open(path) as f:
+                self.assertGreaterEqual(len(f.read().strip()), 40)
+        finally:
+            first.stop()
+        second = Server(data_dir=data_dir)
+        try:
+            status, headers, png = second.request("GET", preview)
+            self.assertEqual(status, 200)
+            self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+            _, _, doc = second.json("GET", "/api/v1/avatars", key=key)
+            self.assertEqual(doc["avatars"][0]["preview_url"].split("&signature=")[0].split("?")[0],
+                             preview.split("?")[0])
+        finally:
+            second.close()
 
 
 class Recovery(unittest.TestCase):

@@ -36,6 +36,11 @@ TEST(Hash, Sha256MatchesKnownVector) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(Hash, HmacSha256MatchesRfc4231) {
+  EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(Hash, ConstantTimeEqualComparesWholeStrings) {
   EXPECT_TRUE(constant_time_equal("secret", "secret"));
   EXPECT_FALSE(constant_time_equal("secret", "secreT"));
@@ -84,6 +89,19 @@ TEST(Config, EnvironmentOverridesDefaults) {
   EXPECT_FALSE(c->server.access_log);
   EXPECT_DOUBLE_EQ(c->rate_limit.per_minute, 120.5);
   EXPECT_EQ(c->data_dir, "/tmp/x");
+}
+
+TEST(Config, SignedMediaUrlsLastFifteenMinutesUnlessConfigured) {
+  auto c = load_config(env_of({}));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->server.media_url_ttl, std::chrono::seconds(900));
+  EXPECT_TRUE(c->server.media_url_secret.empty());
+  c = load_config(env_of({{"MEDIA_URL_TTL", "60"}, {"MEDIA_URL_SECRET", "s3cret"}}));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->server.media_url_ttl, std::chrono::seconds(60));
+  EXPECT_EQ(c->server.media_url_secret, "s3cret");
+  EXPECT_EQ(describe(*c).at("media_url_secret"), "set");
+  EXPECT_FALSE(load_config(env_of({{"MEDIA_URL_TTL", "0"}})));
 }
 
 TEST(Config, MalformedValuesNameTheVariable) {
