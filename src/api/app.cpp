@@ -105,6 +105,7 @@ App::App(core::Config config, const core::Clock& clock)
     : services_(std::make_unique<Services>(std::move(config), clock)) {
   add_caption_routes(router_, *services_);
   add_operations_routes(router_, *services_);
+  add_performance_routes(router_, *services_);
   add_video_routes(router_, *services_);
   add_reel_routes(router_, *services_);
   add_upload_routes(router_, *services_);
@@ -114,6 +115,7 @@ App::App(core::Config config, const core::Clock& clock)
 
 App::~App() {
   // Workers and webhooks use the store: stop them first, and the store's calls into them.
+  services_->stop_sampling();
   if (services_->store) services_->store->jobs().subscribe(nullptr);
   if (services_->workers) services_->workers->stop();
   if (services_->webhooks) services_->webhooks->stop();
@@ -189,14 +191,19 @@ core::Result<std::string> claim_instance_id(const core::Config& config, core::Un
 }  // namespace
 
 core::Result<void> App::open_store() {
+  auto alert_rules = monitor::apply_alert_overrides(monitor::default_alert_rules(),
+                                                    services_->config.analyzer.alert_rules);
+  if (!alert_rules) return std::unexpected(alert_rules.error());
+  services_->analyzer =
+      std::make_unique<monitor::Analyzer>(monitor::AnalyzerConfig{std::move(*alert_rules)});
   auto store = store::open(services_->config, services_->clock);
   if (!store) return std::unexpected(store.error());
   services_->store = std::move(*store);
   services_->auth = std::make_unique<Authenticator>(services_->store->keys(), services_->clock);
   services_->videos_dir = std::filesystem::path(services_->config.data_dir) / "videos";
   services_->uploads_dir = std::filesystem::path(services_->config.data_dir) / "uploads";
-  services_->runner =
-      std::make_unique<jobs::VideoRunner>(services_->videos_dir, services_->uploads_dir);
+  services_->runner = std::make_unique<jobs::VideoRunner>(services_->videos_dir,
+                                                          services_->uploads_dir, services_->clock);
   const auto& v = services_->config.video;
   auto instance = claim_instance_id(services_->config, services_->instance_lock);
   if (!instance) return std::unexpected(instance.error());
@@ -246,6 +253,7 @@ core::Result<void> App::open_store() {
 void App::start_workers() {
   if (services_->workers) services_->workers->start();
   if (services_->webhooks) services_->webhooks->start();
+  services_->start_sampling();
 }
 
 core::Result<void> App::load_engine() {

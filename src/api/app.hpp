@@ -32,7 +32,7 @@ class App {
   // A worker process: no caption engine to wait for, and of the routes only /health* and
   // /metrics answer (others 404).
   void operations_only();
-  // Starts the in-process video workers (after open_store).
+  // Starts the in-process video workers and the analyzer's sampling (after open_store).
   void start_workers();
 
   store::Store& store();

@@ -3,10 +3,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "api/auth.hpp"
 #include "api/rate_limiter.hpp"
@@ -24,6 +26,7 @@
 #include "jobs/video_service.hpp"
 #include "jobs/webhooks.hpp"
 #include "jobs/worker_pool.hpp"
+#include "monitor/analyzer.hpp"
 #include "monitor/http_metrics.hpp"
 #include "store/store.hpp"
 
@@ -69,6 +72,17 @@ struct Services {
   std::unique_ptr<monitor::HttpMetrics> metrics;
   std::atomic<const http::ServerStats*> server_stats{nullptr};
 
+  // Live analysis (GET /performance/stats|bottlenecks|alerts|recommendations): a thread samples
+  // every ANALYZER_INTERVAL_MS into the analyzer (set by App::open_store).
+  std::unique_ptr<monitor::Analyzer> analyzer;
+  monitor::Sample sample() const;
+  void start_sampling();
+  void stop_sampling();
+  std::thread sampler;
+  std::mutex sampler_mutex;
+  std::condition_variable sampler_wake;
+  bool sampler_stopping = false;
+
   // Re-reads CACHE_WARMUP_FILE and generates every request in it (fills the cache).
   WarmupReport warm_cache();
   std::mutex warmup_mutex;
@@ -91,6 +105,7 @@ http::Handler bind_handler(Services& s) {
 // Route registration, one function per resource file.
 void add_caption_routes(http::Router& router, Services& services);
 void add_operations_routes(http::Router& router, Services& services);
+void add_performance_routes(http::Router& router, Services& services);
 void add_video_routes(http::Router& router, Services& services);
 void add_reel_routes(http::Router& router, Services& services);
 void add_upload_routes(http::Router& router, Services& services);

@@ -43,6 +43,14 @@ struct ServerConfig {
   bool access_log = true;         // ACCESS_LOG: one JSON line per request
   bool open_health = true;        // OPEN_HEALTH: /health* without a key
   bool open_metrics = true;       // OPEN_METRICS: /metrics and GET /performance/* without a key
+  // CORS_ORIGINS: comma-separated origins (https://studio.example.com) a browser may call the
+  // API from; "*" answers any origin, on the routes open without a key only. Empty: no CORS.
+  std::string cors_origins;
+};
+
+struct AnalyzerSettings {
+  Millis interval{5'000};   // ANALYZER_INTERVAL_MS: how often the analyzer samples the server
+  std::string alert_rules;  // ALERT_RULES: overrides of the alert rules' defaults
 };
 
 struct CacheConfig {
@@ -119,6 +127,7 @@ struct Config {
   CacheConfig cache;
   RateLimitConfig rate_limit;
   VideoConfig video;
+  AnalyzerSettings analyzer;
   std::string data_dir = "./var";  // DATA_DIR: SQLite database and generated files
   // INSTANCE_ID: this process's stable name in job leases (e.g. the pod name). Empty: one kept
   // in DATA_DIR/instances/, the first not held by a running process.
