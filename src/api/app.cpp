@@ -24,6 +24,10 @@ using core::ErrorCode;
 enum class Access { open, key, admin };
 
 Access access_for(const core::Config& config, std::string_view route, std::string_view method) {
+  if (route == "/openapi.json" || route == "/docs" || route == "/redoc" ||
+      route.starts_with("/docs/")) {
+    return Access::open;
+  }
   if (route.starts_with("/health")) return config.server.open_health ? Access::open : Access::key;
   if (route == "/performance/optimize") return Access::admin;
   if (route == "/metrics" || (route.starts_with("/performance/") && method != "POST")) {
@@ -106,6 +110,7 @@ App::App(core::Config config, const core::Clock& clock)
   add_caption_routes(router_, *services_);
   add_operations_routes(router_, *services_);
   add_performance_routes(router_, *services_);
+  add_docs_routes(router_, *services_);
   add_video_routes(router_, *services_);
   add_reel_routes(router_, *services_);
   add_upload_routes(router_, *services_);

@@ -106,6 +106,7 @@ http::Handler bind_handler(Services& s) {
 void add_caption_routes(http::Router& router, Services& services);
 void add_operations_routes(http::Router& router, Services& services);
 void add_performance_routes(http::Router& router, Services& services);
+void add_docs_routes(http::Router& router, Services& services);
 void add_video_routes(http::Router& router, Services& services);
 void add_reel_routes(http::Router& router, Services& services);
 void add_upload_routes(http::Router& router, Services& services);
