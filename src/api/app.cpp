@@ -68,6 +68,7 @@ Services::Services(core::Config cfg, const core::Clock& clk)
       cache(cache::L1Config{config.cache.max_entries, config.cache.max_bytes, config.cache.ttl, 16},
             clk),
       limiter(config.rate_limit.per_minute, config.rate_limit.burst, clk),
+      cors(config.server.cors_origins),
       pool(config.server.threads) {}
 
 WarmupReport Services::warm_cache() {
@@ -304,6 +305,12 @@ http::Response App::handle(http::Request& request) {
   http::Response res = http::answer_exceptions(ctx.request_id, "App::handle",
                                                [&] { return dispatch(request, ctx); });
   res.set_header("X-Request-Id", ctx.request_id);
+  if (const std::string_view origin = request.header("Origin");
+      !origin.empty() && request.method != "OPTIONS") {
+    const bool open = ctx.route != "unmatched" &&
+                      access_for(services_->config, ctx.route, request.method) == Access::open;
+    services_->cors.decorate(res, origin, open);
+  }
   const auto elapsed = std::chrono::steady_clock::now() - ctx.started;
   metrics.record(ctx.route, res.status, elapsed);
   metrics.end_request();
@@ -345,6 +352,13 @@ http::Response App::dispatch(http::Request& request, http::Context& ctx) {
     ctx.route = "unmatched";
     return problem(ctx, core::Error::make(ErrorCode::not_found,
                                           "a worker process serves only /health and /metrics"));
+  }
+  if (request.method == "OPTIONS" && !match.allow.empty()) {
+    // A CORS preflight (or a plain OPTIONS): what the path allows; never authenticated.
+    ctx.route = match.pattern;
+    const std::string_view method = request.header("Access-Control-Request-Method");
+    const bool open = access_for(s.config, match.pattern, method) == Access::open;
+    return s.cors.preflight(request.header("Origin"), method, match.allow, open);
   }
   if (match.handler == nullptr) {
     if (match.allow.empty()) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/auth.hpp"
+#include "api/cors.hpp"
 #include "api/rate_limiter.hpp"
 #include "cache/l1_cache.hpp"
 #include "captions/provider.hpp"
@@ -47,6 +48,7 @@ struct Services {
   std::chrono::steady_clock::time_point started;
   cache::L1Cache cache;
   RateLimiter limiter;
+  CorsPolicy cors;
   core::ThreadPool pool;
 
   // Set once by App::open_store / App::load_engine, then read-only; guarded by the ready flags.
