@@ -146,6 +146,9 @@ void render_jobs(monitor::Exposition& out, const Services& s) {
       out.metric("reelgen_jobs", "gauge", "Video jobs of every process by status (sampled).",
                  "status=\"queued\"", last->queue_depth);
       out.sample("reelgen_jobs", "status=\"processing\"", last->processing);
+      out.metric("reelgen_data_dir_free_ratio", "gauge",
+                 "Free share of the filesystem holding DATA_DIR (sampled).", "",
+                 last->disk_free_ratio);
     }
   }
   if (s.workers) {
@@ -169,7 +172,9 @@ void render_jobs(monitor::Exposition& out, const Services& s) {
                static_cast<double>(w.leases_lost.load() + w.reclaimed.load()));
     out.header("reelgen_job_queue_wait_seconds", "histogram",
                "Time from submission (or retry time) to a worker's claim.");
-    out.histogram("reelgen_job_queue_wait_seconds", "", w.queue_wait);
+    // Waits of seconds to minutes; the alert's default threshold is 60 s.
+    static constexpr double kWaitLe[] = {0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+    out.histogram("reelgen_job_queue_wait_seconds", "", w.queue_wait, kWaitLe);
   }
   if (s.runner) {
     const auto& r = s.runner->stats();

@@ -139,9 +139,14 @@ void Exposition::histogram(std::string_view name, std::string_view labels,
                            const LatencyHistogram& h) {
   static constexpr double kLe[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+  histogram(name, labels, h, kLe);
+}
+
+void Exposition::histogram(std::string_view name, std::string_view labels,
+                           const LatencyHistogram& h, std::span<const double> bounds) {
   const std::string bucket = std::string(name) + "_bucket";
   const std::string prefix = labels.empty() ? std::string() : std::string(labels) + ",";
-  for (const double le : kLe) {
+  for (const double le : bounds) {
     char lebuf[32];
     std::snprintf(lebuf, sizeof lebuf, "le=\"%g\"", le);
     sample(bucket, prefix + lebuf, static_cast<double>(h.count_at_most(le)));

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,7 +78,11 @@ class Exposition {
   // A metric with one sample: header plus sample.
   void metric(std::string_view name, std::string_view type, std::string_view help,
               std::string_view labels, double value);
+  // Buckets from 100 µs to 10 s, or the given upper bounds (ascending, at most ~134 s, the
+  // histogram's range).
   void histogram(std::string_view name, std::string_view labels, const LatencyHistogram& h);
+  void histogram(std::string_view name, std::string_view labels, const LatencyHistogram& h,
+                 std::span<const double> bounds);
   const std::string& text() const { return out_; }
 
  private:
