@@ -204,7 +204,7 @@ core::Result<void> App::open_store() {
       std::make_unique<monitor::Analyzer>(monitor::AnalyzerConfig{std::move(*alert_rules)});
   auto store = store::open(services_->config, services_->clock);
   if (!store) return std::unexpected(store.error());
-  services_->store = std::move(*store);
+  services_->store = store::metered(std::move(*store), services_->store_metrics, services_->clock);
   services_->auth = std::make_unique<Authenticator>(services_->store->keys(), services_->clock);
   services_->videos_dir = std::filesystem::path(services_->config.data_dir) / "videos";
   services_->uploads_dir = std::filesystem::path(services_->config.data_dir) / "uploads";

@@ -139,6 +139,24 @@ void render_server(monitor::Exposition& out, const http::ServerStats& server) {
   }
 }
 
+void render_store(monitor::Exposition& out, const Services& s) {
+  if (!s.store_ready.load()) return;
+  const auto& m = s.store_metrics;
+  const std::string backend = "backend=\"" + std::string(s.store->backend()) + "\",op=\"";
+  out.header("reelgen_store_call_seconds", "histogram", "Store calls by operation.");
+  for (std::size_t i = 0; i < m.kOps.size(); ++i) {
+    if (m.latency[i].count() == 0) continue;
+    out.histogram("reelgen_store_call_seconds", backend + std::string(m.kOps[i]) + "\"",
+                  m.latency[i]);
+  }
+  out.header("reelgen_store_errors_total", "counter", "Store calls that returned an error.");
+  for (std::size_t i = 0; i < m.kOps.size(); ++i) {
+    if (m.latency[i].count() == 0) continue;
+    out.sample("reelgen_store_errors_total", backend + std::string(m.kOps[i]) + "\"",
+               static_cast<double>(m.errors[i].load()));
+  }
+}
+
 void render_jobs(monitor::Exposition& out, const Services& s) {
   if (s.analyzer) {
     if (const auto last = s.analyzer->latest()) {
@@ -246,6 +264,7 @@ http::Response metrics(Services& s, http::Request&, http::Context&) {
     render_server(out, *server);
   }
   render_jobs(out, s);
+  render_store(out, s);
   const auto usage = monitor::read_process_usage();
   out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", "",
              usage.resident_bytes);

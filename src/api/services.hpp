@@ -29,6 +29,7 @@
 #include "jobs/worker_pool.hpp"
 #include "monitor/analyzer.hpp"
 #include "monitor/http_metrics.hpp"
+#include "store/metered_store.hpp"
 #include "store/store.hpp"
 
 namespace reelgen::api {
@@ -52,6 +53,7 @@ struct Services {
   core::ThreadPool pool;
 
   // Set once by App::open_store / App::load_engine, then read-only; guarded by the ready flags.
+  store::StoreMetrics store_metrics;  // of every call to store; declared first, outlives it
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<captions::Provider> provider;

@@ -75,7 +75,9 @@ class Idle(unittest.TestCase):
                      "reelgen_blocking_pool_queue_depth", "reelgen_blocking_pool_wait_seconds_count",
                      "reelgen_jobs{status=\"queued\"}", "reelgen_job_queue_wait_seconds_count",
                      "reelgen_render_stage_seconds_total{stage=\"speech\"}",
-                     "reelgen_webhook_deliveries_total{outcome=\"failed\"}", "process_threads"):
+                     "reelgen_webhook_deliveries_total{outcome=\"failed\"}", "process_threads",
+                     "reelgen_store_call_seconds_count{backend=\"sqlite\",op=\"jobs.count_with_status\"}",
+                     "reelgen_store_errors_total{backend=\"sqlite\",op=\"keys.create_first_admin\"}"):
             self.assertIn(name, text)
 
 
