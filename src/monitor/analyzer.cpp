@@ -291,40 +291,40 @@ std::optional<Window> Analyzer::window_locked(int secs) const {
   return w;
 }
 
-std::optional<double> Analyzer::rule_value(const AlertRule& rule) const {
-  const auto w1 = window_locked(60);
-  const auto w5 = window_locked(300);
-  const auto w15 = window_locked(900);
-  if (!w1) return std::nullopt;
-  const std::string& n = rule.name;
+std::optional<double> Analyzer::rule_value(const AlertRule& rule, const Window& w1,
+                                           const Window& w5, const Window& w15) {
+  const auto& n = rule.name;
   if (n == "p99_latency") {
-    if (w1->latency.count < 10) return std::nullopt;
-    return w1->latency.quantile_ms(0.99);
+    if (w1.latency.count < 10) return std::nullopt;
+    return w1.latency.quantile_ms(0.99);
   }
   if (n == "error_rate") {
-    if (w1->latency.count < 20) return std::nullopt;
-    return w1->error_rate;
+    if (w1.latency.count < 20) return std::nullopt;
+    return w1.error_rate;
   }
   if (n == "cache_hit_rate") {
-    if (w5->cache_hits + w5->cache_misses < 100) return std::nullopt;
-    return w5->hit_rate;
+    if (w5.cache_hits + w5.cache_misses < 100) return std::nullopt;
+    return w5.hit_rate;
   }
   if (n == "queue_wait") {
-    if (w5->queue_wait.count == 0) return std::nullopt;
-    return w5->queue_wait.quantile_ms(0.95) / 1000;
+    if (w5.queue_wait.count == 0) return std::nullopt;
+    return w5.queue_wait.quantile_ms(0.95) / 1000;
   }
-  if (n == "event_loop_lag") return w1->last.loop_lag_seconds;
-  if (n == "rss_growth") return w15->rss_growth_bytes;
-  if (n == "disk_space") return w1->last.disk_free_ratio;
-  if (n == "webhook_failures") return static_cast<double>(w5->webhooks_failed);
+  if (n == "event_loop_lag") return w1.last.loop_lag_seconds;
+  if (n == "rss_growth") return w15.rss_growth_bytes;
+  if (n == "disk_space") return w1.last.disk_free_ratio;
+  if (n == "webhook_failures") return static_cast<double>(w5.webhooks_failed);
   return std::nullopt;
 }
 
 void Analyzer::evaluate(const Sample& now) {
+  const Window w1 = *window_locked(60);
+  const Window w5 = *window_locked(300);
+  const Window w15 = *window_locked(900);
   for (std::size_t i = 0; i < config_.rules.size(); ++i) {
     const AlertRule& rule = config_.rules[i];
     RuleState& state = states_[i];
-    const std::optional<double> value = rule_value(rule);
+    const std::optional<double> value = rule_value(rule, w1, w5, w15);
     const bool bad = value && past(rule, *value, rule.threshold);
     // No data (no traffic, say) clears an alert too.
     const bool clear = !value || !past(rule, *value, rule.clear);

@@ -151,7 +151,9 @@ class Analyzer {
     std::optional<Alert> active;
   };
   std::optional<Window> window_locked(int seconds) const;
-  std::optional<double> rule_value(const AlertRule& rule) const;
+  // The rule's value now; nullopt when the windows hold too little data to judge.
+  static std::optional<double> rule_value(const AlertRule& rule, const Window& w1, const Window& w5,
+                                          const Window& w15);
   void evaluate(const Sample& now);
   double rule_threshold(std::string_view name) const;
 

@@ -121,6 +121,13 @@ class SaturatedRenderQueue(unittest.TestCase):
         self.assertGreater(stats["windows"]["1m"]["jobs"]["queue_wait_p95"], 0.5)
         recs = self.server.json("GET", "/performance/recommendations")[2]["recommendations"]
         self.assertIn("JOB_WORKERS", [r["config"] for r in recs])
+        # Once renders finish, their speed and where their time went are reported.
+        doc = poll(self.server, "/performance/stats",
+                   lambda d: d["windows"]["1m"]["render"]["video_seconds"] > 0, timeout=120)
+        w = doc["windows"]["1m"]
+        self.assertGreater(w["render"]["realtime_factor"], 0)
+        for stage in ("render_speech", "render_frames"):
+            self.assertGreater(w["stages"][stage]["seconds_per_video_second"], 0, stage)
 
 
 class TinyCache(unittest.TestCase):
