@@ -29,6 +29,10 @@ enum class Access { open, key, admin };
 
 Access access_for(const core::Config& config, std::string_view route, std::string_view method) {
   if (route == "/" || route.starts_with("/assets/")) return Access::open;  // the web studio
+  if (route == "/openapi.json" || route == "/docs" || route == "/redoc" ||
+      route.starts_with("/docs/")) {
+    return Access::open;
+  }
   if (route.starts_with("/health")) return config.server.open_health ? Access::open : Access::key;
   if (route == "/performance/optimize") return Access::admin;
   if (route == "/metrics" || (route.starts_with("/performance/") && method != "POST")) {
@@ -104,6 +108,7 @@ Services::Services(core::Config cfg, const core::Clock& clk)
       redis(connect_redis(config, clk)),
       limiter(config.rate_limit.per_minute, config.rate_limit.burst, clk, redis.get()),
       trusted_proxies(*core::parse_address_blocks(config.rate_limit.trusted_proxies)),
+      cors(config.server.cors_origins),
       pool(config.server.threads) {
   if (redis) {
     l2 = std::make_unique<cache::RedisCache>(
@@ -177,6 +182,8 @@ App::App(core::Config config, const core::Clock& clock)
     : services_(std::make_unique<Services>(std::move(config), clock)) {
   add_caption_routes(router_, *services_);
   add_operations_routes(router_, *services_);
+  add_performance_routes(router_, *services_);
+  add_docs_routes(router_, *services_);
   add_video_routes(router_, *services_);
   add_reel_routes(router_, *services_);
   add_upload_routes(router_, *services_);
@@ -188,6 +195,7 @@ App::App(core::Config config, const core::Clock& clock)
 
 App::~App() {
   // Workers and webhooks use the store: stop them first, and the store's calls into them.
+  services_->stop_sampling();
   if (services_->store) services_->store->jobs().subscribe(nullptr);
   if (services_->workers) services_->workers->stop();
   if (services_->webhooks) services_->webhooks->stop();
@@ -263,14 +271,19 @@ core::Result<std::string> claim_instance_id(const core::Config& config, core::Un
 }  // namespace
 
 core::Result<void> App::open_store() {
+  auto alert_rules = monitor::apply_alert_overrides(monitor::default_alert_rules(),
+                                                    services_->config.analyzer.alert_rules);
+  if (!alert_rules) return std::unexpected(alert_rules.error());
+  services_->analyzer =
+      std::make_unique<monitor::Analyzer>(monitor::AnalyzerConfig{std::move(*alert_rules)});
   auto store = store::open(services_->config, services_->clock);
   if (!store) return std::unexpected(store.error());
-  services_->store = std::move(*store);
+  services_->store = store::metered(std::move(*store), services_->store_metrics, services_->clock);
   services_->auth = std::make_unique<Authenticator>(services_->store->keys(), services_->clock);
   services_->videos_dir = std::filesystem::path(services_->config.data_dir) / "videos";
   services_->uploads_dir = std::filesystem::path(services_->config.data_dir) / "uploads";
-  services_->runner =
-      std::make_unique<jobs::VideoRunner>(services_->videos_dir, services_->uploads_dir);
+  services_->runner = std::make_unique<jobs::VideoRunner>(services_->videos_dir,
+                                                          services_->uploads_dir, services_->clock);
   const auto& v = services_->config.video;
   auto instance = claim_instance_id(services_->config, services_->instance_lock);
   if (!instance) return std::unexpected(instance.error());
@@ -327,6 +340,7 @@ core::Result<void> App::open_store() {
 void App::start_workers() {
   if (services_->workers) services_->workers->start();
   if (services_->webhooks) services_->webhooks->start();
+  services_->start_sampling();
 }
 
 core::Result<void> App::load_engine() {
@@ -379,6 +393,12 @@ http::Response App::handle(http::Request& request) {
   const auto& server = services_->config.server;
   http::compress_response(request, res, {server.compression, server.compression_min_bytes});
   res.set_header("X-Request-Id", ctx.request_id);
+  if (const std::string_view origin = request.header("Origin");
+      !origin.empty() && request.method != "OPTIONS") {
+    const bool open = ctx.route != "unmatched" &&
+                      access_for(services_->config, ctx.route, request.method) == Access::open;
+    services_->cors.decorate(res, origin, open);
+  }
   const auto elapsed = std::chrono::steady_clock::now() - ctx.started;
   metrics.record(ctx.route, res.status, elapsed);
   metrics.end_request();
@@ -427,6 +447,13 @@ http::Response App::dispatch(http::Request& request, http::Context& ctx) {
     ctx.route = "unmatched";
     return problem(ctx, core::Error::make(ErrorCode::not_found,
                                           "a worker process serves only /health and /metrics"));
+  }
+  if (request.method == "OPTIONS" && !match.allow.empty()) {
+    // A CORS preflight (or a plain OPTIONS): what the path allows; never authenticated.
+    ctx.route = match.pattern;
+    const std::string_view method = request.header("Access-Control-Request-Method");
+    const bool open = access_for(s.config, match.pattern, method) == Access::open;
+    return s.cors.preflight(request.header("Origin"), method, match.allow, open);
   }
   if (match.handler == nullptr) {
     if (match.allow.empty()) {

@@ -32,7 +32,7 @@ class App {
   // A worker process: no caption engine to wait for, and of the routes only /health* and
   // /metrics answer (others 404).
   void operations_only();
-  // Starts the in-process video workers (after open_store).
+  // Starts the in-process video workers and the analyzer's sampling (after open_store).
   void start_workers();
 
   store::Store& store();
@@ -43,6 +43,10 @@ class App {
   // True when the request's route is marked blocking: the server must not run it on an I/O
   // thread.
   bool blocking(const http::Request& request) const;
+  // "METHOD pattern" of every route (the OpenAPI document must list the same).
+  std::vector<std::string> routes() const { return router_.routes(); }
+  // docs/openapi.json as compiled in.
+  static std::string_view openapi_document();
 
  private:
   http::Response dispatch(http::Request& request, http::Context& ctx);

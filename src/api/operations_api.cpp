@@ -1,5 +1,6 @@
 // GET /health, /health/live, /health/ready, /metrics, /performance/*; POST /performance/optimize.
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdlib>
 
@@ -102,35 +103,150 @@ void render_llm(monitor::Exposition& out, const captions::llm::LlmMetrics& m) {
   out.histogram("reelgen_llm_call_seconds", "", m.latency);
 }
 
-http::Response metrics(Services& s, http::Request&, http::Context&) {
-  monitor::Exposition out;
-  s.metrics->render(out);
+void render_cache(monitor::Exposition& out, const Services& s) {
   const cache::CacheStats c = s.l1.stats();
-  out.metric("reelgen_cache_hits_total", "counter", "Caption cache hits.", "level=\"l1\"",
+  const char* l1 = "tier=\"l1\"";
+  const char* l2 = "tier=\"l2\"";
+  out.metric("reelgen_cache_hits_total", "counter", "Caption cache hits.", l1,
              static_cast<double>(c.hits));
-  if (s.l2) out.sample("reelgen_cache_hits_total", "level=\"l2\"", s.l2->stats().hits);
-  out.metric("reelgen_cache_misses_total", "counter", "Caption cache misses.", "level=\"l1\"",
+  if (s.l2) out.sample("reelgen_cache_hits_total", l2, s.l2->stats().hits);
+  out.metric("reelgen_cache_misses_total", "counter", "Caption cache misses.", l1,
              static_cast<double>(c.misses));
   if (s.l2) {
-    const cache::L2Stats l2 = s.l2->stats();
-    out.sample("reelgen_cache_misses_total", "level=\"l2\"", l2.misses);
-    out.metric("reelgen_cache_errors_total", "counter", "L2 commands that failed.", "level=\"l2\"",
-               l2.errors);
+    const cache::L2Stats stats = s.l2->stats();
+    out.sample("reelgen_cache_misses_total", l2, stats.misses);
+    out.metric("reelgen_cache_errors_total", "counter", "L2 commands that failed.", l2,
+               stats.errors);
     out.metric("reelgen_cache_compression_ratio", "gauge",
-               "Bytes before compression over bytes stored.", "level=\"l2\"",
-               l2.compression_ratio());
+               "Bytes before compression over bytes stored.", l2, stats.compression_ratio());
     out.metric("reelgen_redis_up", "gauge", "1 while the last Redis command succeeded.", "",
                s.redis->healthy() ? 1 : 0);
   }
-  out.metric("reelgen_cache_evictions_total", "counter", "Entries evicted to make room.",
-             "level=\"l1\"", static_cast<double>(c.evictions));
+  out.metric("reelgen_cache_evictions_total", "counter", "Entries evicted to make room.", l1,
+             static_cast<double>(c.evictions));
   out.metric("reelgen_cache_rejections_total", "counter",
-             "New entries refused by the admission filter.", "level=\"l1\"",
+             "New entries refused by the admission filter.", l1,
              static_cast<double>(c.rejections));
-  out.metric("reelgen_cache_entries", "gauge", "Entries in the cache.", "level=\"l1\"",
+  out.metric("reelgen_cache_entries", "gauge", "Entries in the cache.", l1,
              static_cast<double>(c.entries));
-  out.metric("reelgen_cache_bytes", "gauge", "Approximate bytes held by the cache.", "level=\"l1\"",
+  out.metric("reelgen_cache_bytes", "gauge", "Approximate bytes held by the cache.", l1,
              static_cast<double>(c.bytes));
+  out.metric("reelgen_cache_max_entries", "gauge", "CACHE_SIZE: the entry bound.", l1,
+             static_cast<double>(s.l1.config().max_entries));
+}
+
+void render_server(monitor::Exposition& out, const http::ServerStats& server) {
+  const double running = static_cast<double>(server.blocking_running.load());
+  const double queued =
+      std::max(0.0, static_cast<double>(server.blocking_in_flight.load()) - running);
+  out.metric("reelgen_blocking_pool_threads", "gauge", "BLOCKING_THREADS.", "",
+             server.blocking_threads);
+  out.metric("reelgen_blocking_pool_running", "gauge", "Requests on a blocking thread now.", "",
+             running);
+  out.metric("reelgen_blocking_pool_queue_depth", "gauge",
+             "Requests waiting for a blocking thread.", "", queued);
+  out.metric("reelgen_blocking_pool_saturation", "gauge",
+             "Requests in flight on the pool per thread (over 1: requests wait).", "",
+             (running + queued) / std::max(1, server.blocking_threads));
+  out.header("reelgen_blocking_pool_wait_seconds", "histogram",
+             "Time a request waited for a blocking thread.");
+  out.histogram("reelgen_blocking_pool_wait_seconds", "", server.blocking_wait);
+  out.header("reelgen_event_loop_lag_seconds", "gauge",
+             "How late each I/O thread's 100 ms timer fired last.");
+  for (int i = 0; i < server.io_threads; ++i) {
+    out.sample("reelgen_event_loop_lag_seconds", "thread=\"" + std::to_string(i) + "\"",
+               server.loop_lag_us[i].load() / 1e6);
+  }
+}
+
+void render_store(monitor::Exposition& out, const Services& s) {
+  if (!s.store_ready.load()) return;
+  const auto& m = s.store_metrics;
+  const std::string backend = "backend=\"" + std::string(s.store->backend()) + "\",op=\"";
+  out.header("reelgen_store_call_seconds", "histogram", "Store calls by operation.");
+  for (std::size_t i = 0; i < m.kOps.size(); ++i) {
+    if (m.latency[i].count() == 0) continue;
+    out.histogram("reelgen_store_call_seconds", backend + std::string(m.kOps[i]) + "\"",
+                  m.latency[i]);
+  }
+  out.header("reelgen_store_errors_total", "counter", "Store calls that returned an error.");
+  for (std::size_t i = 0; i < m.kOps.size(); ++i) {
+    if (m.latency[i].count() == 0) continue;
+    out.sample("reelgen_store_errors_total", backend + std::string(m.kOps[i]) + "\"",
+               static_cast<double>(m.errors[i].load()));
+  }
+}
+
+void render_jobs(monitor::Exposition& out, const Services& s) {
+  if (s.analyzer) {
+    if (const auto last = s.analyzer->latest()) {
+      // Read from the store by the analyzer's sampler, not on this I/O thread.
+      out.metric("reelgen_jobs", "gauge", "Video jobs of every process by status (sampled).",
+                 "status=\"queued\"", last->queue_depth);
+      out.sample("reelgen_jobs", "status=\"processing\"", last->processing);
+      out.metric("reelgen_data_dir_free_ratio", "gauge",
+                 "Free share of the filesystem holding DATA_DIR (sampled).", "",
+                 last->disk_free_ratio);
+    }
+  }
+  if (s.workers) {
+    const auto& w = s.workers->stats();
+    out.metric("reelgen_job_workers", "gauge", "JOB_WORKERS of this process.", "", w.workers);
+    out.metric("reelgen_job_workers_busy", "gauge", "Workers rendering now.", "", w.busy.load());
+    out.metric("reelgen_job_attempts_total", "counter", "Jobs claimed (every attempt).", "",
+               static_cast<double>(w.claimed.load()));
+    out.header("reelgen_jobs_finished_total", "counter", "Job attempts by outcome.");
+    const std::pair<const char*, std::uint64_t> outcomes[] = {{"completed", w.completed.load()},
+                                                              {"failed", w.failed.load()},
+                                                              {"retried", w.retried.load()},
+                                                              {"cancelled", w.cancelled.load()},
+                                                              {"expired", w.expired.load()}};
+    for (const auto& [status, n] : outcomes) {
+      out.sample("reelgen_jobs_finished_total", std::string("status=\"") + status + "\"",
+                 static_cast<double>(n));
+    }
+    out.metric("reelgen_job_lease_expiries_total", "counter",
+               "Jobs whose lease expired: lost mid-run or taken back from a dead run.", "",
+               static_cast<double>(w.leases_lost.load() + w.reclaimed.load()));
+    out.header("reelgen_job_queue_wait_seconds", "histogram",
+               "Time from submission (or retry time) to a worker's claim.");
+    // Waits of seconds to minutes; the alert's default threshold is 60 s.
+    static constexpr double kWaitLe[] = {0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+    out.histogram("reelgen_job_queue_wait_seconds", "", w.queue_wait, kWaitLe);
+  }
+  if (s.runner) {
+    const auto& r = s.runner->stats();
+    out.header("reelgen_render_stage_seconds_total", "counter",
+               "Wall seconds of completed renders by stage (render = drawing and encoding).");
+    for (std::size_t i = 0; i < r.kStages.size(); ++i) {
+      out.sample("reelgen_render_stage_seconds_total",
+                 "stage=\"" + std::string(r.kStages[i]) + "\"", r.stage_us[i].load() / 1e6);
+    }
+    out.metric("reelgen_render_seconds_total", "counter", "Wall seconds of completed renders.", "",
+               r.elapsed_us.load() / 1e6);
+    out.metric("reelgen_render_video_seconds_total", "counter",
+               "Seconds of video the completed renders produced.", "", r.video_ms.load() / 1e3);
+    out.metric("reelgen_renders_total", "counter", "Completed renders.", "",
+               static_cast<double>(r.renders.load()));
+  }
+  if (s.webhooks) {
+    const auto& w = s.webhooks->stats();
+    out.header("reelgen_webhook_deliveries_total", "counter", "Webhook attempts by outcome.");
+    out.sample("reelgen_webhook_deliveries_total", "outcome=\"delivered\"",
+               static_cast<double>(w.delivered.load()));
+    out.sample("reelgen_webhook_deliveries_total", "outcome=\"retried\"",
+               static_cast<double>(w.retried.load()));
+    out.sample("reelgen_webhook_deliveries_total", "outcome=\"failed\"",
+               static_cast<double>(w.failed.load()));
+    out.header("reelgen_webhook_delivery_seconds", "histogram", "One delivery attempt's time.");
+    out.histogram("reelgen_webhook_delivery_seconds", "", w.latency);
+  }
+}
+
+http::Response metrics(Services& s, http::Request&, http::Context&) {
+  monitor::Exposition out;
+  s.metrics->render(out);
+  render_cache(out, s);
   if (s.engine_ready.load()) {
     const auto& m = s.captions->metrics();
     const std::string provider =
@@ -165,13 +281,17 @@ http::Response metrics(Services& s, http::Request&, http::Context&) {
     out.metric("reelgen_http_blocking_in_flight", "gauge",
                "Requests running on or waiting for the blocking pool.", "",
                static_cast<double>(server->blocking_in_flight.load()));
+    render_server(out, *server);
   }
+  render_jobs(out, s);
+  render_store(out, s);
   const auto usage = monitor::read_process_usage();
   out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", "",
              usage.resident_bytes);
   out.metric("process_cpu_seconds_total", "counter", "User and system CPU time in seconds.", "",
              usage.cpu_seconds);
   out.metric("process_open_fds", "gauge", "Open file descriptors.", "", usage.open_fds);
+  out.metric("process_threads", "gauge", "Threads of the process.", "", usage.threads);
   out.metric("reelgen_uptime_seconds", "gauge", "Seconds since start.", "", uptime_seconds(s));
   http::Response res = http::json_response(200, out.text());
   res.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -3,12 +3,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "api/auth.hpp"
+#include "api/cors.hpp"
 #include "api/media_url.hpp"
 #include "api/prefetch.hpp"
 #include "api/rate_limiter.hpp"
@@ -31,7 +34,9 @@
 #include "jobs/video_service.hpp"
 #include "jobs/webhooks.hpp"
 #include "jobs/worker_pool.hpp"
+#include "monitor/analyzer.hpp"
 #include "monitor/http_metrics.hpp"
+#include "store/metered_store.hpp"
 #include "store/store.hpp"
 
 namespace reelgen::api {
@@ -57,9 +62,11 @@ struct Services {
   std::unique_ptr<cache::TieredCache> tiered;
   RateLimiter limiter;
   std::vector<core::AddressBlock> trusted_proxies;
+  CorsPolicy cors;
   core::ThreadPool pool;
 
   // Set once by App::open_store / App::load_engine, then read-only; guarded by the ready flags.
+  store::StoreMetrics store_metrics;  // of every call to store; declared first, outlives it
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<MediaSigner> signer;  // signed media URLs (MEDIA_URL_SECRET, MEDIA_URL_TTL)
@@ -83,6 +90,17 @@ struct Services {
 
   std::unique_ptr<monitor::HttpMetrics> metrics;
   std::atomic<const http::ServerStats*> server_stats{nullptr};
+
+  // Live analysis (GET /performance/stats|bottlenecks|alerts|recommendations): a thread samples
+  // every ANALYZER_INTERVAL_MS into the analyzer (set by App::open_store).
+  std::unique_ptr<monitor::Analyzer> analyzer;
+  monitor::Sample sample() const;
+  void start_sampling();
+  void stop_sampling();
+  std::thread sampler;
+  std::mutex sampler_mutex;
+  std::condition_variable sampler_wake;
+  bool sampler_stopping = false;
 
   // Where captions are cached: L1, or L1 in front of L2.
   cache::Cache& cache() { return tiered ? static_cast<cache::Cache&>(*tiered) : l1; }
@@ -112,6 +130,8 @@ http::Handler bind_handler(Services& s) {
 // Route registration, one function per resource file.
 void add_caption_routes(http::Router& router, Services& services);
 void add_operations_routes(http::Router& router, Services& services);
+void add_performance_routes(http::Router& router, Services& services);
+void add_docs_routes(http::Router& router, Services& services);
 void add_video_routes(http::Router& router, Services& services);
 void add_reel_routes(http::Router& router, Services& services);
 void add_upload_routes(http::Router& router, Services& services);

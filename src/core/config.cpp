@@ -95,6 +95,8 @@ Result<Config> load_config(const EnvLookup& env) {
   read_string(env, "WEBHOOK_SECRET", c.webhooks.secret);
   read_string(env, "MEDIA_URL_SECRET", s.media_url_secret);
   read_string(env, "INSTANCE_ID", c.instance_id);
+  read_string(env, "CORS_ORIGINS", s.cors_origins);
+  read_string(env, "ALERT_RULES", c.analyzer.alert_rules);
   auto& llm = c.llm;
   std::uint64_t fallback_ttl = static_cast<std::uint64_t>(llm.fallback_ttl.count());
   read_string(env, "CAPTION_PROVIDER", llm.provider);
@@ -149,6 +151,7 @@ Result<Config> load_config(const EnvLookup& env) {
            read_unsigned(env, "VIDEO_DAILY_QUOTA", c.video.daily_quota, 10'000'000),
            read_unsigned(env, "VIDEO_RETENTION_HOURS", retention, 24ull * 3650),
            read_millis(env, "JOB_LEASE_MS", c.video.lease),
+           read_millis(env, "ANALYZER_INTERVAL_MS", c.analyzer.interval),
            read_unsigned(env, "JOB_MAX_ATTEMPTS", c.video.max_attempts, 100),
            read_bool(env, "WEBHOOK_ALLOW_PRIVATE", c.webhooks.allow_private),
            read_unsigned(env, "WEBHOOK_MAX_ATTEMPTS", c.webhooks.max_attempts, 100),
@@ -216,6 +219,9 @@ Result<void> validate(const Config& c) {
     return std::unexpected(proxies.error());
   }
   if (c.data_dir.empty()) return fail(ErrorCode::invalid_argument, "data dir must not be empty");
+  if (c.analyzer.interval < Millis(50)) {
+    return fail(ErrorCode::invalid_argument, "ANALYZER_INTERVAL_MS must be at least 50");
+  }
   if (c.database.pool_size < 1) {
     return fail(ErrorCode::invalid_argument, "DATABASE_POOL_SIZE must be at least 1");
   }
@@ -306,6 +312,9 @@ boost::json::object describe(const Config& c) {
       {"open_metrics", s.open_metrics},
       {"media_url_secret", s.media_url_secret.empty() ? "generated" : "set"},
       {"media_url_ttl", s.media_url_ttl.count()},
+      {"cors_origins", s.cors_origins},
+      {"analyzer_interval_ms", c.analyzer.interval.count()},
+      {"alert_rules", c.analyzer.alert_rules},
       {"cache_size", c.cache.max_entries},
       {"cache_max_bytes", c.cache.max_bytes},
       {"cache_ttl", c.cache.ttl.count()},

@@ -51,6 +51,14 @@ struct ServerConfig {
   // (or the database with PostgreSQL), so replicas sharing either agree.
   std::string media_url_secret;
   std::chrono::seconds media_url_ttl{900};  // MEDIA_URL_TTL seconds: life of a signed media URL
+  // CORS_ORIGINS: comma-separated origins (https://studio.example.com) a browser may call the
+  // API from; "*" answers any origin, on the routes open without a key only. Empty: no CORS.
+  std::string cors_origins;
+};
+
+struct AnalyzerSettings {
+  Millis interval{5'000};   // ANALYZER_INTERVAL_MS: how often the analyzer samples the server
+  std::string alert_rules;  // ALERT_RULES: overrides of the alert rules' defaults
 };
 
 struct CacheConfig {
@@ -147,6 +155,7 @@ struct Config {
   RedisConfig redis;
   RateLimitConfig rate_limit;
   VideoConfig video;
+  AnalyzerSettings analyzer;
   std::string data_dir = "./var";  // DATA_DIR: SQLite database and generated files
   // INSTANCE_ID: this process's stable name in job leases (e.g. the pod name). Empty: one kept
   // in DATA_DIR/instances/, the first not held by a running process.

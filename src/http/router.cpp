@@ -82,4 +82,11 @@ std::vector<std::string> Router::patterns() const {
   return out;
 }
 
+std::vector<std::string> Router::routes() const {
+  std::vector<std::string> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.push_back(route.method + " " + route.pattern);
+  return out;
+}
+
 }  // namespace reelgen::http

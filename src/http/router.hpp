@@ -32,6 +32,8 @@ class Router {
   // REQUIRES: no add() after the server starts (lookups are unsynchronized reads).
   RouteMatch match(std::string_view method, std::string_view path) const;
   std::vector<std::string> patterns() const;
+  // "METHOD pattern" of every route, in the order added.
+  std::vector<std::string> routes() const;
 
  private:
   struct Route {

@@ -185,6 +185,8 @@ struct Server::Impl {
   asio::steady_timer drain_timer{control};
 
   Task<> accept_loop(IoThread& io);
+  // Wakes every kLagInterval and records how late it woke in stats.loop_lag_us[index].
+  Task<> measure_lag(std::size_t index);
   Task<> session(IoThread& io, Socket socket, bool over_capacity);
   // Sends an event stream until it ends, the client goes away or the server stops; the body is
   // delimited by closing the connection.
@@ -237,6 +239,23 @@ Task<> Server::Impl::accept_loop(IoThread& io) {
   }
 }
 
+constexpr std::chrono::milliseconds kLagInterval{100};
+
+Task<> Server::Impl::measure_lag(std::size_t index) {
+  asio::basic_waitable_timer<std::chrono::steady_clock,
+                             asio::wait_traits<std::chrono::steady_clock>, Executor>
+      timer(co_await asio::this_coro::executor);
+  while (!stopping.load()) {
+    const auto due = std::chrono::steady_clock::now() + kLagInterval;
+    timer.expires_at(due);
+    auto [ec] = co_await timer.async_wait(nothrow);
+    if (ec) co_return;
+    const auto late = std::chrono::steady_clock::now() - due;
+    stats.loop_lag_us[index].store(
+        std::chrono::duration_cast<std::chrono::microseconds>(late).count());
+  }
+}
+
 Task<> Server::Impl::run_blocking(std::function<void()> fn) {
   // The coroutine waits on a timer that never expires by itself; the pool thread, once fn
   // returned, cancels it from this I/O thread (timers are not thread-safe).
@@ -244,13 +263,17 @@ Task<> Server::Impl::run_blocking(std::function<void()> fn) {
   asio::basic_waitable_timer<std::chrono::steady_clock,
                              asio::wait_traits<std::chrono::steady_clock>, Executor>
       done(io, std::chrono::steady_clock::time_point::max());
-  asio::post(*blocking_pool, [&fn, &done, io, work = asio::make_work_guard(io)] {
+  const auto handed_over = std::chrono::steady_clock::now();
+  asio::post(*blocking_pool, [this, &fn, &done, io, handed_over, work = asio::make_work_guard(io)] {
+    stats.blocking_wait.record(std::chrono::steady_clock::now() - handed_over);
+    stats.blocking_running.fetch_add(1);
     try {
       fn();
     } catch (...) {
       // fn promised not to throw; a pool thread must not die of it either way.
       log_failure("blocking call")(std::current_exception());
     }
+    stats.blocking_running.fetch_sub(1);
     asio::post(io, [&done] { done.cancel(); });
   });
   co_await done.async_wait(nothrow);
@@ -548,6 +571,8 @@ Server::Server(core::ServerConfig config, RequestHandler handler)
   for (int i = 0; i < n; ++i) impl_->threads.push_back(std::make_unique<IoThread>());
   impl_->blocking_pool =
       std::make_unique<asio::thread_pool>(std::max(1, impl_->config.blocking_threads));
+  impl_->stats.blocking_threads = std::max(1, impl_->config.blocking_threads);
+  impl_->stats.io_threads = std::min(n, ServerStats::kMaxLoopThreads);
 }
 
 Server::~Server() = default;
@@ -599,8 +624,12 @@ void Server::run(bool handle_signals) {
       if (!ec) impl_->begin_stop();
     });
   }
-  for (auto& io : impl_->threads) {
+  for (std::size_t i = 0; i < impl_->threads.size(); ++i) {
+    auto& io = impl_->threads[i];
     asio::co_spawn(io->ioc, impl_->accept_loop(*io), log_failure("accept loop"));
+    if (i < ServerStats::kMaxLoopThreads) {
+      asio::co_spawn(io->ioc, impl_->measure_lag(i), log_failure("event-loop lag"));
+    }
     io->thread = std::thread([io = io.get()] { io->ioc.run(); });
   }
   std::thread control_thread([this] { impl_->control.run(); });

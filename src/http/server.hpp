@@ -3,6 +3,7 @@
 // handed to one RequestHandler as plain values; transport errors (431, 413, 400, 503 when full)
 // are answered here as problem+json and counted in ServerStats.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -11,6 +12,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "http/message.hpp"
+#include "monitor/metrics.hpp"
 
 namespace reelgen::http {
 
@@ -33,6 +35,14 @@ struct ServerStats {
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::int64_t> blocking_in_flight{0};  // running or waiting on the pool
   std::atomic<std::uint64_t> blocking_rejected{0};  // 503: the pool and its queue were full
+  std::atomic<std::int64_t> blocking_running{0};    // on a pool thread now; the rest wait
+  int blocking_threads = 0;
+  monitor::LatencyHistogram blocking_wait;  // from handing a request over to its start
+  // Event-loop lag: how late each I/O thread's periodic timer fired last (its lateness is the
+  // time the thread was busy with something else).
+  static constexpr int kMaxLoopThreads = 64;
+  std::array<std::atomic<std::int64_t>, kMaxLoopThreads> loop_lag_us{};
+  int io_threads = 0;
 };
 
 class Server {

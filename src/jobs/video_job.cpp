@@ -29,6 +29,38 @@ double job_progress(std::string_view stage, double percent) {
   return percent;
 }
 
+// Time spent in each stage of one render, from the progress callbacks' stage changes.
+class StageTimer {
+ public:
+  explicit StageTimer(const core::Clock& clock) : clock_(clock), started_(clock.now()) {}
+  void enter(std::string_view stage) {
+    if (stage == current_) return;
+    const auto now = clock_.now();
+    for (std::size_t i = 0; i < RenderStats::kStages.size(); ++i) {
+      if (RenderStats::kStages[i] == current_) spent_[i] += now - since_;
+    }
+    current_ = std::string(stage);
+    since_ = now;
+  }
+  void add_to(RenderStats& stats, double video_seconds) const {
+    using std::chrono::duration_cast;
+    using std::chrono::microseconds;
+    for (std::size_t i = 0; i < spent_.size(); ++i) {
+      stats.stage_us[i].fetch_add(duration_cast<microseconds>(spent_[i]).count());
+    }
+    stats.elapsed_us.fetch_add(duration_cast<microseconds>(clock_.now() - started_).count());
+    stats.video_ms.fetch_add(static_cast<std::uint64_t>(video_seconds * 1000));
+    stats.renders.fetch_add(1);
+  }
+
+ private:
+  const core::Clock& clock_;
+  std::chrono::steady_clock::time_point started_;
+  std::string current_;
+  std::chrono::steady_clock::time_point since_{};
+  std::array<std::chrono::steady_clock::duration, 3> spent_{};
+};
+
 }  // namespace
 
 VideoFiles video_files(const std::filesystem::path& dir, std::string_view job_id,
@@ -55,14 +87,18 @@ core::Result<std::string> VideoRunner::run(const store::Job& job, ProgressSink& 
   std::filesystem::create_directories(dir_, ec);
   const VideoFiles files = video_files(dir_, job.id, request->format);
   std::atomic<bool> cancel{false};
+  StageTimer timer(clock_);
   auto summary = video::render(
       *request, files.video,
       [&](std::string_view stage, double percent) {
+        timer.enter(stage);
         progress.report(stage, job_progress(stage, percent));
         if (progress.cancelled()) cancel.store(true);
       },
       &cancel);
   if (!summary) return std::unexpected(summary.error());
+  timer.enter("");
+  timer.add_to(stats_, summary->duration_s);
   boost::json::object result{{"duration", summary->duration_s},
                              {"speech_duration", summary->speech_s},
                              {"file_size", summary->bytes},

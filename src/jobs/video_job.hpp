@@ -2,9 +2,12 @@
 // Video jobs: the Runner that renders a job's stored request (jobs/video_request.hpp) into the
 // videos directory.
 
+#include <array>
+#include <atomic>
 #include <filesystem>
 #include <string>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "jobs/video_request.hpp"
 #include "jobs/worker_pool.hpp"
@@ -25,19 +28,34 @@ video::Format format_of(const store::Job& job);
 // Deletes every file named after the job in dir: the video, its sidecars and temporary files.
 void remove_job_files(const std::filesystem::path& dir, std::string_view job_id);
 
+// Where render time goes, summed over completed renders: the stages as the renderer reports them
+// (speech; render = drawing and encoding, interleaved frame by frame; finish = muxing and
+// sidecars), against the seconds of video they produced.
+struct RenderStats {
+  static constexpr std::array<std::string_view, 3> kStages{"speech", "render", "finish"};
+  std::array<std::atomic<std::uint64_t>, 3> stage_us{};
+  std::atomic<std::uint64_t> video_ms{0};
+  std::atomic<std::uint64_t> elapsed_us{0};
+  std::atomic<std::uint64_t> renders{0};
+};
+
 class VideoRunner final : public Runner {
  public:
-  VideoRunner(std::filesystem::path dir, std::filesystem::path uploads_dir)
-      : dir_(std::move(dir)), uploads_dir_(std::move(uploads_dir)) {}
+  VideoRunner(std::filesystem::path dir, std::filesystem::path uploads_dir,
+              const core::Clock& clock = core::SystemClock::instance())
+      : dir_(std::move(dir)), uploads_dir_(std::move(uploads_dir)), clock_(clock) {}
   // Renders the payload; the result JSON has duration, file_size, frames, width, height, fps,
   // codecs, voice_id and avatar_id.
   core::Result<std::string> run(const store::Job& job, ProgressSink& progress) override;
   // Deletes every file of the job (finished or partial).
   void remove_outputs(const store::Job& job) override;
+  const RenderStats& stats() const { return stats_; }
 
  private:
   std::filesystem::path dir_;
   std::filesystem::path uploads_dir_;
+  const core::Clock& clock_;
+  RenderStats stats_;
 };
 
 }  // namespace reelgen::jobs

@@ -330,19 +330,24 @@ void WebhookSender::deliver(const store::Job& job) {
         {"Reelgen-Delivery", job.id + "-" + std::to_string(attempt)},
         {"Reelgen-Timestamp", std::to_string(timestamp)},
         {"Reelgen-Signature", "v1=" + webhook_signature(config_.secret, timestamp, body)}};
+    const auto started = clock_.now();
     auto status = post_json(*url, body, headers, config_.timeout, config_.allow_private);
+    stats_.latency.record(clock_.now() - started);
     if (status && *status >= 200 && *status < 300) {
+      stats_.delivered.fetch_add(1);
       record(job, "delivered", attempt, 0, "");
       return;
     }
     error = status ? "the receiver answered " + std::to_string(*status) : status.error().message;
   }
   if (attempt >= config_.max_attempts) {
+    stats_.failed.fetch_add(1);
     record(job, "failed", attempt, 0, error);
     core::log_warn("webhook failed for good", {{"video_id", job.id}, {"error", error}});
     return;
   }
   const auto delay = config_.backoff.count() * (std::int64_t{1} << std::min(attempt - 1, 10));
+  stats_.retried.fetch_add(1);
   record(job, "pending", attempt, now_ms() + delay, error);
 }
 

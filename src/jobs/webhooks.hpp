@@ -18,6 +18,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/thread_pool.hpp"
+#include "monitor/metrics.hpp"
 #include "store/store.hpp"
 
 namespace reelgen::jobs {
@@ -63,6 +64,13 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 core::Result<int> post_json(const CallbackUrl& url, std::string_view body, const Headers& headers,
                             std::chrono::milliseconds timeout, bool allow_private);
 
+struct WebhookStats {
+  std::atomic<std::uint64_t> delivered{0};  // answered 2xx
+  std::atomic<std::uint64_t> retried{0};    // failed, another attempt is scheduled
+  std::atomic<std::uint64_t> failed{0};     // failed for good after max_attempts
+  monitor::LatencyHistogram latency;        // one delivery attempt, connect to response
+};
+
 class WebhookSender {
  public:
   WebhookSender(store::JobStore& jobs, WebhookConfig config, const core::Clock& clock);
@@ -75,6 +83,7 @@ class WebhookSender {
   void wake();
   // The JSON body sent for a finished job.
   static std::string payload(const store::Job& job);
+  const WebhookStats& stats() const { return stats_; }
 
  private:
   void loop();
@@ -87,6 +96,7 @@ class WebhookSender {
   store::JobStore& jobs_;
   WebhookConfig config_;
   const core::Clock& clock_;
+  WebhookStats stats_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -66,7 +66,9 @@ class StoreProgress final : public ProgressSink {
 
 WorkerPool::WorkerPool(store::JobStore& jobs, Runner& runner, WorkerConfig config,
                        const core::Clock& clock)
-    : jobs_(jobs), runner_(runner), config_(std::move(config)), clock_(clock) {}
+    : jobs_(jobs), runner_(runner), config_(std::move(config)), clock_(clock) {
+  stats_.workers = config_.workers;
+}
 
 WorkerPool::~WorkerPool() { stop(); }
 
@@ -177,6 +179,9 @@ bool WorkerPool::write_final(const store::Job& job, std::string_view what,
 void WorkerPool::run_one(const store::Job& job, const std::string& owner) {
   stats_.claimed.fetch_add(1);
   stats_.busy.fetch_add(1);
+  const std::int64_t ready_ms = std::max(job.created_ms, job.not_before_ms);
+  stats_.queue_wait.record(
+      std::chrono::milliseconds(std::max<std::int64_t>(0, now_ms() - ready_ms)));
   // Whatever an earlier, interrupted attempt wrote is incomplete by definition.
   runner_.remove_outputs(job);
   if (job.attempts > config_.max_attempts) {
@@ -203,6 +208,7 @@ void WorkerPool::run_one(const store::Job& job, const std::string& owner) {
     stats_.cancelled.fetch_add(1);
   } else if (progress.lost()) {
     // Another worker owns the job now (this one stalled past its lease).
+    stats_.leases_lost.fetch_add(1);
   } else if (stopping_.load()) {
     // Shutting down: hand the job back at once instead of waiting for the lease to expire.
     runner_.remove_outputs(job);

@@ -14,6 +14,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "monitor/metrics.hpp"
 #include "store/store.hpp"
 
 namespace reelgen::jobs {
@@ -65,7 +66,10 @@ struct WorkerStats {
   std::atomic<std::uint64_t> expired{0};
   std::atomic<std::uint64_t> write_failures{0};  // outcomes that could not be recorded
   std::atomic<std::uint64_t> reclaimed{0};       // jobs taken back from a dead run at start
+  std::atomic<std::uint64_t> leases_lost{0};     // jobs another worker took over mid-run
   std::atomic<int> busy{0};
+  int workers = 0;
+  monitor::LatencyHistogram queue_wait;  // from submission (or retry time) to the claim
 };
 
 class WorkerPool {

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -39,19 +40,43 @@ double LatencyHistogram::mean_ms() const {
   return n == 0 ? 0.0 : sum_ns_.load() / 1e6 / n;
 }
 
-double LatencyHistogram::quantile_ms(double q) const {
-  std::uint64_t total = 0;
-  std::array<std::uint64_t, kBuckets> snapshot{};
-  for (int i = 0; i < kBuckets; ++i)
-    total += snapshot[i] = buckets_[i].load(std::memory_order_relaxed);
-  if (total == 0) return 0;
-  const auto rank = static_cast<std::uint64_t>(std::ceil(q * total));
-  std::uint64_t seen = 0;
+double LatencyHistogram::quantile_ms(double q) const { return snapshot().quantile_ms(q); }
+
+HistogramSnapshot LatencyHistogram::snapshot() const {
+  HistogramSnapshot snap;
+  snap.buckets.resize(kBuckets);
   for (int i = 0; i < kBuckets; ++i) {
-    seen += snapshot[i];
-    if (seen >= rank && snapshot[i] > 0) return upper_micros(i) / 1000.0;
+    snap.buckets[i] = buckets_[i].load(std::memory_order_relaxed);
+    snap.count += snap.buckets[i];
   }
-  return upper_micros(kBuckets - 1) / 1000.0;
+  snap.sum_seconds = sum_seconds();
+  return snap;
+}
+
+double HistogramSnapshot::quantile_ms(double q) const {
+  std::uint64_t total = 0;
+  for (const auto n : buckets) total += n;
+  if (total == 0) return 0;
+  const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * total)));
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    seen += buckets[i];
+    if (seen >= rank && buckets[i] > 0)
+      return LatencyHistogram::upper_micros(static_cast<int>(i)) / 1000.0;
+  }
+  return LatencyHistogram::upper_micros(LatencyHistogram::kBuckets - 1) / 1000.0;
+}
+
+HistogramSnapshot HistogramSnapshot::since(const HistogramSnapshot& earlier) const {
+  HistogramSnapshot out = *this;
+  if (earlier.buckets.size() != buckets.size()) return out;
+  out.count = 0;
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    out.buckets[i] = buckets[i] >= earlier.buckets[i] ? buckets[i] - earlier.buckets[i] : 0;
+    out.count += out.buckets[i];
+  }
+  out.sum_seconds = std::max(0.0, sum_seconds - earlier.sum_seconds);
+  return out;
 }
 
 std::uint64_t LatencyHistogram::count_at_most(double le_seconds) const {
@@ -114,9 +139,14 @@ void Exposition::histogram(std::string_view name, std::string_view labels,
                            const LatencyHistogram& h) {
   static constexpr double kLe[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+  histogram(name, labels, h, kLe);
+}
+
+void Exposition::histogram(std::string_view name, std::string_view labels,
+                           const LatencyHistogram& h, std::span<const double> bounds) {
   const std::string bucket = std::string(name) + "_bucket";
   const std::string prefix = labels.empty() ? std::string() : std::string(labels) + ",";
-  for (const double le : kLe) {
+  for (const double le : bounds) {
     char lebuf[32];
     std::snprintf(lebuf, sizeof lebuf, "le=\"%g\"", le);
     sample(bucket, prefix + lebuf, static_cast<double>(h.count_at_most(le)));
@@ -139,6 +169,20 @@ std::string label_value(std::string_view value) {
   return out;
 }
 
+namespace {
+
+double count_entries(const char* dir) {
+  double n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    n += 1;
+  }
+  return n;
+}
+
+}  // namespace
+
 ProcessUsage read_process_usage() {
   ProcessUsage usage;
   if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
@@ -154,11 +198,8 @@ ProcessUsage read_process_usage() {
     usage.cpu_seconds =
         ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   }
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
-       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    usage.open_fds += 1;
-  }
+  usage.open_fds = count_entries("/proc/self/fd");
+  usage.threads = count_entries("/proc/self/task");
   return usage;
 }
 

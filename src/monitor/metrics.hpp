@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,22 @@
 #include "core/clock.hpp"
 
 namespace reelgen::monitor {
+
+class LatencyHistogram;
+
+// A histogram's counts at one moment; the difference of two is the histogram of what happened
+// between them (how the analyzer sees a window).
+struct HistogramSnapshot {
+  std::vector<std::uint64_t> buckets;  // empty: nothing recorded yet
+  std::uint64_t count = 0;
+  double sum_seconds = 0;
+
+  // Upper bound of the bucket holding the q-quantile, in milliseconds; 0 when empty.
+  double quantile_ms(double q) const;
+  double mean_ms() const { return count == 0 ? 0.0 : sum_seconds * 1e3 / count; }
+  // What was recorded after earlier (taken from the same histogram).
+  HistogramSnapshot since(const HistogramSnapshot& earlier) const;
+};
 
 // Latency histogram with log-linear buckets from 1 µs to ~17 s (8 sub-buckets per power of two):
 // cheap to record, precise enough for p50/p95/p99 within 10%.
@@ -26,10 +43,11 @@ class LatencyHistogram {
   double quantile_ms(double q) const;
   // Cumulative count of observations <= le_seconds (for Prometheus buckets).
   std::uint64_t count_at_most(double le_seconds) const;
+  HistogramSnapshot snapshot() const;
+  static double upper_micros(int bucket);
 
  private:
   static int bucket_of(std::uint64_t micros);
-  static double upper_micros(int bucket);
   std::array<std::atomic<std::uint64_t>, kBuckets> buckets_{};
   std::atomic<std::uint64_t> count_{0};
   std::atomic<std::uint64_t> sum_ns_{0};
@@ -60,7 +78,11 @@ class Exposition {
   // A metric with one sample: header plus sample.
   void metric(std::string_view name, std::string_view type, std::string_view help,
               std::string_view labels, double value);
+  // Buckets from 100 µs to 10 s, or the given upper bounds (ascending, at most ~134 s, the
+  // histogram's range).
   void histogram(std::string_view name, std::string_view labels, const LatencyHistogram& h);
+  void histogram(std::string_view name, std::string_view labels, const LatencyHistogram& h,
+                 std::span<const double> bounds);
   const std::string& text() const { return out_; }
 
  private:
@@ -74,6 +96,7 @@ struct ProcessUsage {
   double resident_bytes = 0;
   double cpu_seconds = 0;
   double open_fds = 0;
+  double threads = 0;
 };
 ProcessUsage read_process_usage();
 

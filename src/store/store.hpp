@@ -163,6 +163,8 @@ class JobStore {
   // For per-key limits: jobs queued or processing, and jobs created since a time.
   virtual core::Result<int> count_active(std::string_view key_id) = 0;
   virtual core::Result<int> count_created_since(std::string_view key_id, std::int64_t since_ms) = 0;
+  // Jobs of every key in status (the queue depth the analyzer watches).
+  [[nodiscard]] virtual core::Result<int> count_with_status(JobStatus status) = 0;
 };
 
 class Store {

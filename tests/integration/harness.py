@@ -16,6 +16,8 @@ import threading
 import time
 import unittest
 
+from openapi_check import check_response
+
 BIN = os.environ.get("REELGEN_BIN", os.path.join(os.path.dirname(__file__), "../../build/release/src/app/reelgen"))
 
 
@@ -83,7 +85,9 @@ class Server:
             conn.request(method, path, body=body, headers=hdrs)
             res = conn.getresponse()
             data = res.read()
-            return res.status, {k.lower(): v for k, v in res.getheaders()}, data
+            got = {k.lower(): v for k, v in res.getheaders()}
+            check_response(method, path, res.status, got, data)  # every answer keeps the contract
+            return res.status, got, data
         finally:
             conn.close()
 

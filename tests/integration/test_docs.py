@@ -8,12 +8,16 @@ import glob
 import json
 import os
 import re
+import shlex
 import subprocess
+import tempfile
 import time
 import unittest
+from urllib.parse import urlsplit
 
 from fake_llm import FakeLlm
 from harness import BIN, Server
+from openapi_check import check_response, operation, validate
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 EXAMPLE = re.compile(r"<!-- expect: (\d{3}) -->\s*```sh\n(.*?)```", re.S)
@@ -53,16 +57,38 @@ class DocExamples(unittest.TestCase):
                              f"{path}: a curl example lacks its <!-- expect: STATUS --> marker")
 
     def test_examples_answer_as_documented(self):
+        """Each example answers its status, and its request and response keep docs/openapi.json."""
         env = dict(os.environ, REELGEN=self.server.url, KEY=self.server.key, VIDEO_ID=self.video_id)
+        out = tempfile.mkdtemp(prefix="reelgen-docs-")
         count = 0
         for path in documents():
             for expected, command in EXAMPLE.findall(open(path, encoding="utf-8").read()):
                 count += 1
-                script = command.strip() + " -o /dev/null -w '%{http_code}'"
+                script = (command.strip() + f" -D {out}/headers -o {out}/body"
+                          " -w '%{http_code} %{method} %{url_effective}'")
                 result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, timeout=30)
                 with self.subTest(doc=os.path.basename(path), command=command.strip()[:80]):
-                    self.assertEqual(result.stdout.strip()[-3:], expected, result.stderr)
+                    status, method, url = result.stdout.strip()[-1000:].rsplit(" ", 2)[-3:]
+                    self.assertEqual(status[-3:], expected, result.stderr)
+                    self.check_contract(command, int(expected), method, url, out)
         self.assertGreaterEqual(count, 15, "the docs should show an example for every endpoint")
+
+    def check_contract(self, command, status, method, url, out):
+        target = urlsplit(url)
+        path = target.path + ("?" + target.query if target.query else "")
+        headers = {}
+        with open(f"{out}/headers", encoding="latin-1", newline="") as f:
+            for line in f.read().split("\r\n\r\n")[-2].split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+        with open(f"{out}/body", "rb") as f:
+            check_response(method, path, status, headers, f.read())
+        words = shlex.split(command.replace("\\\n", " "))
+        body = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-d", "--data")), None)
+        _, op = operation(method, path)
+        if body is not None and status < 300 and op and "requestBody" in op:
+            schema = op["requestBody"]["content"]["application/json"]["schema"]
+            validate(json.loads(body), schema, f"{method} {target.path} request")
 
 
 class ModelServerExamples(unittest.TestCase):

@@ -44,7 +44,7 @@ class Operations(ServerTestCase):
         text = body.decode()
         self.assertIn('reelgen_http_requests_total{route="/api/v14/generate",status="200"} 2', text)
         self.assertIn('reelgen_http_request_duration_seconds_bucket{route="/api/v14/generate",le="+Inf"} 2', text)
-        self.assertIn('reelgen_cache_hits_total{level="l1"} 1', text)
+        self.assertIn('reelgen_cache_hits_total{tier="l1"} 1', text)
         self.assertIn("reelgen_cache_entries", text)
         self.assertIn("reelgen_cache_bytes", text)
         self.assertIn("reelgen_http_requests_in_flight", text)

@@ -300,6 +300,10 @@ class PgJobs final : public JobStore {
                  pg::Params(key_id, since_ms));
   }
 
+  core::Result<int> count_with_status(JobStatus status) override {
+    return count("SELECT COUNT(*) FROM jobs WHERE status = $1", pg::Params(to_string(status)));
+  }
+
  private:
   // LISTENs on a connection of its own and calls the subscriber for each notification; after a
   // lost connection, listens again (polling covers the gap).

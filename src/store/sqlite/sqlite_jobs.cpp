@@ -297,6 +297,10 @@ class SqliteJobs final : public JobStore {
                  since_ms);
   }
 
+  core::Result<int> count_with_status(JobStatus status) override {
+    return count("SELECT COUNT(*) FROM jobs WHERE status = ?1 AND ?2 = ?2", to_string(status), 0);
+  }
+
  private:
   core::Result<void> finish(std::string_view id, std::string_view owner, std::string_view status,
                             std::string_view error, std::string_view result, std::int64_t now_ms,

@@ -298,6 +298,9 @@ class FlakyJobs final : public store::JobStore {
   core::Result<int> count_created_since(std::string_view k, std::int64_t s) override {
     return real_.count_created_since(k, s);
   }
+  core::Result<int> count_with_status(store::JobStatus s) override {
+    return real_.count_with_status(s);
+  }
 
  private:
   store::JobStore& real_;

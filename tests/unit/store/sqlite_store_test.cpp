@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "core/hash.hpp"
+#include "store/metered_store.hpp"
 #include "store/store.hpp"
 
 namespace reelgen::store {
@@ -37,6 +39,27 @@ TEST_F(SqliteStoreTest, SecretsAreNeverStoredInPlainText) {
   }
   EXPECT_EQ(bytes.find(created->secret), std::string::npos);
   EXPECT_NE(bytes.find(created->key.secret_hash), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, AMeteredStoreTimesAndCountsEachOperation) {
+  StoreMetrics metrics;
+  auto wrapped = metered(std::move(store), metrics, clock);
+  EXPECT_EQ(wrapped->backend(), "sqlite");
+  ASSERT_TRUE(wrapped->keys().create("ci", Scope::user, std::nullopt));
+  ASSERT_TRUE(wrapped->jobs().count_with_status(JobStatus::queued));
+  ASSERT_TRUE(wrapped->jobs().count_with_status(JobStatus::queued));
+  EXPECT_FALSE(wrapped->keys().revoke("key_missing"));  // not_found: an error, counted
+  const auto index = [](std::string_view name) {
+    return static_cast<std::size_t>(
+        std::find(StoreMetrics::kOps.begin(), StoreMetrics::kOps.end(), name) -
+        StoreMetrics::kOps.begin());
+  };
+  EXPECT_EQ(metrics.latency[index("keys.create")].count(), 1u);
+  EXPECT_EQ(metrics.latency[index("jobs.count_with_status")].count(), 2u);
+  EXPECT_EQ(metrics.errors[index("jobs.count_with_status")].load(), 0u);
+  EXPECT_EQ(metrics.latency[index("keys.revoke")].count(), 1u);
+  EXPECT_EQ(metrics.errors[index("keys.revoke")].load(), 1u);
+  EXPECT_EQ(metrics.latency[index("jobs.claim")].count(), 0u);
 }
 
 TEST(SqliteStore, UnwritableDirectoryIsAnError) {

@@ -247,6 +247,8 @@ TEST_P(JobStoreTest, ListsNewestFirstWithCursorAndFilters) {
   EXPECT_TRUE(jobs().list(f).value().empty());
   EXPECT_EQ(jobs().count_active("k").value(), 4);
   EXPECT_EQ(jobs().count_created_since("k", 1003).value(), 1);
+  EXPECT_EQ(jobs().count_with_status(JobStatus::queued).value(), 5);  // "other" too
+  EXPECT_EQ(jobs().count_with_status(JobStatus::cancelled).value(), 0);
 }
 
 TEST_P(JobStoreTest, ReleasesTheLeasesOfOneInstanceOnly) {
