@@ -125,8 +125,7 @@ void render_cache(monitor::Exposition& out, const Services& s) {
   out.metric("reelgen_cache_evictions_total", "counter", "Entries evicted to make room.", l1,
              static_cast<double>(c.evictions));
   out.metric("reelgen_cache_rejections_total", "counter",
-             "New entries refused by the admission filter.", l1,
-             static_cast<double>(c.rejections));
+             "New entries refused by the admission filter.", l1, static_cast<double>(c.rejections));
   out.metric("reelgen_cache_entries", "gauge", "Entries in the cache.", l1,
              static_cast<double>(c.entries));
   out.metric("reelgen_cache_bytes", "gauge", "Approximate bytes held by the cache.", l1,
