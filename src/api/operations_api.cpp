@@ -132,6 +132,9 @@ void render_cache(monitor::Exposition& out, const Services& s) {
              static_cast<double>(c.bytes));
   out.metric("reelgen_cache_max_entries", "gauge", "CACHE_SIZE: the entry bound.", l1,
              static_cast<double>(s.l1.config().max_entries));
+  out.header("reelgen_cache_lookup_seconds", "histogram", "How long a cache lookup took, by tier.");
+  out.histogram("reelgen_cache_lookup_seconds", l1, s.l1.lookup_latency());
+  if (s.l2) out.histogram("reelgen_cache_lookup_seconds", l2, s.l2->lookup_latency());
 }
 
 void render_server(monitor::Exposition& out, const http::ServerStats& server) {

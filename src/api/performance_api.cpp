@@ -71,8 +71,9 @@ json_ns::object window_json(const monitor::Window& w) {
          {{"avg_seconds", w.queue_wait.mean_ms() / 1000},
           {"p95_seconds", w.queue_wait.quantile_ms(0.95) / 1000}}},
         {"render_speech", {{"seconds_per_video_second", per_video_second(0)}}},
-        {"render_frames", {{"seconds_per_video_second", per_video_second(1)}}},
-        {"render_finish", {{"seconds_per_video_second", per_video_second(2)}}}}},
+        {"render_drawing", {{"seconds_per_video_second", per_video_second(1)}}},
+        {"render_encoding", {{"seconds_per_video_second", per_video_second(2)}}},
+        {"render_finish", {{"seconds_per_video_second", per_video_second(3)}}}}},
   };
 }
 

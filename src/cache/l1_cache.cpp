@@ -48,6 +48,13 @@ void L1Cache::erase(Shard& shard, std::list<Entry>::iterator it) {
 
 bool L1Cache::get(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss,
                   std::optional<std::chrono::seconds>*) {
+  const auto begin = std::chrono::steady_clock::now();
+  const bool hit = lookup(hash, key, out, count_miss);
+  lookup_latency_.record(std::chrono::steady_clock::now() - begin);
+  return hit;
+}
+
+bool L1Cache::lookup(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss) {
   Shard& shard = shard_of(hash);
   std::lock_guard lock(shard.mutex);
   shard.sketch.add(hash);

@@ -17,6 +17,7 @@
 
 #include "cache/cache.hpp"
 #include "core/clock.hpp"
+#include "monitor/metrics.hpp"
 
 namespace reelgen::cache {
 
@@ -61,9 +62,13 @@ class L1Cache final : public Cache {
   std::size_t purge_expired();
   void clear();
   CacheStats stats() const;
+  // How long get() took, hit or miss (reelgen_cache_lookup_seconds{tier}).
+  const monitor::LatencyHistogram& lookup_latency() const { return lookup_latency_; }
   const L1Config& config() const { return config_; }
 
  private:
+  bool lookup(std::uint64_t hash, std::string_view key, std::string& out, bool count_miss);
+  monitor::LatencyHistogram lookup_latency_;
   struct Entry {
     std::uint64_t hash;
     std::string key;

@@ -81,6 +81,14 @@ std::string RedisCache::redis_key(std::string_view key) const {
 
 bool RedisCache::get(std::uint64_t, std::string_view key, std::string& out, bool count_miss,
                      std::optional<std::chrono::seconds>* life_left) {
+  const auto begin = std::chrono::steady_clock::now();
+  const bool hit = lookup(key, out, count_miss, life_left);
+  lookup_latency_.record(std::chrono::steady_clock::now() - begin);
+  return hit;
+}
+
+bool RedisCache::lookup(std::string_view key, std::string& out, bool count_miss,
+                        std::optional<std::chrono::seconds>* life_left) {
   const std::string k = redis_key(key);
   auto reply = client_.command({"GET", k});
   std::int64_t expires_ms = 0;

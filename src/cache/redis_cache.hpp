@@ -11,6 +11,7 @@
 #include "cache/cache.hpp"
 #include "cache/redis_client.hpp"
 #include "core/clock.hpp"
+#include "monitor/metrics.hpp"
 
 namespace reelgen::cache {
 
@@ -56,9 +57,14 @@ class RedisCache final : public Cache {
   std::optional<std::chrono::milliseconds> remaining_ttl(std::string_view key);
   std::string redis_key(std::string_view key) const;
   L2Stats stats() const;
+  // How long get() took, hit or miss (reelgen_cache_lookup_seconds{tier}).
+  const monitor::LatencyHistogram& lookup_latency() const { return lookup_latency_; }
   const RedisCacheConfig& config() const { return config_; }
 
  private:
+  bool lookup(std::string_view key, std::string& out, bool count_miss,
+              std::optional<std::chrono::seconds>* life_left);
+  monitor::LatencyHistogram lookup_latency_;
   RedisClient& client_;
   RedisCacheConfig config_;
   const core::Clock& clock_;

@@ -42,14 +42,18 @@ class StageTimer {
     current_ = std::string(stage);
     since_ = now;
   }
-  void add_to(RenderStats& stats, double video_seconds) const {
+  // Speech and finish from the progress reports; drawing and encoding from the renderer, whose
+  // two threads overlap.
+  void add_to(RenderStats& stats, const video::RenderSummary& summary) const {
     using std::chrono::duration_cast;
     using std::chrono::microseconds;
-    for (std::size_t i = 0; i < spent_.size(); ++i) {
-      stats.stage_us[i].fetch_add(duration_cast<microseconds>(spent_[i]).count());
-    }
+    auto seconds_us = [](double s) { return static_cast<std::uint64_t>(s * 1e6); };
+    stats.stage_us[0].fetch_add(duration_cast<microseconds>(spent_[0]).count());
+    stats.stage_us[1].fetch_add(seconds_us(summary.drawing_s));
+    stats.stage_us[2].fetch_add(seconds_us(summary.encoding_s));
+    stats.stage_us[3].fetch_add(duration_cast<microseconds>(spent_[3]).count());
     stats.elapsed_us.fetch_add(duration_cast<microseconds>(clock_.now() - started_).count());
-    stats.video_ms.fetch_add(static_cast<std::uint64_t>(video_seconds * 1000));
+    stats.video_ms.fetch_add(static_cast<std::uint64_t>(summary.duration_s * 1000));
     stats.renders.fetch_add(1);
   }
 
@@ -58,7 +62,7 @@ class StageTimer {
   std::chrono::steady_clock::time_point started_;
   std::string current_;
   std::chrono::steady_clock::time_point since_{};
-  std::array<std::chrono::steady_clock::duration, 3> spent_{};
+  std::array<std::chrono::steady_clock::duration, RenderStats::kStages.size()> spent_{};
 };
 
 }  // namespace
@@ -98,7 +102,7 @@ core::Result<std::string> VideoRunner::run(const store::Job& job, ProgressSink& 
       &cancel);
   if (!summary) return std::unexpected(summary.error());
   timer.enter("");
-  timer.add_to(stats_, summary->duration_s);
+  timer.add_to(stats_, *summary);
   boost::json::object result{{"duration", summary->duration_s},
                              {"speech_duration", summary->speech_s},
                              {"file_size", summary->bytes},

@@ -32,8 +32,10 @@ void remove_job_files(const std::filesystem::path& dir, std::string_view job_id)
 // (speech; render = drawing and encoding, interleaved frame by frame; finish = muxing and
 // sidecars), against the seconds of video they produced.
 struct RenderStats {
-  static constexpr std::array<std::string_view, 3> kStages{"speech", "render", "finish"};
-  std::array<std::atomic<std::uint64_t>, 3> stage_us{};
+  // Drawing and encoding run side by side: their seconds are each thread's busy time.
+  static constexpr std::array<std::string_view, 4> kStages{"speech", "drawing", "encoding",
+                                                           "finish"};
+  std::array<std::atomic<std::uint64_t>, 4> stage_us{};
   std::atomic<std::uint64_t> video_ms{0};
   std::atomic<std::uint64_t> elapsed_us{0};
   std::atomic<std::uint64_t> renders{0};

@@ -43,7 +43,7 @@ struct Sample {
   HistogramSnapshot queue_wait;
   // renders: seconds of video produced, and the wall seconds spent, in total and by stage
   double video_seconds = 0, render_seconds = 0;
-  std::array<double, 3> stage_seconds{};  // speech, render (drawing + encoding), finish
+  std::array<double, 4> stage_seconds{};  // speech, drawing, encoding, finish
   // webhooks
   std::uint64_t webhooks_delivered = 0, webhooks_failed = 0;
   // process and machine
@@ -62,7 +62,7 @@ struct Window {
   double cpu_percent = 0;  // 100 = one core busy
   double rss_growth_bytes = 0;
   double video_seconds = 0, render_seconds = 0;
-  std::array<double, 3> stage_seconds{};
+  std::array<double, 4> stage_seconds{};
   double realtime_factor() const { return render_seconds > 0 ? video_seconds / render_seconds : 0; }
   Sample last;
 };

@@ -436,13 +436,20 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request,
   std::atomic<bool> encode_failed{false};
   std::atomic<bool> drawing_failed{false};
   bool encode_abandoned = false;
+  std::chrono::steady_clock::duration encoding_busy{};  // written by the encode thread only
   std::thread encode_thread([&] {
     auto abandon = [&] { return cancelled() || drawing_failed; };
+    auto timed = [&](auto&& step) {
+      const auto begin = clock.now();
+      auto r = step();
+      encoding_busy += clock.now() - begin;
+      return r;
+    };
     while (auto frame = queue.pop()) {
       // After a failure or a cancel the queue is only drained, so the drawing thread never
       // blocks; such a video is not finished either, since flushing could take seconds.
       if (encode_failed || abandon()) continue;
-      if (auto r = (*encoder)->write_video(std::move(frame)); !r) {
+      if (auto r = timed([&] { return (*encoder)->write_video(std::move(frame)); }); !r) {
         encode_error = r.error();
         encode_failed = true;
       }
@@ -452,7 +459,7 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request,
       encode_abandoned = true;
       return;
     }
-    if (auto r = (*encoder)->finish(); !r) {
+    if (auto r = timed([&] { return (*encoder)->finish(); }); !r) {
       encode_error = r.error();
       encode_failed = true;
     }
@@ -473,6 +480,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request,
   // from its progress callback is heard within a second even on long, slow renders.
   constexpr auto kReportEvery = std::chrono::milliseconds(250);
   auto last_report = clock.now();
+  const auto drawing_started = last_report;
+  std::chrono::steady_clock::duration drawing_waits{};  // for a free frame or a queue slot
   bool stopped = false;
   for (std::int64_t i = 0; i < frames; ++i) {
     if (cancelled() || encode_failed) {
@@ -531,9 +540,13 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request,
     if (want_sidecars && i == thumb_frame) {
       if (auto r = write_jpeg(compositor.frame(), thumb_temp); !r) draw_error = r.error();
     }
+    const auto acquiring = clock.now();
     auto slot = pool.acquire();
+    const auto acquired = clock.now();
     slot->copy_from(compositor.yuv());
+    const auto pushing = clock.now();
     queue.push(std::move(slot));
+    drawing_waits += (acquired - acquiring) + (clock.now() - pushing);
 
     const int percent = static_cast<int>(100 * (i + 1) / frames);
     const auto now = clock.now();
@@ -543,6 +556,7 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request,
       report("render", percent);
     }
   }
+  const auto drawing_busy = clock.now() - drawing_started - drawing_waits;
   queue.close();
   encode_thread.join();
   if (encode_error) return std::unexpected(*encode_error);
@@ -581,6 +595,8 @@ core::Result<RenderSummary> render_checked(const RenderRequest& request,
   summary.width = size.width;
   summary.height = size.height;
   summary.elapsed_s = std::chrono::duration<double>(clock.now() - started).count();
+  summary.drawing_s = std::chrono::duration<double>(drawing_busy).count();
+  summary.encoding_s = std::chrono::duration<double>(encoding_busy).count();
   summary.realtime_factor = summary.elapsed_s > 0 ? duration / summary.elapsed_s : 0;
   summary.voice_id = speakers.front().voice->id;
   summary.avatar_id = scenes.front().avatar_id;

@@ -107,6 +107,9 @@ struct RenderSummary {
   int fps = 0, width = 0, height = 0;
   std::uintmax_t bytes = 0;
   double elapsed_s = 0;                                       // wall time of render()
+  // Busy seconds of the drawing thread (without its waits for the encoder) and of the encoding
+  // thread: they run side by side, so each is that stage's cost, not a share of elapsed_s.
+  double drawing_s = 0, encoding_s = 0;
   double realtime_factor = 0;                                 // duration_s / elapsed_s
   std::string video_codec, audio_codec, voice_id, avatar_id;  // ids of the first scene
   std::size_t words = 0, cues = 0;

@@ -61,6 +61,8 @@ void summary_fields(S& s, Visit&& v) {
   v("height", s.height);
   v("bytes", s.bytes);
   v("elapsed_s", s.elapsed_s);
+  v("drawing_s", s.drawing_s);
+  v("encoding_s", s.encoding_s);
   v("realtime_factor", s.realtime_factor);
   v("video_codec", s.video_codec);
   v("audio_codec", s.audio_codec);

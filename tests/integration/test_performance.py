@@ -71,7 +71,8 @@ class Idle(unittest.TestCase):
     def test_the_new_metrics_are_exported(self):
         status, _, body = self.server.request("GET", "/metrics")
         text = body.decode()
-        for name in ("reelgen_cache_hits_total{tier=\"l1\"}", "reelgen_event_loop_lag_seconds{thread=\"0\"}",
+        for name in ("reelgen_cache_hits_total{tier=\"l1\"}", "reelgen_cache_lookup_seconds_count{tier=\"l1\"}",
+                     "reelgen_render_stage_seconds_total{stage=\"encoding\"}", "reelgen_event_loop_lag_seconds{thread=\"0\"}",
                      "reelgen_blocking_pool_queue_depth", "reelgen_blocking_pool_wait_seconds_count",
                      "reelgen_jobs{status=\"queued\"}", "reelgen_job_queue_wait_seconds_count",
                      "reelgen_render_stage_seconds_total{stage=\"speech\"}",
@@ -126,7 +127,7 @@ class SaturatedRenderQueue(unittest.TestCase):
                    lambda d: d["windows"]["1m"]["render"]["video_seconds"] > 0, timeout=120)
         w = doc["windows"]["1m"]
         self.assertGreater(w["render"]["realtime_factor"], 0)
-        for stage in ("render_speech", "render_frames"):
+        for stage in ("render_speech", "render_drawing", "render_encoding"):
             self.assertGreater(w["stages"][stage]["seconds_per_video_second"], 0, stage)
 
 

@@ -39,6 +39,14 @@ TEST(L1Cache, StoresAndReturnsCopies) {
   EXPECT_GT(s.bytes, 5u);
 }
 
+TEST(L1Cache, EveryLookupIsTimedHitOrMiss) {
+  Fixture f({.max_entries = 100, .max_bytes = 1 << 20, .ttl = 60s, .shards = 4});
+  EXPECT_FALSE(f.get("a"));
+  EXPECT_TRUE(f.put("a", "alpha"));
+  EXPECT_EQ(f.get("a"), "alpha");
+  EXPECT_EQ(f.cache.lookup_latency().count(), 2u);
+}
+
 TEST(L1Cache, EntriesExpireAfterTtl) {
   Fixture f({.max_entries = 100, .max_bytes = 1 << 20, .ttl = 10s, .shards = 1});
   f.put("a", "alpha");
