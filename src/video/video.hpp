@@ -106,7 +106,7 @@ struct RenderSummary {
   std::int64_t frames = 0;
   int fps = 0, width = 0, height = 0;
   std::uintmax_t bytes = 0;
-  double elapsed_s = 0;                                       // wall time of render()
+  double elapsed_s = 0;  // wall time of render()
   // Busy seconds of the drawing thread (without its waits for the encoder) and of the encoding
   // thread: they run side by side, so each is that stage's cost, not a share of elapsed_s.
   double drawing_s = 0, encoding_s = 0;
