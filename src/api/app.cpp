@@ -380,6 +380,11 @@ store::Store& App::store() { return *services_->store; }
 
 void App::attach(const http::ServerStats& stats) { services_->server_stats.store(&stats); }
 
+void App::detach() {
+  services_->stop_sampling();
+  services_->server_stats.store(nullptr);
+}
+
 http::Response App::handle(http::Request& request) {
   auto& metrics = *services_->metrics;
   http::Context ctx;

@@ -36,7 +36,10 @@ class App {
   void start_workers();
 
   store::Store& store();
+  // The server whose counters /metrics and the analyzer read; detach() before that server is
+  // destroyed: it stops the analyzer's sampler, which reads them from its own thread.
   void attach(const http::ServerStats& stats);
+  void detach();
 
   // The whole middleware chain. Thread-safe.
   http::Response handle(http::Request& request);

@@ -64,6 +64,7 @@ int serve(core::Config config) {
   std::fflush(stdout);
   server.run(true);
   loader.join();
+  app.detach();
   core::log_info("stopped");
   return app.ready() ? 0 : 1;
 }
@@ -108,6 +109,7 @@ int worker(core::Config config) {
               config.video.workers, config.server.host.c_str(), server.port());
   std::fflush(stdout);
   server.run(true);  // until SIGINT or SIGTERM
+  app.detach();
   core::log_info("stopping");
   return 0;
 }
