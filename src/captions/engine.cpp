@@ -360,6 +360,7 @@ Engine::Reading Engine::read(const CaptionRequest& request) const {
       r.subject = d.substr(at, end - at);
     }
   }
+  r.lower_description = lower_latin(request.content_description);
   return r;
 }
 
@@ -429,8 +430,7 @@ Caption Engine::write(const CaptionRequest& req, const Reading& r, const Decorat
   ctx.post = &r.post;
   ctx.mentions = [&](std::string_view w) { return r.words.mentions(w) || r.post.says(w); };
   ctx.bio_phrases = &t_.posts[lang].list("bio_phrases");
-  const std::string lower_description = lower_latin(req.content_description);
-  ctx.lower_description = lower_description;
+  ctx.lower_description = r.lower_description;
   const Register reg = t_.voices.register_for(req.audience);
   ctx.formal =
       reg == Register::formal || (reg == Register::neutral &&

@@ -62,7 +62,8 @@ class Engine {
   struct Reading {
     Analysis words;
     PostAnalysis post;
-    std::string subject;  // the noun phrase a caption names, as written
+    std::string subject;            // the noun phrase a caption names, as written
+    std::string lower_description;  // the description lower-cased, for lines it already says
   };
   Reading read(const CaptionRequest& request) const;
   // Scores caption (text, hashtags, emojis set) for request: fills every score field.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 
 #include "captions/tokenizer.hpp"
 
@@ -179,18 +180,21 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
       }
     }
   }
-  // A count ("trois astuces", "drei Tipps") or a verb ("boulangerie sera fermée") makes a
-  // phrase a sentence's piece, not a thing anyone follows.
-  bool counted_or_verbal = false;
-  {
+  // A phrase that starts with a count ("trois astuces", "Drei Tipps") or holds a word of one of
+  // lists (a verb: "boulangerie sera fermée") is a sentence's piece, not a thing anyone follows.
+  auto counted_or_holds = [&](std::string_view text,
+                              std::initializer_list<std::string_view> lists) {
     thread_local std::vector<Word> parts;
-    tokenize(subject, parts);
-    counted_or_verbal =
-        !parts.empty() && (sources.post_words.is("number_words", parts.front().lower) ||
-                           std::any_of(parts.begin(), parts.end(), [&](const Word& w) {
-                             return sources.post_words.is("verbs", w.lower);
-                           }));
-  }
+    tokenize(text, parts);
+    if (parts.empty()) return false;
+    if (sources.post_words.is("number_words", parts.front().lower)) return true;
+    return std::any_of(parts.begin(), parts.end(), [&](const Word& w) {
+      return std::any_of(lists.begin(), lists.end(), [&](std::string_view list) {
+        return sources.post_words.is(list, w.lower);
+      });
+    });
+  };
+  const bool counted_or_verbal = counted_or_holds(subject, {"verbs"});
   // A phrase led by a gerund is an action ("serving till midnight"), not a thing.
   const std::string_view lead = subject.substr(0, subject.find(' '));
   const bool action = english && !one_word && lead.ends_with("ing") && sources.verb_form &&
@@ -213,14 +217,7 @@ HashtagPick pick_hashtags(const HashtagSources& sources, int count) {
   // joined (#danaandluis, #tacomaandpuyallup), nor an address (#elmstreet), nor a count
   // ("Drei Tipps").
   auto joins_or_addresses = [&](std::string_view text) {
-    thread_local std::vector<Word> parts;
-    tokenize(text, parts);
-    return (!parts.empty() && sources.post_words.is("number_words", parts.front().lower)) ||
-           std::any_of(parts.begin(), parts.end(),
-                       [&](const Word& w) {
-                         return sources.post_words.is("list_and", w.lower) ||
-                                sources.post_words.is("street_words", w.lower);
-                       }) ||
+    return counted_or_holds(text, {"list_and", "street_words"}) ||
            text.find('&') != std::string_view::npos;
   };
   for (const Fact& f : sources.post.facts) {
